@@ -1,0 +1,152 @@
+package onair.media;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+import java.util.function.Function;
+
+/**
+ * One audio, video or script-data message of a live stream: its FLV tag body, stored once and shared by reference
+ * count with every subscriber. The flags are read from the tag header (FLV spec §E.4.2, §E.4.3; Enhanced RTMP v1
+ * ExVideoTagHeader/ExAudioTagHeader), so H.264, HEVC, AV1, VP9, AAC, Opus and FLAC are told apart alike.
+ */
+public final class MediaFrame extends AbstractReferenceCounted {
+
+    /** The RTMP message type a frame travels as (RTMP spec §7.1.4, §7.1.5, §7.1.2). */
+    public enum Kind {
+        AUDIO(8), VIDEO(9), DATA(18);
+
+        public final int typeId;
+
+        Kind(int typeId) {
+            this.typeId = typeId;
+        }
+    }
+
+    private static final int MAX_ENCODINGS = 4;
+
+    private final Kind kind;
+    private final int timestamp;
+    private final ByteBuf payload;
+    private final TagHeader header;
+    private final Object[] encodingKeys = new Object[MAX_ENCODINGS];
+    private final ReferenceCounted[] encodings = new ReferenceCounted[MAX_ENCODINGS];
+
+    private MediaFrame(Kind kind, int timestamp, ByteBuf payload, TagHeader header) {
+        this.kind = kind;
+        this.timestamp = timestamp;
+        this.payload = payload;
+        this.header = header;
+    }
+
+    /** Takes ownership of {@code payload}. */
+    public static MediaFrame of(Kind kind, int timestamp, ByteBuf payload) {
+        return new MediaFrame(kind, timestamp, payload, TagHeader.read(kind, payload));
+    }
+
+    /** A frame with another timestamp that shares this frame's payload (retained). */
+    public MediaFrame withTimestamp(int newTimestamp) {
+        return new MediaFrame(kind, newTimestamp, payload.retainedDuplicate(), header);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Milliseconds, 32-bit wrapping as in RTMP. */
+    public int timestamp() {
+        return timestamp;
+    }
+
+    /** The shared FLV tag body; callers must not move its indexes: use {@code duplicate()} or {@code slice()}. */
+    public ByteBuf payload() {
+        return payload;
+    }
+
+    public TagHeader header() {
+        return header;
+    }
+
+    public boolean isVideo() {
+        return kind == Kind.VIDEO;
+    }
+
+    public boolean isAudio() {
+        return kind == Kind.AUDIO;
+    }
+
+    public boolean isData() {
+        return kind == Kind.DATA;
+    }
+
+    /** A video frame a decoder can start from (FLV frame type 1), not counting sequence headers. */
+    public boolean isKeyframe() {
+        return kind == Kind.VIDEO && header.keyframe() && !header.sequenceHeader();
+    }
+
+    /** A decoder configuration record (AVC/HEVC/AV1 sequence start, AAC AudioSpecificConfig, …). */
+    public boolean isSequenceHeader() {
+        return header.sequenceHeader();
+    }
+
+    /** Frames a player may lose without breaking decoding until the next keyframe. */
+    public boolean isDroppable() {
+        return kind != Kind.DATA && !header.sequenceHeader() && !header.keyframe();
+    }
+
+    public int size() {
+        return payload.readableBytes();
+    }
+
+    /**
+     * This frame in an output encoding (for example RTMP chunks for one chunk size), made once by {@code encoder}
+     * on first use and shared by every caller with the same key; each call returns a new reference the caller
+     * must release. The cache is released with the frame.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends ReferenceCounted> T encoded(Object key, Function<MediaFrame, T> encoder) {
+        synchronized (encodings) {
+            for (int i = 0; i < MAX_ENCODINGS; i++) {
+                if (encodingKeys[i] == null) {
+                    T made = encoder.apply(this);
+                    encodingKeys[i] = key;
+                    encodings[i] = made;
+                    return (T) made.retain();
+                }
+                if (encodingKeys[i].equals(key)) {
+                    return (T) encodings[i].retain();
+                }
+            }
+        }
+        return encoder.apply(this);
+    }
+
+    @Override
+    protected void deallocate() {
+        payload.release();
+        synchronized (encodings) {
+            for (int i = 0; i < MAX_ENCODINGS && encodings[i] != null; i++) {
+                encodings[i].release();
+                encodings[i] = null;
+            }
+        }
+    }
+
+    @Override
+    public MediaFrame retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public MediaFrame touch(Object hint) {
+        payload.touch(hint);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return kind + "@" + Integer.toUnsignedString(timestamp) + " " + header + " " + size() + "B";
+    }
+}

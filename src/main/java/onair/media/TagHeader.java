@@ -1,0 +1,66 @@
+package onair.media;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The first bytes of an FLV audio or video tag body, decoded: legacy FLV headers (FLV spec §E.4.2.1, §E.4.3.1) and
+ * Enhanced RTMP v1 headers, where the high bit of a video tag (or sound format 9 in an audio tag) announces a FourCC.
+ *
+ * @param codec           FLV codec id (video 7 = AVC, 12 = HEVC; audio 10 = AAC, …), or the FourCC as a string
+ *                        ("hvc1", "av01", "vp09", "Opus", "fLaC", …) for Enhanced RTMP
+ * @param keyframe        video frame type 1 (a keyframe or a sequence start)
+ * @param sequenceHeader  a decoder configuration record
+ */
+public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable) {
+
+    private static final TagHeader NONE = new TagHeader("", false, false, false);
+
+    static TagHeader read(MediaFrame.Kind kind, ByteBuf body) {
+        if (!body.isReadable()) {
+            return NONE;
+        }
+        int i = body.readerIndex();
+        int b0 = body.getUnsignedByte(i);
+        return switch (kind) {
+            case VIDEO -> video(body, i, b0);
+            case AUDIO -> audio(body, i, b0);
+            case DATA -> NONE;
+        };
+    }
+
+    private static TagHeader video(ByteBuf body, int i, int b0) {
+        int frameType = (b0 >> 4) & 0x07;
+        if ((b0 & 0x80) != 0) {
+            int packetType = b0 & 0x0f;
+            String fourCc = fourCc(body, i + 1);
+            boolean config = packetType == 0 || packetType == 5;
+            return new TagHeader(fourCc, frameType == 1, config, frameType == 3);
+        }
+        int codecId = b0 & 0x0f;
+        boolean hasPacketType = codecId == 7 || codecId == 12 || codecId == 13;
+        boolean config = hasPacketType && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
+        return new TagHeader(Integer.toString(codecId), frameType == 1, config, frameType == 3);
+    }
+
+    private static TagHeader audio(ByteBuf body, int i, int b0) {
+        int soundFormat = b0 >> 4;
+        if (soundFormat == 9) {
+            int packetType = b0 & 0x0f;
+            boolean config = packetType == 0 || packetType == 4;
+            return new TagHeader(fourCc(body, i + 1), false, config, false);
+        }
+        boolean config = soundFormat == 10 && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
+        return new TagHeader(Integer.toString(soundFormat), false, config, false);
+    }
+
+    private static String fourCc(ByteBuf body, int at) {
+        if (body.writerIndex() < at + 4) {
+            return "";
+        }
+        char[] c = new char[4];
+        for (int k = 0; k < 4; k++) {
+            c[k] = (char) body.getUnsignedByte(at + k);
+        }
+        return new String(c);
+    }
+}
