@@ -1,0 +1,540 @@
+package onair.live;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import onair.amf.Amf0;
+import onair.config.ApplicationConfig;
+import onair.config.RtmpServerConfig;
+import onair.media.MediaFrame;
+import onair.rtmp.RtmpProtocolException;
+import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.message.Abort;
+import onair.rtmp.message.Acknowledgement;
+import onair.rtmp.message.CommandMessage;
+import onair.rtmp.message.DataMessage;
+import onair.rtmp.message.MediaMessage;
+import onair.rtmp.message.RtmpMessage;
+import onair.rtmp.message.SetChunkSize;
+import onair.rtmp.message.SetPeerBandwidth;
+import onair.rtmp.message.UserControl;
+import onair.rtmp.message.WindowAcknowledgementSize;
+import onair.stream.FrameQueue;
+import onair.stream.LiveOptions;
+import onair.stream.LiveStream;
+import onair.stream.Publication;
+import onair.stream.StreamKey;
+import onair.stream.StreamRegistry;
+import onair.stream.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One RTMP connection after the handshake: answers NetConnection and NetStream commands (RTMP spec §7.2) as
+ * nginx-rtmp does, feeds a publisher's frames into its {@link LiveStream} and attaches players as subscribers.
+ * Runs on the connection's event loop only; logs one line when the connection opens and one when it closes.
+ */
+public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> {
+
+    private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
+    private static final AtomicLong ids = new AtomicLong();
+    private static final int PLAYER_QUEUE_FRAMES = 4096;
+    private static final long PLAYER_QUEUE_BYTES = 64L << 20;
+    private static final long TICK_MILLIS = 1000;
+    private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
+        "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
+        "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
+
+    private final long id = ids.incrementAndGet();
+    private final RtmpServerConfig config;
+    private final StreamRegistry registry;
+    private final Map<Integer, NetStream> streams = new HashMap<>();
+    private ChannelHandlerContext ctx;
+    private String label;
+    private ApplicationConfig app;
+    private int nextStreamId = 1;
+    private long peerAckWindow;
+    private long lastAcknowledged;
+    private long startNanos;
+    private long lastReadNanos;
+    private long pingSentNanos;
+    private String closeReason;
+    private ScheduledFuture<?> tick;
+
+    /** One NetStream of this connection: idle, publishing or playing. */
+    private static final class NetStream {
+        final int id;
+        StreamKey key;
+        Publication publication;
+        long lastMediaNanos;
+        RtmpPlayer player;
+        LiveStream playing;
+        Subscription subscription;
+
+        NetStream(int id) {
+            this.id = id;
+        }
+    }
+
+    public RtmpSession(RtmpServerConfig config, StreamRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.label = "[conn " + id + " " + ctx.channel().remoteAddress() + "]";
+        startNanos = lastReadNanos = System.nanoTime();
+        log.info("{} opened", label);
+        tick = ctx.executor().scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        for (NetStream stream : List.copyOf(streams.values())) {
+            endStream(stream);
+        }
+        streams.clear();
+        log.info("{} closed: {}", label, closeReason == null ? "peer closed the connection" : closeReason);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable reason = cause instanceof RtmpProtocolException || cause.getCause() == null ? cause : cause.getCause();
+        String text = reason instanceof RtmpProtocolException ? reason.getMessage()
+            : reason.getClass().getSimpleName() + ": " + reason.getMessage();
+        if (!(reason instanceof RtmpProtocolException) && !(reason instanceof java.io.IOException)) {
+            log.warn("{} unexpected error", label, reason);
+        }
+        close("error: " + text);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            for (NetStream stream : streams.values()) {
+                if (stream.player != null) {
+                    stream.player.drain();
+                }
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof Shutdown) {
+            closeReason = "server shutting down";
+            for (NetStream stream : streams.values()) {
+                if (stream.publication != null) {
+                    stream.publication.close();
+                    stream.publication = null;
+                }
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** Asks a session to end its publications before the server closes every connection. */
+    public enum Shutdown { INSTANCE }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RtmpMessage message) {
+        lastReadNanos = System.nanoTime();
+        pingSentNanos = 0;
+        switch (message) {
+            case MediaMessage media -> onMedia(media);
+            case DataMessage data -> onData(data);
+            case CommandMessage command -> onCommand(command);
+            case UserControl control -> onUserControl(control);
+            case WindowAcknowledgementSize window -> peerAckWindow = window.size();
+            case SetChunkSize ignored -> { }
+            case Abort ignored -> { }
+            case Acknowledgement ignored -> { }
+            case SetPeerBandwidth ignored -> { }
+        }
+        acknowledge();
+    }
+
+    private void acknowledge() {
+        if (peerAckWindow <= 0) {
+            return;
+        }
+        long received = ctx.pipeline().get(ChunkDecoder.class).bytesReceived();
+        if (received - lastAcknowledged >= peerAckWindow) {
+            lastAcknowledged = received;
+            ctx.writeAndFlush(new Acknowledgement(received & 0xFFFFFFFFL), ctx.voidPromise());
+        }
+    }
+
+    private void onCommand(CommandMessage command) {
+        switch (command.name()) {
+            case "connect" -> connect(command);
+            case "createStream" -> createStream(command);
+            case "publish" -> publish(command);
+            case "play" -> play(command);
+            case "deleteStream" -> deleteStream(command);
+            case "closeStream" -> endStream(netStream(command.streamId(), command.name()));
+            case "FCUnpublish" -> unpublishByName(command);
+            case "pause" -> pause(command);
+            case "receiveAudio" -> player(command).receiveAudio(bool(command, 0));
+            case "receiveVideo" -> player(command).receiveVideo(bool(command, 0));
+            case "releaseStream", "FCPublish", "FCSubscribe", "getStreamLength", "_checkbw", "_result", "_error",
+                 "onBWDone", "onStatus" -> { }
+            default -> log.debug("{} ignores command {}", label, command.name());
+        }
+    }
+
+    private void connect(CommandMessage command) {
+        if (app != null) {
+            throw new RtmpProtocolException("connect sent twice");
+        }
+        if (!(command.commandObject() instanceof Map<?, ?> properties)) {
+            throw new RtmpProtocolException("connect without a command object");
+        }
+        String appName = appName(properties.get("app"));
+        ApplicationConfig found = config.application(appName).orElse(null);
+        if (found == null || !found.live()) {
+            ctx.write(result("_error", command.transactionId(), null, info(Status.CONNECT_REJECTED)));
+            close("connect to unknown application \"" + appName + "\"");
+            return;
+        }
+        app = found;
+        Object encoding = properties.get("objectEncoding");
+        ctx.write(new WindowAcknowledgementSize(config.ackWindow()));
+        ctx.write(new SetPeerBandwidth(config.ackWindow(), 2));
+        ctx.write(new SetChunkSize(config.chunkSize()));
+        Map<String, Object> serverProperties = new LinkedHashMap<>();
+        serverProperties.put("fmsVer", "FMS/3,0,1,123");
+        serverProperties.put("capabilities", 31.0);
+        Map<String, Object> info = info(Status.CONNECT_SUCCESS);
+        info.put("objectEncoding", encoding instanceof Number n ? n.doubleValue() : 0.0);
+        ctx.writeAndFlush(result("_result", command.transactionId(), serverProperties, info));
+        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, properties.get("flashVer"),
+            properties.get("tcUrl"));
+    }
+
+    private static String appName(Object app) {
+        String name = app instanceof String s ? s : "";
+        int query = name.indexOf('?');
+        if (query >= 0) {
+            name = name.substring(0, query);
+        }
+        while (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name;
+    }
+
+    private void createStream(CommandMessage command) {
+        requireConnected(command);
+        if (streams.size() >= config.maxStreams()) {
+            throw new RtmpProtocolException("more than " + config.maxStreams() + " NetStreams");
+        }
+        int streamId = nextStreamId++;
+        streams.put(streamId, new NetStream(streamId));
+        ctx.writeAndFlush(result("_result", command.transactionId(), null, (double) streamId));
+    }
+
+    private void publish(CommandMessage command) {
+        NetStream stream = netStream(command.streamId(), command.name());
+        if (stream.publication != null || stream.subscription != null) {
+            throw new RtmpProtocolException("publish on stream " + stream.id + " that is already in use");
+        }
+        StreamName name = StreamName.parse(string(command, 0));
+        LiveStream live = registry.stream(new StreamKey(app.name(), name.key()), options());
+        Publication publication = live.publish();
+        if (publication == null) {
+            ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
+            close("stream \"" + name.key() + "\" is already being published");
+            return;
+        }
+        stream.key = live.key();
+        stream.publication = publication;
+        stream.lastMediaNanos = System.nanoTime();
+        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
+        ctx.writeAndFlush(onStatus(stream.id, Status.PUBLISH_START));
+        log.info("{} publish app={} name={} type={}", label, app.name(), name.key(), optionalString(command, 1));
+    }
+
+    private void play(CommandMessage command) {
+        NetStream stream = netStream(command.streamId(), command.name());
+        if (stream.publication != null || stream.subscription != null) {
+            throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
+        }
+        StreamName name = StreamName.parse(string(command, 0));
+        LiveStream live = registry.stream(new StreamKey(app.name(), name.key()), options());
+        if (!app.idleStreams() && !live.isLive()) {
+            ctx.write(onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
+            close("play of stream \"" + name.key() + "\" that is not published (idle_streams off)");
+            return;
+        }
+        boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
+        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
+        if (reset) {
+            ctx.write(onStatus(stream.id, Status.PLAY_RESET));
+        }
+        ctx.write(onStatus(stream.id, Status.PLAY_START));
+        ctx.writeAndFlush(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
+        stream.key = live.key();
+        stream.playing = live;
+        stream.player = new RtmpPlayer(ctx.channel(), stream.id, config.chunkSize(), app,
+            new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, app.waitKey(), app.waitVideo()));
+        stream.subscription = live.subscribe(stream.player);
+        log.info("{} play app={} name={}", label, app.name(), name.key());
+    }
+
+    private void pause(CommandMessage command) {
+        NetStream stream = netStream(command.streamId(), command.name());
+        if (stream.playing == null) {
+            return;
+        }
+        if (bool(command, 0)) {
+            if (stream.subscription != null) {
+                stream.subscription.close();
+                stream.subscription = null;
+                stream.player.close();
+                ctx.writeAndFlush(onStatus(stream.id, Status.PAUSE_NOTIFY));
+            }
+        } else if (stream.subscription == null) {
+            stream.player = new RtmpPlayer(ctx.channel(), stream.id, config.chunkSize(), app,
+                new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, true, app.waitVideo()));
+            ctx.writeAndFlush(onStatus(stream.id, Status.UNPAUSE_NOTIFY));
+            stream.subscription = stream.playing.subscribe(stream.player);
+        }
+    }
+
+    private void deleteStream(CommandMessage command) {
+        if (!command.arguments().isEmpty() && command.arguments().getFirst() instanceof Number n) {
+            NetStream stream = streams.remove(n.intValue());
+            if (stream != null) {
+                endStream(stream);
+            }
+        }
+    }
+
+    private void unpublishByName(CommandMessage command) {
+        if (app == null || command.arguments().isEmpty() || !(command.arguments().getFirst() instanceof String s)) {
+            return;
+        }
+        String key = StreamName.parse(s).key();
+        for (NetStream stream : streams.values()) {
+            if (stream.publication != null && stream.key.name().equals(key)) {
+                endStream(stream);
+            }
+        }
+    }
+
+    private void endStream(NetStream stream) {
+        if (stream.publication != null) {
+            stream.publication.close();
+            stream.publication = null;
+            if (ctx.channel().isActive()) {
+                ctx.writeAndFlush(onStatus(stream.id, Status.UNPUBLISH_SUCCESS));
+            }
+        }
+        if (stream.subscription != null) {
+            stream.subscription.close();
+            stream.subscription = null;
+        }
+        if (stream.player != null) {
+            stream.player.close();
+            stream.player = null;
+        }
+        stream.playing = null;
+    }
+
+    private void onMedia(MediaMessage media) {
+        NetStream stream = streams.get(media.streamId());
+        if (stream == null || stream.publication == null) {
+            return;
+        }
+        stream.lastMediaNanos = System.nanoTime();
+        MediaFrame.Kind kind = media.typeId() == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
+        stream.publication.send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
+    }
+
+    private void onData(DataMessage data) {
+        NetStream stream = streams.get(data.streamId());
+        if (stream == null || stream.publication == null || data.values().isEmpty()) {
+            return;
+        }
+        List<Object> values = data.values();
+        if ("@setDataFrame".equals(values.getFirst())) {
+            values = values.subList(1, values.size());
+        }
+        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
+            return;
+        }
+        if (name.equals("onMetaData")) {
+            if (app.meta() == ApplicationConfig.Meta.OFF) {
+                return;
+            }
+            Object metadata = values.size() > 1 ? values.get(1) : new LinkedHashMap<>();
+            if (app.meta() == ApplicationConfig.Meta.ON) {
+                metadata = standardMetadata(metadata);
+            }
+            stream.publication.sendMetadata(dataFrame(data.timestamp(), List.of(name, metadata)));
+        } else {
+            stream.publication.send(dataFrame(data.timestamp(), values));
+        }
+    }
+
+    /** nginx-rtmp's {@code meta on}: a clean onMetaData with only the stream description fields. */
+    private static Object standardMetadata(Object metadata) {
+        Map<?, ?> source = switch (metadata) {
+            case Map<?, ?> map -> map;
+            case Amf0.EcmaArray array -> array.entries();
+            default -> Map.of();
+        };
+        Map<String, Object> clean = new LinkedHashMap<>();
+        source.forEach((k, v) -> {
+            if (k instanceof String key && META_ON_KEYS.contains(key)) {
+                clean.put(key, v);
+            }
+        });
+        return clean;
+    }
+
+    private MediaFrame dataFrame(int timestamp, List<Object> values) {
+        ByteBuf body = ctx.alloc().buffer();
+        Amf0.writeAll(body, values.toArray());
+        return MediaFrame.of(MediaFrame.Kind.DATA, timestamp, body);
+    }
+
+    private void onUserControl(UserControl control) {
+        if (control.event() == UserControl.Event.PING_REQUEST) {
+            ctx.writeAndFlush(new UserControl(UserControl.Event.PING_RESPONSE, control.value()));
+        }
+    }
+
+    private void onTick() {
+        long now = System.nanoTime();
+        long idle = now - lastReadNanos;
+        if (app == null && now - startNanos > config.timeout().toNanos()) {
+            close("no connect within timeout " + config.timeout().toMillis() + " ms");
+            return;
+        }
+        long ping = config.ping().toNanos();
+        if (ping > 0 && idle > ping) {
+            if (pingSentNanos == 0) {
+                pingSentNanos = now;
+                int time = (int) TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+                ctx.writeAndFlush(new UserControl(UserControl.Event.PING_REQUEST, time), ctx.voidPromise());
+            } else if (now - pingSentNanos > config.pingTimeout().toNanos()) {
+                close("ping timeout");
+                return;
+            }
+        }
+        for (NetStream stream : streams.values()) {
+            if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
+                close("player did not read for " + config.timeout().toMillis() + " ms (" + stream.player.queue()
+                    .droppedFrames() + " frames dropped)");
+                return;
+            }
+            long dropIdle = app.dropIdlePublisher().toNanos();
+            if (stream.publication != null && dropIdle > 0 && now - stream.lastMediaNanos > dropIdle) {
+                close("publisher sent no media for " + app.dropIdlePublisher().toMillis() + " ms");
+                return;
+            }
+        }
+    }
+
+    private void close(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private LiveOptions options() {
+        LiveOptions defaults = LiveOptions.defaults();
+        return new LiveOptions(app.gopCache(), app.waitKey(), app.waitVideo(), app.idleStreams(),
+            defaults.maxGopFrames(), defaults.maxGopBytes());
+    }
+
+    private void requireConnected(CommandMessage command) {
+        if (app == null) {
+            throw new RtmpProtocolException(command.name() + " before connect");
+        }
+    }
+
+    private NetStream netStream(int streamId, String command) {
+        if (app == null) {
+            throw new RtmpProtocolException(command + " before connect");
+        }
+        NetStream stream = streams.get(streamId);
+        if (stream == null) {
+            throw new RtmpProtocolException(command + " on stream " + streamId + " that was not created");
+        }
+        return stream;
+    }
+
+    private RtmpPlayer player(CommandMessage command) {
+        NetStream stream = netStream(command.streamId(), command.name());
+        if (stream.player == null) {
+            throw new RtmpProtocolException(command.name() + " on stream " + stream.id + " that is not playing");
+        }
+        return stream.player;
+    }
+
+    private static String string(CommandMessage command, int index) {
+        if (command.arguments().size() <= index || !(command.arguments().get(index) instanceof String s)) {
+            throw new RtmpProtocolException(command.name() + " without a stream name");
+        }
+        return s;
+    }
+
+    private static String optionalString(CommandMessage command, int index) {
+        return command.arguments().size() > index && command.arguments().get(index) instanceof String s ? s : "live";
+    }
+
+    private static boolean bool(CommandMessage command, int index) {
+        return command.arguments().size() > index && command.arguments().get(index) instanceof Boolean b && b;
+    }
+
+    private static Map<String, Object> info(Status status) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("level", status.level);
+        info.put("code", status.code);
+        info.put("description", status.description);
+        return info;
+    }
+
+    private static CommandMessage result(String name, double transactionId, Object commandObject, Object argument) {
+        List<Object> arguments = new ArrayList<>(1);
+        arguments.add(argument);
+        return new CommandMessage(0, 0, name, transactionId, commandObject, arguments);
+    }
+
+    private static CommandMessage onStatus(int streamId, Status status) {
+        return CommandMessage.onStatus(streamId, status.level, status.code, status.description);
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -1,0 +1,31 @@
+package onair.live;
+
+/**
+ * The NetConnection and NetStream status codes Onair sends in {@code onStatus} and {@code _result}/{@code _error}
+ * info objects, with nginx-rtmp's descriptions so client-side scripts that match on them keep working.
+ */
+enum Status {
+    CONNECT_SUCCESS("status", "NetConnection.Connect.Success", "Connection succeeded."),
+    CONNECT_REJECTED("error", "NetConnection.Connect.Rejected", "Connection rejected."),
+    PUBLISH_START("status", "NetStream.Publish.Start", "Start publishing"),
+    PUBLISH_BAD_NAME("error", "NetStream.Publish.BadName", "Already publishing"),
+    UNPUBLISH_SUCCESS("status", "NetStream.Unpublish.Success", "Stop publishing"),
+    PLAY_RESET("status", "NetStream.Play.Reset", "Playing and resetting"),
+    PLAY_START("status", "NetStream.Play.Start", "Start live"),
+    PLAY_STOP("status", "NetStream.Play.Stop", "Stop live"),
+    PLAY_PUBLISH_NOTIFY("status", "NetStream.Play.PublishNotify", "Start publishing"),
+    PLAY_UNPUBLISH_NOTIFY("status", "NetStream.Play.UnpublishNotify", "Stop publishing"),
+    PLAY_STREAM_NOT_FOUND("error", "NetStream.Play.StreamNotFound", "No such stream"),
+    PAUSE_NOTIFY("status", "NetStream.Pause.Notify", "Paused live"),
+    UNPAUSE_NOTIFY("status", "NetStream.Unpause.Notify", "Unpaused live");
+
+    final String level;
+    final String code;
+    final String description;
+
+    Status(String level, String code, String description) {
+        this.level = level;
+        this.code = code;
+        this.description = description;
+    }
+}

@@ -1,0 +1,41 @@
+package onair;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.Architectures;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Enforces the one-way layering of DEVELOPERS.md: {@code media}, {@code amf} → {@code flv}, {@code rtmp.*} →
+ * {@code stream} (the hub) → features ({@code live}, …) → {@code server} (wiring). {@code config} holds plain records
+ * that any layer above the hub may read.
+ */
+class LayeringTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("onair");
+
+    @Test
+    void packagesDependOnlyOnLowerLayers() {
+        Architectures.layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("Main").definedBy("onair")
+            .layer("Server").definedBy("onair.server..")
+            .layer("Features").definedBy("onair.live..", "onair.hls..", "onair.httpflv..", "onair.record..",
+                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
+            .layer("Config").definedBy("onair.config..")
+            .layer("Hub").definedBy("onair.stream..")
+            .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..")
+            .layer("Kernel").definedBy("onair.media..", "onair.amf..")
+            .whereLayer("Main").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Server").mayOnlyBeAccessedByLayers("Main")
+            .whereLayer("Features").mayOnlyBeAccessedByLayers("Server", "Main")
+            .whereLayer("Config").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
+            .whereLayer("Hub").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
+            .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
+            .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Protocol", "Hub", "Features", "Server", "Main")
+            .check(CLASSES);
+    }
+}
