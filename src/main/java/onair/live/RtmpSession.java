@@ -49,8 +49,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
     private static final AtomicLong ids = new AtomicLong();
-    private static final int PLAYER_QUEUE_FRAMES = 4096;
-    private static final long PLAYER_QUEUE_BYTES = 64L << 20;
+    static final int PLAYER_QUEUE_FRAMES = 2048;
+    static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long TICK_MILLIS = 1000;
     private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
         "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",

@@ -1,0 +1,47 @@
+package onair.testing;
+
+/** FLV tag bodies for synthetic H.264/AAC streams whose frames carry a sequence number a player can check. */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    public static byte[] avcSequenceHeader() {
+        return new byte[] {0x17, 0x00, 0, 0, 0, 0x01, 0x64, 0x00, 0x1f, (byte) 0xff, (byte) 0xe1, 0, 4, 0x67, 0x64, 0, 0x1f,
+            0x01, 0, 4, 0x68, (byte) 0xee, 0x3c, (byte) 0x80};
+    }
+
+    public static byte[] aacSequenceHeader() {
+        return new byte[] {(byte) 0xaf, 0x00, 0x12, 0x10};
+    }
+
+    /** A video frame (keyframe or inter frame) whose last four bytes are {@code sequence}, padded to {@code size}. */
+    public static byte[] video(boolean keyframe, int sequence, int size) {
+        byte[] body = new byte[Math.max(size, 9)];
+        body[0] = (byte) (keyframe ? 0x17 : 0x27);
+        body[1] = 0x01;
+        writeSequence(body, sequence);
+        return body;
+    }
+
+    public static byte[] audio(int sequence, int size) {
+        byte[] body = new byte[Math.max(size, 6)];
+        body[0] = (byte) 0xaf;
+        body[1] = 0x01;
+        writeSequence(body, sequence);
+        return body;
+    }
+
+    /** The sequence number written by {@link #video} or {@link #audio}. */
+    public static int sequence(io.netty.buffer.ByteBuf body) {
+        return body.getInt(body.writerIndex() - 4);
+    }
+
+    private static void writeSequence(byte[] body, int sequence) {
+        int at = body.length - 4;
+        body[at] = (byte) (sequence >>> 24);
+        body[at + 1] = (byte) (sequence >>> 16);
+        body[at + 2] = (byte) (sequence >>> 8);
+        body[at + 3] = (byte) sequence;
+    }
+}
