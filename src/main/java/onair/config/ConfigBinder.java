@@ -33,8 +33,6 @@ final class ConfigBinder {
         }
     }
 
-    private record ServerBlock(Scope scope, List<Listen> listens, List<Directive> applications) {}
-
     private static final Set<Context> CORE = EnumSet.of(Context.RTMP, Context.SERVER);
     private static final Set<Context> LIVE = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION);
     private static final int MIN_CHUNK_SIZE = 128;
@@ -132,23 +130,29 @@ final class ConfigBinder {
     }
 
     private List<RtmpServerConfig> rtmp(Directive rtmp) {
-        Scope scope = new Scope(new HashMap<>(), null);
-        List<ServerBlock> servers = new ArrayList<>();
-        Set<Listen> addresses = new HashSet<>();
+        Map<String, Object> values = new HashMap<>();
+        List<Directive> servers = new ArrayList<>();
         for (Directive d : rtmp.block()) {
             if (d.name().equals("server")) {
-                servers.add(server(d, scope, addresses));
+                requireBlock(d, 0);
+                servers.add(d);
             } else {
-                set(d, Context.RTMP, scope);
+                set(d, Context.RTMP, values);
             }
         }
-        return servers.stream().map(this::resolve).toList();
+        Scope scope = new Scope(Map.copyOf(values), null);
+        Set<Listen> addresses = new HashSet<>();
+        List<RtmpServerConfig> configs = new ArrayList<>();
+        for (Directive server : servers) {
+            configs.add(server(server, scope, addresses));
+        }
+        return configs;
     }
 
-    private ServerBlock server(Directive server, Scope rtmp, Set<Listen> addresses) {
-        requireBlock(server, 0);
-        ServerBlock block = new ServerBlock(new Scope(new HashMap<>(), rtmp), new ArrayList<>(),
-                new ArrayList<>());
+    private RtmpServerConfig server(Directive server, Scope rtmp, Set<Listen> addresses) {
+        Map<String, Object> values = new HashMap<>();
+        List<Listen> listens = new ArrayList<>();
+        List<Directive> applications = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Directive d : server.block()) {
             switch (d.name()) {
@@ -157,40 +161,35 @@ final class ConfigBinder {
                     if (!addresses.add(listen)) {
                         throw ConfigException.at(d, "duplicate \"" + listen + "\" address and port pair");
                     }
-                    block.listens().add(listen);
+                    listens.add(listen);
                 }
                 case "application" -> {
                     requireBlock(d, 1);
                     if (!names.add(d.args().getFirst())) {
                         throw ConfigException.at(d, "duplicate application \"" + d.args().getFirst() + "\"");
                     }
-                    block.applications().add(d);
+                    applications.add(d);
                 }
-                default -> set(d, Context.SERVER, block.scope());
+                default -> set(d, Context.SERVER, values);
             }
         }
-        if (block.listens().isEmpty()) {
+        if (listens.isEmpty()) {
             throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
         }
-        return block;
-    }
-
-    private RtmpServerConfig resolve(ServerBlock server) {
-        Scope scope = server.scope();
-        List<ApplicationConfig> applications = server.applications().stream()
-                .map(app -> application(app, scope))
-                .toList();
-        return new RtmpServerConfig(server.listens(), (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
+        Scope scope = new Scope(Map.copyOf(values), rtmp);
+        List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope)).toList();
+        return new RtmpServerConfig(listens, (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
                 (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
                 (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
-                applications);
+                apps);
     }
 
     private ApplicationConfig application(Directive app, Scope server) {
-        Scope scope = new Scope(new HashMap<>(), server);
+        Map<String, Object> values = new HashMap<>();
         for (Directive d : app.block()) {
-            set(d, Context.APPLICATION, scope);
+            set(d, Context.APPLICATION, values);
         }
+        Scope scope = new Scope(Map.copyOf(values), server);
         return new ApplicationConfig(app.args().getFirst(), (boolean) scope.get("live"),
                 (boolean) scope.get("wait_key"), (boolean) scope.get("wait_video"),
                 (boolean) scope.get("publish_notify"), (boolean) scope.get("idle_streams"),
@@ -199,7 +198,7 @@ final class ConfigBinder {
                 (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"));
     }
 
-    private void set(Directive d, Context context, Scope scope) {
+    private void set(Directive d, Context context, Map<String, Object> values) {
         Setting setting = SETTINGS.get(d.name());
         if (setting == null || !setting.contexts().contains(context)) {
             throw refused(d);
@@ -210,12 +209,12 @@ final class ConfigBinder {
         if (d.args().size() != 1) {
             throw invalidArgumentCount(d);
         }
-        if (scope.values().containsKey(d.name())) {
+        if (values.containsKey(d.name())) {
             throw ConfigException.at(d, "\"" + d.name() + "\" directive is duplicate");
         }
         String value = d.args().getFirst();
         try {
-            scope.values().put(d.name(), setting.parser().apply(value));
+            values.put(d.name(), setting.parser().apply(value));
         } catch (IllegalArgumentException e) {
             throw invalidValue(d, value, e.getMessage());
         }
