@@ -1,0 +1,25 @@
+package onair.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An {@code application} block with the live-module settings it inherits from its server and the {@code rtmp} block.
+ *
+ * @param dropIdlePublisher {@link Duration#ZERO} when off
+ * @param gopCache          Onair's own directive: new players start with the last cached group of pictures
+ */
+public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
+        boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
+        Duration sync, boolean gopCache) {
+
+    /** What metadata players receive: rebuilt by the server, the publisher's verbatim, or none. */
+    public enum Meta { ON, COPY, OFF }
+
+    public ApplicationConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(dropIdlePublisher, "dropIdlePublisher");
+        Objects.requireNonNull(meta, "meta");
+        Objects.requireNonNull(sync, "sync");
+    }
+}

@@ -1,0 +1,286 @@
+package onair.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Binds a parsed nginx configuration to {@link ServerConfig}: checks every directive of the {@code rtmp} section
+ * against its context, parses values, and merges {@code rtmp} → {@code server} → {@code application}.
+ */
+final class ConfigBinder {
+
+    private enum Context { MAIN, RTMP, SERVER, APPLICATION }
+
+    private record Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser) {}
+
+    private record Scope(Map<String, Object> values, Scope parent) {
+
+        Object get(String name) {
+            Object value = values.get(name);
+            if (value != null) {
+                return value;
+            }
+            return parent != null ? parent.get(name) : SETTINGS.get(name).defaultValue();
+        }
+    }
+
+    private static final Set<Context> CORE = EnumSet.of(Context.RTMP, Context.SERVER);
+    private static final Set<Context> LIVE = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION);
+    private static final int MIN_CHUNK_SIZE = 128;
+    private static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
+
+    private static final Map<String, Setting> SETTINGS = settings(
+            new Setting("chunk_size", CORE, 4096, v -> (int) bounded(Units.size(v), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE)),
+            new Setting("timeout", CORE, Duration.ofSeconds(60), ConfigBinder::positiveTime),
+            new Setting("ping", CORE, Duration.ofSeconds(60), Units::time),
+            new Setting("ping_timeout", CORE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
+            new Setting("ack_window", CORE, 5_000_000L, v -> bounded(Units.size(v), 1, 0xFFFF_FFFFL)),
+            new Setting("max_message", CORE, 1 << 20, v -> (int) bounded(Units.size(v), 1, Integer.MAX_VALUE)),
+            new Setting("max_streams", CORE, 32, v -> (int) bounded(integer(v), 1, Integer.MAX_VALUE)),
+            new Setting("buflen", CORE, Duration.ofMillis(1000), Units::time),
+            new Setting("live", LIVE, false, Units::flag),
+            new Setting("wait_key", LIVE, true, Units::flag),
+            new Setting("wait_video", LIVE, false, Units::flag),
+            new Setting("publish_notify", LIVE, false, Units::flag),
+            new Setting("idle_streams", LIVE, true, Units::flag),
+            new Setting("drop_idle_publisher", LIVE, Duration.ZERO, Units::time),
+            new Setting("play_restart", LIVE, false, Units::flag),
+            new Setting("meta", LIVE, ApplicationConfig.Meta.ON, ConfigBinder::meta),
+            new Setting("interleave", LIVE, false, Units::flag),
+            new Setting("sync", LIVE, Duration.ofMillis(300), Units::time),
+            new Setting("gop_cache", LIVE, true, Units::flag));
+
+    private static final Set<String> UNSUPPORTED = Set.of(
+            "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
+            "server_name", "log_interval", "log_size",
+            "allow", "deny",
+            "stream_buckets", "buffer",
+            "record", "record_path", "record_suffix", "record_unique", "record_append", "record_lock",
+            "record_max_size", "record_max_frames", "record_interval", "record_notify", "recorder",
+            "record_interval_size",
+            "play", "play_temp_path", "play_local_path",
+            "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
+            "exec", "exec_push", "exec_pull", "exec_static", "exec_publish", "exec_publish_done", "exec_play",
+            "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
+            "respawn", "respawn_timeout",
+            "on_connect", "on_disconnect", "on_publish", "on_play", "on_publish_done", "on_play_done", "on_done",
+            "on_record_done", "on_record_started", "on_update", "on_playlist", "notify_method",
+            "notify_update_timeout", "notify_update_strict", "notify_relay_redirect", "notify_send_redirect",
+            "netcall_timeout", "netcall_buffer",
+            "hls", "hls_path", "hls_fragment", "hls_max_fragment", "hls_playlist_length", "hls_sync",
+            "hls_continuous", "hls_nested", "hls_base_url", "hls_cleanup", "hls_fragment_naming",
+            "hls_fragment_naming_granularity", "hls_fragment_slicing", "hls_variant", "hls_type", "hls_muxdelay",
+            "hls_max_audio_delay", "hls_audio_buffer_size", "hls_keys", "hls_key_path", "hls_key_url",
+            "hls_fragments_per_key", "hls_allow_client_cache", "hls_datetime",
+            "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
+            "dash_clock_compensation", "dash_clock_helper_uri",
+            "access_log", "log_format",
+            "max_connections",
+            "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
+
+    private static final Set<String> NGINX_MAIN = Set.of(
+            "user", "worker_processes", "pid", "error_log", "events", "http", "stream", "mail", "load_module", "env",
+            "worker_rlimit_nofile", "worker_rlimit_core", "daemon", "master_process", "timer_resolution",
+            "working_directory", "lock_file", "worker_cpu_affinity", "worker_priority", "worker_shutdown_timeout",
+            "thread_pool", "pcre_jit", "ssl_engine", "google_perftools_profiles", "debug_points");
+
+    private static final Set<String> ELSEWHERE = Set.of(
+            "rtmp", "server", "listen", "application", "include", "rtmp_stat", "rtmp_stat_stylesheet",
+            "rtmp_control");
+
+    private final String fileName;
+    private final List<String> ignored = new ArrayList<>();
+
+    private ConfigBinder(String fileName) {
+        this.fileName = fileName;
+    }
+
+    static ServerConfig bind(List<Directive> main, String fileName) {
+        return new ConfigBinder(fileName).main(main);
+    }
+
+    private ServerConfig main(List<Directive> main) {
+        Directive rtmp = null;
+        for (Directive d : main) {
+            if (d.name().equals("rtmp")) {
+                requireBlock(d, 0);
+                if (rtmp != null) {
+                    throw ConfigException.at(d, "\"rtmp\" directive is duplicate");
+                }
+                rtmp = d;
+            } else if (NGINX_MAIN.contains(d.name())) {
+                ignored.add(d.location() + ": directive \"" + d.name() + "\" is ignored (not supported yet)");
+            } else {
+                throw refused(d);
+            }
+        }
+        if (rtmp == null) {
+            throw new ConfigException(fileName + ": no \"rtmp\" section in configuration");
+        }
+        return new ServerConfig(rtmp(rtmp), ignored);
+    }
+
+    private List<RtmpServerConfig> rtmp(Directive rtmp) {
+        Map<String, Object> values = new HashMap<>();
+        List<Directive> servers = new ArrayList<>();
+        for (Directive d : rtmp.block()) {
+            if (d.name().equals("server")) {
+                requireBlock(d, 0);
+                servers.add(d);
+            } else {
+                set(d, Context.RTMP, values);
+            }
+        }
+        Scope scope = new Scope(Map.copyOf(values), null);
+        Set<Listen> addresses = new HashSet<>();
+        List<RtmpServerConfig> configs = new ArrayList<>();
+        for (Directive server : servers) {
+            configs.add(server(server, scope, addresses));
+        }
+        return configs;
+    }
+
+    private RtmpServerConfig server(Directive server, Scope rtmp, Set<Listen> addresses) {
+        Map<String, Object> values = new HashMap<>();
+        List<Listen> listens = new ArrayList<>();
+        List<Directive> applications = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Directive d : server.block()) {
+            switch (d.name()) {
+                case "listen" -> {
+                    Listen listen = ListenParser.parse(d, ignored);
+                    if (!addresses.add(listen)) {
+                        throw ConfigException.at(d, "duplicate \"" + listen + "\" address and port pair");
+                    }
+                    listens.add(listen);
+                }
+                case "application" -> {
+                    requireBlock(d, 1);
+                    if (!names.add(d.args().getFirst())) {
+                        throw ConfigException.at(d, "duplicate application \"" + d.args().getFirst() + "\"");
+                    }
+                    applications.add(d);
+                }
+                default -> set(d, Context.SERVER, values);
+            }
+        }
+        if (listens.isEmpty()) {
+            throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
+        }
+        Scope scope = new Scope(Map.copyOf(values), rtmp);
+        List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope)).toList();
+        return new RtmpServerConfig(listens, (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
+                (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
+                (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
+                apps);
+    }
+
+    private ApplicationConfig application(Directive app, Scope server) {
+        Map<String, Object> values = new HashMap<>();
+        for (Directive d : app.block()) {
+            set(d, Context.APPLICATION, values);
+        }
+        Scope scope = new Scope(Map.copyOf(values), server);
+        return new ApplicationConfig(app.args().getFirst(), (boolean) scope.get("live"),
+                (boolean) scope.get("wait_key"), (boolean) scope.get("wait_video"),
+                (boolean) scope.get("publish_notify"), (boolean) scope.get("idle_streams"),
+                (Duration) scope.get("drop_idle_publisher"), (boolean) scope.get("play_restart"),
+                (ApplicationConfig.Meta) scope.get("meta"), (boolean) scope.get("interleave"),
+                (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"));
+    }
+
+    private void set(Directive d, Context context, Map<String, Object> values) {
+        Setting setting = SETTINGS.get(d.name());
+        if (setting == null || !setting.contexts().contains(context)) {
+            throw refused(d);
+        }
+        if (d.block() != null) {
+            throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
+        }
+        if (d.args().size() != 1) {
+            throw invalidArgumentCount(d);
+        }
+        if (values.containsKey(d.name())) {
+            throw ConfigException.at(d, "\"" + d.name() + "\" directive is duplicate");
+        }
+        String value = d.args().getFirst();
+        try {
+            values.put(d.name(), setting.parser().apply(value));
+        } catch (IllegalArgumentException e) {
+            throw invalidValue(d, value, e.getMessage());
+        }
+    }
+
+    private static ConfigException refused(Directive d) {
+        String name = d.name();
+        if (UNSUPPORTED.contains(name)) {
+            return ConfigException.at(d, "directive \"" + name + "\" is not supported yet");
+        }
+        if (SETTINGS.containsKey(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
+            return ConfigException.at(d, "\"" + name + "\" directive is not allowed here");
+        }
+        return ConfigException.at(d, "unknown directive \"" + name + "\"");
+    }
+
+    private static void requireBlock(Directive d, int args) {
+        if (d.block() == null) {
+            throw ConfigException.at(d, "directive \"" + d.name() + "\" has no opening \"{\"");
+        }
+        if (d.args().size() != args) {
+            throw invalidArgumentCount(d);
+        }
+    }
+
+    static ConfigException invalidArgumentCount(Directive d) {
+        return ConfigException.at(d, "invalid number of arguments in \"" + d.name() + "\" directive");
+    }
+
+    static ConfigException invalidValue(Directive d, String value, String detail) {
+        String message = "invalid value \"" + value + "\" in \"" + d.name() + "\" directive";
+        return ConfigException.at(d, detail == null ? message : message + ", " + detail);
+    }
+
+    private static long bounded(long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("it must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static long integer(String text) {
+        if (text.isEmpty() || !text.chars().allMatch(Character::isDigit) || text.length() > 18) {
+            throw new IllegalArgumentException();
+        }
+        return Long.parseLong(text);
+    }
+
+    private static Duration positiveTime(String text) {
+        Duration time = Units.time(text);
+        if (time.isZero()) {
+            throw new IllegalArgumentException("it must be greater than 0");
+        }
+        return time;
+    }
+
+    private static ApplicationConfig.Meta meta(String text) {
+        return switch (text) {
+            case "on" -> ApplicationConfig.Meta.ON;
+            case "copy" -> ApplicationConfig.Meta.COPY;
+            case "off" -> ApplicationConfig.Meta.OFF;
+            default -> throw new IllegalArgumentException("it must be \"on\", \"copy\" or \"off\"");
+        };
+    }
+
+    private static Map<String, Setting> settings(Setting... settings) {
+        return Stream.of(settings).collect(Collectors.toUnmodifiableMap(Setting::name, setting -> setting));
+    }
+}

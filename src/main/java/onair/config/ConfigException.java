@@ -1,0 +1,17 @@
+package onair.config;
+
+/** A configuration or command line that Onair refuses; the message says where ({@code file:line: }) and why. */
+public final class ConfigException extends RuntimeException {
+
+    public ConfigException(String message) {
+        super(message);
+    }
+
+    static ConfigException at(String file, int line, String message) {
+        return new ConfigException(file + ":" + line + ": " + message);
+    }
+
+    static ConfigException at(Directive directive, String message) {
+        return at(directive.file(), directive.line(), message);
+    }
+}

@@ -1,0 +1,84 @@
+package onair.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Parses the {@code listen} directive of an rtmp {@code server}: {@code [host:]port} or {@code host[:port]}. */
+final class ListenParser {
+
+    private static final int DEFAULT_PORT = 1935;
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final Pattern KEEPALIVE = Pattern.compile("on|off|[0-9]*[smhd]?:[0-9]*[smhd]?:[0-9]*");
+
+    private ListenParser() {}
+
+    static Listen parse(Directive d, List<String> ignored) {
+        if (d.block() != null) {
+            throw ConfigException.at(d, "directive \"listen\" is not terminated by \";\"");
+        }
+        if (d.args().isEmpty()) {
+            throw ConfigBinder.invalidArgumentCount(d);
+        }
+        String address = d.args().getFirst();
+        if (address.startsWith("unix:")) {
+            throw ConfigException.at(d, "\"unix:\" in \"listen\" directive is not supported yet");
+        }
+        Listen listen = address(d, address);
+        for (String parameter : d.args().subList(1, d.args().size())) {
+            parameter(d, parameter, ignored);
+        }
+        return listen;
+    }
+
+    private static Listen address(Directive d, String address) {
+        if (address.startsWith("[")) {
+            int end = address.indexOf(']');
+            String host = end < 0 ? "" : address.substring(1, end);
+            String rest = end < 0 ? "" : address.substring(end + 1);
+            if (!IPV6.matcher(host).matches() || !(rest.isEmpty() || rest.startsWith(":"))) {
+                throw ConfigBinder.invalidValue(d, address, null);
+            }
+            return new Listen(host, rest.isEmpty() ? DEFAULT_PORT : port(d, address, rest.substring(1)));
+        }
+        if (PORT.matcher(address).matches()) {
+            return new Listen(null, port(d, address, address));
+        }
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? address : address.substring(0, colon);
+        int port = colon < 0 ? DEFAULT_PORT : port(d, address, address.substring(colon + 1));
+        if (host.equals("*")) {
+            return new Listen(null, port);
+        }
+        if (!HOST.matcher(host).matches()) {
+            throw ConfigBinder.invalidValue(d, address, null);
+        }
+        return new Listen(host, port);
+    }
+
+    private static int port(Directive d, String address, String port) {
+        if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
+            throw ConfigBinder.invalidValue(d, address, "invalid port");
+        }
+        return Integer.parseInt(port);
+    }
+
+    private static void parameter(Directive d, String parameter, List<String> ignored) {
+        int equals = parameter.indexOf('=');
+        String name = equals < 0 ? parameter : parameter.substring(0, equals);
+        String value = equals < 0 ? null : parameter.substring(equals + 1);
+        boolean valid = switch (name) {
+            case "bind", "reuseport" -> value == null;
+            case "ipv6only" -> "on".equals(value) || "off".equals(value);
+            case "so_keepalive" -> value != null && KEEPALIVE.matcher(value).matches();
+            case "proxy_protocol", "ssl" -> throw ConfigException.at(d,
+                    "\"" + name + "\" in \"listen\" directive is not supported yet");
+            default -> throw ConfigException.at(d, "invalid parameter \"" + parameter + "\" in \"listen\" directive");
+        };
+        if (!valid) {
+            throw ConfigBinder.invalidValue(d, parameter, null);
+        }
+        ignored.add(d.location() + ": parameter \"" + name + "\" of the \"listen\" directive is ignored (not supported yet)");
+    }
+}

@@ -1,0 +1,43 @@
+package onair.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Onair's whole configuration: the servers of the {@code rtmp} section, merged and validated, plus one note per
+ * directive that was accepted but ignored (for one log line each).
+ */
+public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored) {
+
+    private static final String BUILT_IN = """
+            rtmp {
+                server {
+                    listen 1935;
+                    chunk_size 4000;
+                    application live {
+                        live on;
+                    }
+                }
+            }
+            """;
+
+    public ServerConfig {
+        rtmpServers = List.copyOf(rtmpServers);
+        ignored = List.copyOf(ignored);
+    }
+
+    /** The configuration used without {@code -c}: one server on port 1935 with a live application "live". */
+    public static ServerConfig defaults() {
+        return parse(BUILT_IN, "(built-in)");
+    }
+
+    /** Reads, checks and binds a configuration file and the files it includes. */
+    public static ServerConfig load(Path file) {
+        return ConfigBinder.bind(ConfigParser.parse(file, "rtmp"::equals), file.toString());
+    }
+
+    /** Like {@link #load(Path)} for text that is said to come from {@code fileName}. */
+    public static ServerConfig parse(String text, String fileName) {
+        return ConfigBinder.bind(ConfigParser.parse(text, fileName, "rtmp"::equals), fileName);
+    }
+}
