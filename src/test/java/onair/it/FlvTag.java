@@ -12,8 +12,24 @@ public record FlvTag(int type, long timestamp, byte[] body) {
 
     /** Video frame type 1 whose payload is coded media, not a decoder configuration record. */
     public boolean isVideoKeyframe() {
-        return type == VIDEO && body.length > 0 && ((body[0] >> 4) & 0x07) == 1 && !isSequenceHeader()
-                && !isCommandFrame();
+        return isCodedFrame() && ((body[0] >> 4) & 0x07) == 1;
+    }
+
+    /**
+     * A video tag carrying coded pictures: legacy AVC/HEVC NALUs (packet type 1) or Enhanced RTMP CodedFrames(X), not
+     * a sequence header, end of sequence or Enhanced RTMP metadata (ffmpeg 8 sends HEVC colour info that way).
+     */
+    public boolean isCodedFrame() {
+        if (type != VIDEO || body.length == 0) {
+            return false;
+        }
+        if (isEnhanced()) {
+            int packetType = body[0] & 0x0f;
+            return packetType == 1 || packetType == 3;
+        }
+        int codecId = body[0] & 0x0f;
+        boolean hasPacketType = codecId == 7 || codecId == 12 || codecId == 13;
+        return !hasPacketType || (body.length > 1 && body[1] == 1);
     }
 
     /** An AVC/HEVC/AV1… decoder configuration record (legacy packet type 0, enhanced SequenceStart). */
@@ -43,18 +59,10 @@ public record FlvTag(int type, long timestamp, byte[] body) {
         return type == VIDEO && body.length > 0 ? Integer.toString(body[0] & 0x0f) : "";
     }
 
-    private boolean isCommandFrame() {
-        if (isEnhanced()) {
-            int packetType = body[0] & 0x0f;
-            return packetType != 1 && packetType != 3;
-        }
-        int codecId = body[0] & 0x0f;
-        return (codecId == 7 || codecId == 12 || codecId == 13) && body.length > 1 && body[1] != 1;
-    }
-
     @Override
     public String toString() {
-        return "FlvTag[type=%d, ts=%d, %d bytes%s]".formatted(type, timestamp, body.length,
-                isVideoKeyframe() ? ", keyframe" : isSequenceHeader() ? ", sequence header" : "");
+        String kind = isVideoKeyframe() ? ", keyframe" : isSequenceHeader() ? ", sequence header"
+                : isCodedFrame() ? ", frame" : "";
+        return "FlvTag[type=%d, ts=%d, %d bytes%s]".formatted(type, timestamp, body.length, kind);
     }
 }
