@@ -63,7 +63,10 @@ public final class FfmpegProcess implements AutoCloseable {
                 kill();
             }
         }, lifetime.toMillis(), TimeUnit.MILLISECONDS);
-        process.onExit().thenRun(() -> LIVE.remove(this));
+        process.onExit().thenRun(() -> {
+            watchdog.cancel(false);
+            LIVE.remove(this);
+        });
     }
 
     static FfmpegProcess start(String name, ProcessBuilder pb, Path stdoutFile, Duration lifetime) {
