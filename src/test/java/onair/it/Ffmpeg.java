@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -127,24 +128,27 @@ public final class Ffmpeg {
         }
         if (exe == null || !Files.isExecutable(exe)) {
             throw new IllegalStateException(tool + " executable not found through org.bytedeco:ffmpeg"
-                    + " (Loader.load(" + presetClass.getName() + ") gave " + exe + ")."
-                    + hint(loadFailure == null ? "" : String.valueOf(loadFailure.getMessage())), loadFailure);
+                    + " (Loader.load(" + presetClass.getName() + ") gave "
+                    + (loadFailure == null ? exe : loadFailure.getClass().getSimpleName() + ":" + causes(loadFailure))
+                    + ")." + hint(causes(loadFailure)), loadFailure);
         }
         checkRuns(exe, tool);
         return exe;
     }
 
     private static void checkRuns(Path exe, String tool) {
-        ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-hide_banner", "-version").redirectErrorStream(true);
-        pb.environment().merge("LD_LIBRARY_PATH", exe.getParent().toString(), (old, dir) -> dir + ":" + old);
         try {
+            Files.createDirectories(LOG_DIR);
+            Path log = LOG_DIR.resolve(tool + "-version.log");
+            ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-hide_banner", "-version")
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().merge("LD_LIBRARY_PATH", exe.getParent().toString(), (old, dir) -> dir + ":" + old);
             Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(tool + " -version did not finish in 30 s: " + exe);
             }
-            String text = new String(out, StandardCharsets.UTF_8);
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(tool + " at " + exe + " does not run (exit " + p.exitValue() + "): "
                         + text.strip() + hint(text));
@@ -155,6 +159,14 @@ public final class Ffmpeg {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + tool, e);
         }
+    }
+
+    private static String causes(Throwable t) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            text.append(' ').append(c.getMessage());
+        }
+        return text.toString();
     }
 
     private static String hint(String failure) {
