@@ -92,19 +92,24 @@ public final class FfmpegPlayer implements AutoCloseable {
         process.close();
     }
 
-    /** Time from the player process's start until its first video keyframe tag arrives. */
-    public static Duration timeToFirstKeyframe(String url, Duration timeout) {
-        return firstKeyframe(url, null, timeout);
+    /**
+     * Time from the player process's start until its first video keyframe tag comes out of ffmpeg; this includes
+     * ffmpeg's start, the RTMP handshake and ffmpeg's input probing ({@code inputArgs} go before {@code -i}; a tiny
+     * {@code -probesize} makes ffmpeg drop the video stream).
+     */
+    public static Duration timeToFirstKeyframe(String url, Duration timeout, String... inputArgs) {
+        return firstKeyframe(url, null, timeout, inputArgs);
     }
 
-    /** Time from {@code from} until a player started now receives its first video keyframe tag. */
-    public static Duration timeToFirstKeyframe(String url, Instant from, Duration timeout) {
-        return firstKeyframe(url, from, timeout);
+    /** Time from {@code from} until a player started now outputs its first video keyframe tag. */
+    public static Duration timeToFirstKeyframe(String url, Instant from, Duration timeout, String... inputArgs) {
+        return firstKeyframe(url, from, timeout, inputArgs);
     }
 
-    private static Duration firstKeyframe(String url, Instant from, Duration timeout) {
-        try (FfmpegProcess p = Ffmpeg.startPiped("first-keyframe", "-i", url, "-c", "copy", "-flush_packets", "1",
-                "-f", "flv", "pipe:1")) {
+    private static Duration firstKeyframe(String url, Instant from, Duration timeout, String... inputArgs) {
+        List<String> args = new ArrayList<>(List.of(inputArgs));
+        args.addAll(List.of("-i", url, "-c", "copy", "-flush_packets", "1", "-f", "flv", "pipe:1"));
+        try (FfmpegProcess p = Ffmpeg.startPiped("first-keyframe", args.toArray(String[]::new))) {
             CompletableFuture<Long> arrival = CompletableFuture.supplyAsync(() -> readUntilKeyframe(p.stdout()),
                     r -> Thread.ofVirtual().name("flv-reader-" + p.name()).start(r));
             long arrivedNanos;
