@@ -101,6 +101,16 @@ public final class LiveStream {
         return retired;
     }
 
+    /** Retires this stream if it has neither publisher nor subscribers; true if it is retired. */
+    boolean retireWhenIdle() {
+        lock.lock();
+        try {
+            return retireIfIdle();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void deliver(PublicationHandle from, MediaFrame frame, boolean metadata) {
         lock.lock();
         try {

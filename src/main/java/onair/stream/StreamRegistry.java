@@ -29,6 +29,15 @@ public final class StreamRegistry {
         return streams.values().stream().filter(stream -> !stream.retired()).toList();
     }
 
+    /** Removes streams that were looked up but never published nor subscribed to. */
+    public void removeIdle() {
+        for (LiveStream stream : streams.values()) {
+            if (stream.retireWhenIdle()) {
+                remove(stream);
+            }
+        }
+    }
+
     void remove(LiveStream stream) {
         streams.remove(stream.key(), stream);
     }

@@ -57,6 +57,22 @@ class StreamRegistryTest {
     }
 
     @Test
+    void removeIdleRemovesStreamsLookedUpButNeverUsed() {
+        LiveStream unused = registry.stream(KEY, LiveOptions.defaults());
+        LiveStream published = registry.stream(new StreamKey("live", "published"), LiveOptions.defaults());
+        LiveStream watched = registry.stream(new StreamKey("live", "watched"), LiveOptions.defaults());
+
+        try (Publication ignored = published.publish();
+             Subscription alsoIgnored = watched.subscribe(new RecordingSubscriber())) {
+            registry.removeIdle();
+
+            assertThat(registry.streams()).containsExactlyInAnyOrder(published, watched);
+            assertThat(registry.find(KEY)).isEmpty();
+            assertThat(registry.stream(KEY, LiveOptions.defaults())).isNotSameAs(unused);
+        }
+    }
+
+    @Test
     void publishingOrSubscribingThroughARemovedInstanceLandsOnTheCurrentStream() {
         LiveStream removed = registry.stream(KEY, LiveOptions.defaults());
         removed.subscribe(new RecordingSubscriber()).close();
@@ -74,7 +90,8 @@ class StreamRegistryTest {
     }
 
     @Test
-    void concurrentSubscribeAndUnsubscribeNeverLeaveASubscriberOnARemovedStream() throws InterruptedException {
+    void concurrentSubscribeUnsubscribeAndRemoveIdleNeverLeaveASubscriberOnARemovedStream()
+            throws InterruptedException {
         int threads = 4;
         int iterations = 5_000;
         AtomicInteger stranded = new AtomicInteger();
@@ -93,10 +110,17 @@ class StreamRegistryTest {
                 }
             }));
         }
+        Thread sweeper = Thread.ofPlatform().start(() -> {
+            awaitQuietly(start);
+            while (workers.stream().anyMatch(Thread::isAlive)) {
+                registry.removeIdle();
+            }
+        });
         start.countDown();
         for (Thread worker : workers) {
             worker.join();
         }
+        sweeper.join();
 
         assertThat(stranded).hasValue(0);
         assertThat(registry.find(KEY)).isEmpty();
