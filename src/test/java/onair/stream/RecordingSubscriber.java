@@ -29,11 +29,4 @@ final class RecordingSubscriber implements Subscriber {
     synchronized List<String> events() {
         return List.copyOf(events);
     }
-
-    /** The events since the last call. */
-    synchronized List<String> take() {
-        List<String> taken = List.copyOf(events);
-        events.clear();
-        return taken;
-    }
 }
