@@ -1,0 +1,259 @@
+package onair.stream;
+
+import onair.media.MediaFrame;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One live stream: at most one publisher, any number of subscribers, and the cache a late joiner starts from.
+ * Fan-out and subscribe share one lock, so a subscriber gets the cache and then every later frame exactly once.
+ */
+public final class LiveStream {
+
+    private static final Subscriber[] NONE = {};
+
+    private final StreamKey key;
+    private final LiveOptions options;
+    private final StreamRegistry registry;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final StreamCache cache;
+    private volatile Subscriber[] subscribers = NONE;
+    private volatile PublicationHandle publication;
+    private volatile boolean retired;
+    private volatile long framesIn;
+    private volatile long bytesIn;
+    private boolean delivered;
+    private int lastTimestamp;
+    private boolean firstOfPublication;
+    private int timestampOffset;
+
+    LiveStream(StreamKey key, LiveOptions options, StreamRegistry registry) {
+        this.key = key;
+        this.options = options;
+        this.registry = registry;
+        this.cache = new StreamCache(options);
+    }
+
+    public StreamKey key() {
+        return key;
+    }
+
+    /** Starts a publication, or returns null if a publisher is already live. */
+    public Publication publish() {
+        lock.lock();
+        try {
+            if (!retired) {
+                if (publication != null) {
+                    return null;
+                }
+                publication = new PublicationHandle();
+                firstOfPublication = true;
+                for (Subscriber subscriber : subscribers) {
+                    subscriber.onPublishStart();
+                }
+                return publication;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return registry.stream(key, options).publish();
+    }
+
+    /** Attaches {@code subscriber}; if a publisher is live, it first gets the cache on the calling thread. */
+    public Subscription subscribe(Subscriber subscriber) {
+        lock.lock();
+        try {
+            if (!retired) {
+                boolean live = publication != null;
+                if (live) {
+                    cache.replay(subscriber, lastTimestamp);
+                }
+                Subscriber[] current = subscribers;
+                Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
+                grown[current.length] = subscriber;
+                subscribers = grown;
+                return new SubscriptionHandle(subscriber, live);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return registry.stream(key, options).subscribe(subscriber);
+    }
+
+    public boolean isLive() {
+        return publication != null;
+    }
+
+    public int subscriberCount() {
+        return subscribers.length;
+    }
+
+    public long framesIn() {
+        return framesIn;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    /** Retires this stream if it has neither publisher nor subscribers; true if it is retired. */
+    boolean retireWhenIdle() {
+        lock.lock();
+        try {
+            return retireIfIdle();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliver(PublicationHandle from, MediaFrame frame, boolean metadata) {
+        lock.lock();
+        try {
+            if (publication != from) {
+                frame.release();
+                return;
+            }
+            framesIn++;
+            bytesIn += frame.size();
+            MediaFrame continued = continueTimeline(frame);
+            try {
+                if (metadata) {
+                    cache.metadata(continued);
+                } else {
+                    cache.update(continued);
+                }
+                lastTimestamp = continued.timestamp();
+                delivered = true;
+                for (Subscriber subscriber : subscribers) {
+                    subscriber.onFrame(continued.retain());
+                }
+            } finally {
+                continued.release();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shifts a publication that starts behind the previous one so that subscribers' timestamps never go back. */
+    private MediaFrame continueTimeline(MediaFrame frame) {
+        if (firstOfPublication) {
+            firstOfPublication = false;
+            boolean behind = delivered && Integer.compareUnsigned(frame.timestamp(), lastTimestamp) < 0;
+            timestampOffset = behind ? lastTimestamp + 1 - frame.timestamp() : 0;
+        }
+        if (timestampOffset == 0) {
+            return frame;
+        }
+        MediaFrame shifted = frame.withTimestamp(frame.timestamp() + timestampOffset);
+        frame.release();
+        return shifted;
+    }
+
+    private void unpublish(PublicationHandle from) {
+        boolean idle;
+        lock.lock();
+        try {
+            if (publication != from) {
+                return;
+            }
+            publication = null;
+            cache.clear();
+            for (Subscriber subscriber : subscribers) {
+                subscriber.onPublishStop();
+            }
+            idle = retireIfIdle();
+        } finally {
+            lock.unlock();
+        }
+        if (idle) {
+            registry.remove(this);
+        }
+    }
+
+    private void unsubscribe(SubscriptionHandle subscription) {
+        boolean idle;
+        lock.lock();
+        try {
+            if (subscription.closed) {
+                return;
+            }
+            subscription.closed = true;
+            Subscriber[] current = subscribers;
+            int at = 0;
+            while (current[at] != subscription.subscriber) {
+                at++;
+            }
+            Subscriber[] shrunk = Arrays.copyOf(current, current.length - 1);
+            System.arraycopy(current, at + 1, shrunk, at, current.length - at - 1);
+            subscribers = shrunk;
+            idle = retireIfIdle();
+        } finally {
+            lock.unlock();
+        }
+        if (idle) {
+            registry.remove(this);
+        }
+    }
+
+    private boolean retireIfIdle() {
+        if (publication == null && subscribers.length == 0) {
+            retired = true;
+        }
+        return retired;
+    }
+
+    @Override
+    public String toString() {
+        return "LiveStream[" + key + (isLive() ? ", live" : "") + ", " + subscriberCount() + " subscribers]";
+    }
+
+    private final class PublicationHandle implements Publication {
+
+        @Override
+        public void send(MediaFrame frame) {
+            deliver(this, frame, false);
+        }
+
+        @Override
+        public void sendMetadata(MediaFrame frame) {
+            if (!frame.isData()) {
+                frame.release();
+                throw new IllegalArgumentException("metadata must be a DATA frame: " + frame);
+            }
+            deliver(this, frame, true);
+        }
+
+        @Override
+        public void close() {
+            unpublish(this);
+        }
+    }
+
+    private final class SubscriptionHandle implements Subscription {
+
+        private final Subscriber subscriber;
+        private final boolean live;
+        private boolean closed;
+
+        SubscriptionHandle(Subscriber subscriber, boolean live) {
+            this.subscriber = subscriber;
+            this.live = live;
+        }
+
+        @Override
+        public boolean live() {
+            return live;
+        }
+
+        @Override
+        public void close() {
+            unsubscribe(this);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package onair.stream;
+
+import onair.media.MediaFrame;
+
+import java.util.ArrayList;
+
+/**
+ * What a late joiner is sent before live frames: the latest metadata and sequence headers and, with the GOP cache
+ * on, every frame since the latest video keyframe. Used under its stream's lock.
+ */
+final class StreamCache {
+
+    private final LiveOptions options;
+    private final ArrayList<MediaFrame> gop = new ArrayList<>();
+    private long gopBytes;
+    private MediaFrame metadata;
+    private MediaFrame videoHeader;
+    private MediaFrame audioHeader;
+
+    StreamCache(LiveOptions options) {
+        this.options = options;
+    }
+
+    void metadata(MediaFrame frame) {
+        metadata = replace(metadata, frame);
+    }
+
+    /** Keeps what a late joiner needs of {@code frame}; retains it if kept. */
+    void update(MediaFrame frame) {
+        if (frame.isSequenceHeader()) {
+            if (frame.isVideo()) {
+                videoHeader = replace(videoHeader, frame);
+            } else {
+                audioHeader = replace(audioHeader, frame);
+            }
+            return;
+        }
+        if (!options.gopCache()) {
+            return;
+        }
+        if (frame.isKeyframe()) {
+            clearGop();
+        } else if (gop.isEmpty()) {
+            return;
+        }
+        gop.add(frame.retain());
+        gopBytes += frame.size();
+        if (gop.size() > options.maxGopFrames() || gopBytes > options.maxGopBytes()) {
+            clearGop();
+        }
+    }
+
+    /**
+     * Sends the metadata, the sequence headers and the GOP to {@code subscriber}; the metadata and headers are
+     * restamped to the first GOP frame, or to {@code latestTimestamp} without a GOP.
+     */
+    void replay(Subscriber subscriber, int latestTimestamp) {
+        int timestamp = gop.isEmpty() ? latestTimestamp : gop.getFirst().timestamp();
+        replayAt(subscriber, metadata, timestamp);
+        replayAt(subscriber, videoHeader, timestamp);
+        replayAt(subscriber, audioHeader, timestamp);
+        for (int i = 0; i < gop.size(); i++) {
+            subscriber.onFrame(gop.get(i).retain());
+        }
+    }
+
+    void clear() {
+        metadata = replace(metadata, null);
+        videoHeader = replace(videoHeader, null);
+        audioHeader = replace(audioHeader, null);
+        clearGop();
+    }
+
+    private void clearGop() {
+        for (int i = 0; i < gop.size(); i++) {
+            gop.get(i).release();
+        }
+        gop.clear();
+        gopBytes = 0;
+    }
+
+    private static void replayAt(Subscriber subscriber, MediaFrame frame, int timestamp) {
+        if (frame != null) {
+            subscriber.onFrame(frame.timestamp() == timestamp ? frame.retain() : frame.withTimestamp(timestamp));
+        }
+    }
+
+    private static MediaFrame replace(MediaFrame old, MediaFrame frame) {
+        if (old != null) {
+            old.release();
+        }
+        return frame == null ? null : frame.retain();
+    }
+}

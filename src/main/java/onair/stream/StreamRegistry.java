@@ -1,0 +1,44 @@
+package onair.stream;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live streams of a server by key. A stream left with no publisher and no subscribers is retired and removed;
+ * publishing or subscribing through a retired instance lands on the key's current stream instead.
+ */
+public final class StreamRegistry {
+
+    private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+
+    /** The stream for {@code key}, created with {@code options} if there is none. */
+    public LiveStream stream(StreamKey key, LiveOptions options) {
+        LiveStream found = streams.get(key);
+        if (found != null && !found.retired()) {
+            return found;
+        }
+        return streams.compute(key, (k, old) -> old == null || old.retired() ? new LiveStream(k, options, this) : old);
+    }
+
+    public Optional<LiveStream> find(StreamKey key) {
+        return Optional.ofNullable(streams.get(key)).filter(stream -> !stream.retired());
+    }
+
+    public Collection<LiveStream> streams() {
+        return streams.values().stream().filter(stream -> !stream.retired()).toList();
+    }
+
+    /** Removes streams that were looked up but never published nor subscribed to. */
+    public void removeIdle() {
+        for (LiveStream stream : streams.values()) {
+            if (stream.retireWhenIdle()) {
+                remove(stream);
+            }
+        }
+    }
+
+    void remove(LiveStream stream) {
+        streams.remove(stream.key(), stream);
+    }
+}

@@ -1,0 +1,19 @@
+package onair.stream;
+
+import onair.media.MediaFrame;
+
+/**
+ * A consumer of one live stream. Callbacks arrive on the publisher's thread (or the subscribing thread for the
+ * catch-up at subscribe time) and must never block.
+ */
+public interface Subscriber {
+
+    /** Takes ownership of one reference to {@code frame}. */
+    void onFrame(MediaFrame frame);
+
+    /** A publisher started; not called at subscribe time for a stream already live (see {@link Subscription#live()}). */
+    void onPublishStart();
+
+    /** The publisher left. */
+    void onPublishStop();
+}
