@@ -8,6 +8,8 @@ import onair.server.MediaServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sun.misc.Signal;
+
 import java.util.concurrent.CountDownLatch;
 
 /** The {@code onair} command: nginx-like flags, then serve until SIGTERM or SIGINT. */
@@ -60,19 +62,22 @@ public final class Main {
         config.ignored().forEach(note -> log.warn("{}", note));
         log.info("{} starting with {}", VERSION,
             cli.configFile() == null ? "the built-in configuration" : cli.configFile());
-        MediaServer server = new MediaServer(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            server.start();
-        } catch (Exception e) {
-            log.error("cannot start: {}", e.toString());
-            System.exit(1);
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                log.info("SIG{} received, shutting down", signal.getName());
+                stop.countDown();
+            });
         }
-        stopped.await();
+        try (MediaServer server = new MediaServer(config)) {
+            try {
+                server.start();
+            } catch (Exception e) {
+                log.error("cannot start: {}", e.toString());
+                System.exit(1);
+            }
+            stop.await();
+        }
     }
 
     private static String version() {

@@ -53,8 +53,19 @@ final class RtmpPlayer implements Subscriber {
         return streamId;
     }
 
-    FrameQueue queue() {
-        return queue;
+    @Override
+    public long droppedFrames() {
+        return queue.droppedFrames();
+    }
+
+    @Override
+    public int queuedFrames() {
+        return queue.size();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queue.bytes();
     }
 
     void receiveAudio(boolean on) {

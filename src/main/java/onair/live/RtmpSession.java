@@ -285,12 +285,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
         }
         StreamName name = StreamName.parse(string(command, 0));
-        LiveStream live = registry.stream(new StreamKey(app.name(), name.key()), options());
-        if (!app.idleStreams() && !live.isLive()) {
+        StreamKey key = new StreamKey(app.name(), name.key());
+        if (!app.idleStreams() && !registry.find(key).map(LiveStream::isLive).orElse(false)) {
             ctx.write(onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
             close("play of stream \"" + name.key() + "\" that is not published (idle_streams off)");
             return;
         }
+        LiveStream live = registry.stream(key, options());
         boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
         if (reset) {
@@ -450,8 +451,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         for (NetStream stream : streams.values()) {
             if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
-                close("player did not read for " + config.timeout().toMillis() + " ms (" + stream.player.queue()
-                    .droppedFrames() + " frames dropped)");
+                close("player did not read for " + config.timeout().toMillis() + " ms (" + stream.player.droppedFrames() + " frames dropped)");
                 return;
             }
             long dropIdle = app.dropIdlePublisher().toNanos();

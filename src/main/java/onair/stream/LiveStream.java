@@ -3,6 +3,7 @@ package onair.stream;
 import onair.media.MediaFrame;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -87,6 +88,11 @@ public final class LiveStream {
 
     public int subscriberCount() {
         return subscribers.length;
+    }
+
+    /** A snapshot of the current subscribers, for statistics and control. */
+    public List<Subscriber> subscribers() {
+        return List.of(subscribers);
     }
 
     public long framesIn() {

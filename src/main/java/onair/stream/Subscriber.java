@@ -16,4 +16,19 @@ public interface Subscriber {
 
     /** The publisher left. */
     void onPublishStop();
+
+    /** Frames this subscriber skipped because it fell behind. */
+    default long droppedFrames() {
+        return 0;
+    }
+
+    /** Frames waiting for this subscriber right now. */
+    default int queuedFrames() {
+        return 0;
+    }
+
+    /** Payload bytes of the frames waiting for this subscriber right now. */
+    default long queuedBytes() {
+        return 0;
+    }
 }
