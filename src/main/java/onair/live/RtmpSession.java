@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
+import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
 import onair.media.MediaFrame;
@@ -407,7 +408,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private static Object standardMetadata(Object metadata) {
         Map<?, ?> source = switch (metadata) {
             case Map<?, ?> map -> map;
-            case Amf0.EcmaArray array -> array.entries();
+            case EcmaArray array -> array.entries();
             default -> Map.of();
         };
         Map<String, Object> clean = new LinkedHashMap<>();
@@ -427,7 +428,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private void onUserControl(UserControl control) {
         if (control.event() == UserControl.Event.PING_REQUEST) {
-            ctx.writeAndFlush(new UserControl(UserControl.Event.PING_RESPONSE, control.value()));
+            ctx.writeAndFlush(UserControl.pingResponse(control.eventData()));
         }
     }
 
@@ -443,7 +444,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             if (pingSentNanos == 0) {
                 pingSentNanos = now;
                 int time = (int) TimeUnit.NANOSECONDS.toMillis(now - startNanos);
-                ctx.writeAndFlush(new UserControl(UserControl.Event.PING_REQUEST, time), ctx.voidPromise());
+                ctx.writeAndFlush(UserControl.pingRequest(time), ctx.voidPromise());
             } else if (now - pingSentNanos > config.pingTimeout().toNanos()) {
                 close("ping timeout");
                 return;
@@ -451,7 +452,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         for (NetStream stream : streams.values()) {
             if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
-                close("player did not read for " + config.timeout().toMillis() + " ms (" + stream.player.droppedFrames() + " frames dropped)");
+                close("player did not read for " + config.timeout().toMillis() + " ms ("
+                    + stream.player.droppedFrames() + " frames dropped)");
                 return;
             }
             long dropIdle = app.dropIdlePublisher().toNanos();

@@ -29,7 +29,7 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
         connections.add(channel);
         channel.pipeline().addLast(
             new HandshakeHandler(),
-            new ChunkDecoder(config.maxMessage(), config.maxStreams()),
+            new ChunkDecoder(config.maxMessage(), config.maxStreams(), ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
             new ChunkEncoder(),
             new RtmpMessageCodec(),
             new RtmpSession(config, registry));

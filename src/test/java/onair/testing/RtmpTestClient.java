@@ -54,7 +54,7 @@ public final class RtmpTestClient implements AutoCloseable {
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new ClientHandshakeHandler(), new ChunkDecoder(16 << 20, 64),
+                    ch.pipeline().addLast(new ClientHandshakeHandler(), new ChunkDecoder(16 << 20, 64, ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
                         new ChunkEncoder(), new RtmpMessageCodec(), new Collector());
                 }
             });
