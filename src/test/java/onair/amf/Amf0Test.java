@@ -254,6 +254,7 @@ class Amf0Test {
     }
 
     static ByteBuf hex(String hex) {
-        return Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex.replace(" ", "")));
+        byte[] bytes = ByteBufUtil.decodeHexDump(hex.replace(" ", ""));
+        return Unpooled.buffer(bytes.length).writeBytes(bytes);
     }
 }
