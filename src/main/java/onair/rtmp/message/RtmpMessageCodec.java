@@ -141,7 +141,10 @@ public final class RtmpMessageCodec extends MessageToMessageCodec<RawMessage, Rt
         return new SetPeerBandwidth(size, body.readUnsignedByte());
     }
 
-    /** AMF3 commands and data start with a format byte of 0 and continue in AMF0 (RTMP spec §7.1.1, §7.1.2). */
+    /**
+     * AMF3 commands and data (RTMP spec §7.1.1, §7.1.2) start with a format byte of 0, as Flash Media Server sends
+     * them, and continue in AMF0 with avmplus-object markers where AMF3 values follow.
+     */
     private static ByteBuf skipAmf3Format(ByteBuf body) {
         if (body.isReadable() && body.getByte(body.readerIndex()) == 0) {
             body.skipBytes(1);
