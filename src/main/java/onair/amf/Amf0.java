@@ -2,7 +2,6 @@ package onair.amf;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import onair.rtmp.RtmpProtocolException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -85,7 +84,7 @@ public final class Amf0 {
 
     private Object value(int depth) {
         if (depth > MAX_DEPTH) {
-            throw new RtmpProtocolException("AMF0 values nested deeper than " + MAX_DEPTH);
+            throw new AmfException("AMF0 values nested deeper than " + MAX_DEPTH);
         }
         int marker = u8();
         return switch (marker) {
@@ -102,14 +101,14 @@ public final class Amf0 {
             case LONG_STRING, XML_DOCUMENT -> utf8(u32Length());
             case TYPED_OBJECT -> typedObject(depth);
             case AVMPLUS_OBJECT -> Amf3.read(in, depth + 1);
-            default -> throw new RtmpProtocolException("unknown AMF0 marker 0x" + Integer.toHexString(marker));
+            default -> throw new AmfException("unknown AMF0 marker 0x" + Integer.toHexString(marker));
         };
     }
 
     private Object reference() {
         int index = u16();
         if (index >= references.size()) {
-            throw new RtmpProtocolException("AMF0 reference " + index + " to one of " + references.size() + " objects");
+            throw new AmfException("AMF0 reference " + index + " to one of " + references.size() + " objects");
         }
         return references.get(index);
     }
@@ -181,7 +180,7 @@ public final class Amf0 {
         need(4);
         long length = in.readUnsignedInt();
         if (length > in.readableBytes()) {
-            throw new RtmpProtocolException("AMF0 length " + length + " exceeds the " + in.readableBytes() + " bytes left");
+            throw new AmfException("AMF0 length " + length + " exceeds the " + in.readableBytes() + " bytes left");
         }
         return (int) length;
     }
@@ -195,7 +194,7 @@ public final class Amf0 {
 
     private void need(int bytes) {
         if (in.readableBytes() < bytes) {
-            throw new RtmpProtocolException("AMF0 value truncated: needs " + bytes + " bytes, " + in.readableBytes() + " left");
+            throw new AmfException("AMF0 value truncated: needs " + bytes + " bytes, " + in.readableBytes() + " left");
         }
     }
 

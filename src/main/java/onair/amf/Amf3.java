@@ -1,7 +1,6 @@
 package onair.amf;
 
 import io.netty.buffer.ByteBuf;
-import onair.rtmp.RtmpProtocolException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class Amf3 {
 
     private Object value(int depth) {
         if (depth > Amf0.MAX_DEPTH) {
-            throw new RtmpProtocolException("AMF3 values nested deeper than " + Amf0.MAX_DEPTH);
+            throw new AmfException("AMF3 values nested deeper than " + Amf0.MAX_DEPTH);
         }
         int marker = u8();
         return switch (marker) {
@@ -81,7 +80,7 @@ public final class Amf3 {
             case VECTOR_INT, VECTOR_UINT, VECTOR_DOUBLE -> numberVector(marker);
             case VECTOR_OBJECT -> objectVector(depth);
             case DICTIONARY -> dictionary(depth);
-            default -> throw new RtmpProtocolException("unknown AMF3 marker 0x" + Integer.toHexString(marker));
+            default -> throw new AmfException("unknown AMF3 marker 0x" + Integer.toHexString(marker));
         };
     }
 
@@ -93,7 +92,7 @@ public final class Amf3 {
 
     private Object objectReference(int index) {
         if (index >= objects.size()) {
-            throw new RtmpProtocolException("AMF3 object reference " + index + " to one of " + objects.size());
+            throw new AmfException("AMF3 object reference " + index + " to one of " + objects.size());
         }
         return objects.get(index);
     }
@@ -103,7 +102,7 @@ public final class Amf3 {
         if ((header & 1) == 0) {
             int index = header >>> 1;
             if (index >= strings.size()) {
-                throw new RtmpProtocolException("AMF3 string reference " + index + " to one of " + strings.size());
+                throw new AmfException("AMF3 string reference " + index + " to one of " + strings.size());
             }
             return strings.get(index);
         }
@@ -182,7 +181,7 @@ public final class Amf3 {
                 objects.set(slot, source);
                 return source;
             }
-            throw new RtmpProtocolException("AMF3 externalizable class " + t.className() + " cannot be read");
+            throw new AmfException("AMF3 externalizable class " + t.className() + " cannot be read");
         }
         LinkedHashMap<String, Object> members = register(new LinkedHashMap<>());
         for (String name : t.sealedNames()) {
@@ -200,7 +199,7 @@ public final class Amf3 {
         if ((header & 2) == 0) {
             int index = header >>> 2;
             if (index >= traits.size()) {
-                throw new RtmpProtocolException("AMF3 traits reference " + index + " to one of " + traits.size());
+                throw new AmfException("AMF3 traits reference " + index + " to one of " + traits.size());
             }
             return traits.get(index);
         }
@@ -228,7 +227,7 @@ public final class Amf3 {
         need(1);
         in.skipBytes(1);
         if ((long) count * width > in.readableBytes()) {
-            throw new RtmpProtocolException("AMF3 vector of " + count + " elements exceeds the bytes left");
+            throw new AmfException("AMF3 vector of " + count + " elements exceeds the bytes left");
         }
         List<Object> elements = register(new ArrayList<>(count));
         for (int i = 0; i < count; i++) {
@@ -294,7 +293,7 @@ public final class Amf3 {
 
     private int countOfAtLeastOneByte(int count) {
         if (count > in.readableBytes()) {
-            throw new RtmpProtocolException("AMF3 count " + count + " exceeds the " + in.readableBytes() + " bytes left");
+            throw new AmfException("AMF3 count " + count + " exceeds the " + in.readableBytes() + " bytes left");
         }
         return count;
     }
@@ -318,7 +317,7 @@ public final class Amf3 {
 
     private void need(int bytes) {
         if (in.readableBytes() < bytes) {
-            throw new RtmpProtocolException("AMF3 value truncated: needs " + bytes + " bytes, " + in.readableBytes() + " left");
+            throw new AmfException("AMF3 value truncated: needs " + bytes + " bytes, " + in.readableBytes() + " left");
         }
     }
 }

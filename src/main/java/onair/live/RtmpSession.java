@@ -1,6 +1,7 @@
 package onair.live;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -53,6 +54,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     static final int PLAYER_QUEUE_FRAMES = 2048;
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long TICK_MILLIS = 1000;
+    private static final long CLOSE_FLUSH_MILLIS = 2000;
     private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
         "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
         "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
@@ -452,7 +454,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         for (NetStream stream : streams.values()) {
             if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
-                close("player did not read for " + config.timeout().toMillis() + " ms ("
+                abort("player did not read for " + config.timeout().toMillis() + " ms ("
                     + stream.player.droppedFrames() + " frames dropped)");
                 return;
             }
@@ -464,11 +466,21 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
+    /** Flushes what is already written, then closes; a peer that does not take the flush is cut off after a bound. */
     private void close(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.executor().schedule(() -> ctx.close(), CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes at once, dropping unsent output: for a peer that stopped reading. */
+    private void abort(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        ctx.close();
     }
 
     private LiveOptions options() {

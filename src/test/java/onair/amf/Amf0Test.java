@@ -3,7 +3,6 @@ package onair.amf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import onair.rtmp.RtmpProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -222,7 +221,7 @@ class Amf0Test {
     void readRejectsMalformedInput(String name, String hex) {
         ByteBuf in = hex(hex);
         try {
-            assertThatThrownBy(() -> Amf0.read(in)).isInstanceOf(RtmpProtocolException.class);
+            assertThatThrownBy(() -> Amf0.read(in)).isInstanceOf(AmfException.class);
         } finally {
             in.release();
         }

@@ -1,7 +1,6 @@
 package onair.amf;
 
 import io.netty.buffer.ByteBuf;
-import onair.rtmp.RtmpProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -102,7 +101,7 @@ class Amf3Test {
         ByteBuf in = hex("11 06 07 616263  11 06 00");
         try {
             assertThat(Amf0.read(in)).isEqualTo("abc");
-            assertThatThrownBy(() -> Amf0.read(in)).isInstanceOf(RtmpProtocolException.class);
+            assertThatThrownBy(() -> Amf0.read(in)).isInstanceOf(AmfException.class);
         } finally {
             in.release();
         }
@@ -132,7 +131,7 @@ class Amf3Test {
     void readRejectsMalformedInput(String name, String hex) {
         ByteBuf in = hex(hex);
         try {
-            assertThatThrownBy(() -> Amf3.read(in)).isInstanceOf(RtmpProtocolException.class);
+            assertThatThrownBy(() -> Amf3.read(in)).isInstanceOf(AmfException.class);
         } finally {
             in.release();
         }

@@ -2,7 +2,12 @@ package onair.testing;
 
 import onair.rtmp.message.CommandMessage;
 
+import onair.stream.LiveStream;
+import onair.stream.StreamKey;
+import org.awaitility.Awaitility;
+
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +19,7 @@ import java.util.Map;
 public final class SyntheticPublisher implements AutoCloseable {
 
     private final RtmpTestClient client;
+    private final StreamKey key;
     private final int streamId;
     private final int gop;
     private final int frameSize;
@@ -22,6 +28,7 @@ public final class SyntheticPublisher implements AutoCloseable {
     public SyntheticPublisher(InetSocketAddress server, String app, String name, int gop, int frameSize)
         throws InterruptedException {
         this.client = RtmpTestClient.open(server);
+        this.key = new StreamKey(app, name);
         this.gop = gop;
         this.frameSize = frameSize;
         CommandMessage connected = client.connect(app);
@@ -54,6 +61,13 @@ public final class SyntheticPublisher implements AutoCloseable {
             client.sendVideo(streamId, timestamp, Frames.video(next % gop == 0, next, frameSize));
             client.sendAudio(streamId, timestamp + 1, Frames.audio(next, 32));
         }
+    }
+
+    /** Waits until {@code server} has taken in every message sent so far (metadata, two headers, two per frame). */
+    public void awaitReceivedBy(TestServer server) {
+        long sent = 3 + 2L * next;
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
+            .map(LiveStream::framesIn).orElse(0L) >= sent);
     }
 
     /** The sequence number of the next video frame. */

@@ -30,12 +30,13 @@ public final class TestPlayer implements AutoCloseable {
         this.client = client;
     }
 
+    /** Connects, plays {@code name} and reads up to NetStream.Play.Start, when the server has subscribed it. */
     public static TestPlayer play(InetSocketAddress server, String app, String name) throws InterruptedException {
         RtmpTestClient client = RtmpTestClient.open(server);
         client.connect(app);
         int streamId = client.createStream();
         client.play(streamId, name);
-        return new TestPlayer(client);
+        return new TestPlayer(client).readUntilEvent("NetStream.Play.Start", Duration.ofSeconds(5));
     }
 
     public RtmpTestClient client() {
@@ -54,7 +55,12 @@ public final class TestPlayer implements AutoCloseable {
 
     /** Reads until an event containing {@code text} is recorded or {@code timeout} passes without any message. */
     public TestPlayer readUntilEvent(String text, Duration timeout) throws InterruptedException {
-        while (events.stream().noneMatch(e -> e.contains(text))) {
+        return readUntilEvent(text, 1, timeout);
+    }
+
+    /** Reads until {@code occurrences} events equal to {@code text} are recorded, or a read times out. */
+    public TestPlayer readUntilEvent(String text, int occurrences, Duration timeout) throws InterruptedException {
+        while (events.stream().filter(e -> e.contains(text)).count() < occurrences) {
             if (!readOne(timeout)) {
                 break;
             }

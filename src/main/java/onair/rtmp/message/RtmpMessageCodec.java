@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.util.ReferenceCountUtil;
 import onair.amf.Amf0;
+import onair.amf.AmfException;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.RawMessage;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class RtmpMessageCodec extends MessageToMessageCodec<RawMessage, Rt
                     yield List.of();
                 }
             };
-        } catch (RtmpProtocolException | IllegalArgumentException e) {
+        } catch (RtmpProtocolException | AmfException | IllegalArgumentException e) {
             throw new RtmpProtocolException("malformed " + typeName(typeId) + " message: " + e.getMessage(), e);
         }
     }
