@@ -33,6 +33,7 @@ import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -125,12 +126,16 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable reason = cause instanceof RtmpProtocolException || cause.getCause() == null ? cause : cause.getCause();
-        String text = reason instanceof RtmpProtocolException ? reason.getMessage()
-            : reason.getClass().getSimpleName() + ": " + reason.getMessage();
-        if (!(reason instanceof RtmpProtocolException) && !(reason instanceof java.io.IOException)) {
+        if (reason instanceof IOException) {
+            String message = String.valueOf(reason.getMessage());
+            abort("connection error: " + message.substring(message.lastIndexOf(": ") + 1).strip());
+            return;
+        }
+        if (!(reason instanceof RtmpProtocolException)) {
             log.warn("{} unexpected error", label, reason);
         }
-        close("error: " + text);
+        close("error: " + (reason instanceof RtmpProtocolException ? reason.getMessage()
+            : reason.getClass().getSimpleName() + ": " + reason.getMessage()));
     }
 
     @Override
