@@ -209,7 +209,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             case "pause" -> pause(command);
             case "receiveAudio" -> player(command).receiveAudio(bool(command, 0));
             case "receiveVideo" -> player(command).receiveVideo(bool(command, 0));
-            case "releaseStream", "FCPublish", "FCSubscribe", "getStreamLength", "_checkbw", "_result", "_error",
+            case "getStreamLength" -> ctx.writeAndFlush(result("_result", command.transactionId(), null, 0.0));
+            case "releaseStream", "FCPublish", "FCSubscribe", "_checkbw", "_result", "_error",
                  "onBWDone", "onStatus" -> { }
             default -> log.debug("{} ignores command {}", label, command.name());
         }

@@ -23,7 +23,7 @@ class RtmpSessionTest {
         try (TestServer server = TestServer.start();
              SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 10, 200)) {
             publisher.send(25);
-            publisher.awaitReceivedBy(server);
+            publisher.sync();
             try (TestPlayer player = TestPlayer.play(server.address(), "live", "key?token=abc")) {
                 player.readUntilVideo(24, WAIT);
                 publisher.send(5);
@@ -43,7 +43,7 @@ class RtmpSessionTest {
         try (TestServer server = TestServer.start(config);
              SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 10, 200)) {
             publisher.send(25);
-            publisher.awaitReceivedBy(server);
+            publisher.sync();
             try (TestPlayer player = TestPlayer.play(server.address(), "live", "key")) {
                 player.readUntilEvent("A-seq", WAIT);
                 publisher.send(10);

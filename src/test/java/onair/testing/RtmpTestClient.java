@@ -110,6 +110,13 @@ public final class RtmpTestClient implements AutoCloseable {
         send(new CommandMessage(streamId, 0, "play", 0, null, List.of(name, -2.0, -1.0, true)));
     }
 
+    /** Sends {@code getStreamLength} and waits for its answer: a barrier behind everything sent before. */
+    public void roundTrip(int streamId) {
+        double tx = nextTransaction++;
+        send(new CommandMessage(streamId, 0, "getStreamLength", tx, null, List.of("")));
+        awaitCommand(c -> c.transactionId() == tx);
+    }
+
     public void setChunkSize(int size) {
         send(new SetChunkSize(size));
     }

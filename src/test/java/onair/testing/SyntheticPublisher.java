@@ -2,12 +2,7 @@ package onair.testing;
 
 import onair.rtmp.message.CommandMessage;
 
-import onair.stream.LiveStream;
-import onair.stream.StreamKey;
-import org.awaitility.Awaitility;
-
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +14,6 @@ import java.util.Map;
 public final class SyntheticPublisher implements AutoCloseable {
 
     private final RtmpTestClient client;
-    private final StreamKey key;
     private final int streamId;
     private final int gop;
     private final int frameSize;
@@ -28,7 +22,6 @@ public final class SyntheticPublisher implements AutoCloseable {
     public SyntheticPublisher(InetSocketAddress server, String app, String name, int gop, int frameSize)
         throws InterruptedException {
         this.client = RtmpTestClient.open(server);
-        this.key = new StreamKey(app, name);
         this.gop = gop;
         this.frameSize = frameSize;
         CommandMessage connected = client.connect(app);
@@ -63,11 +56,12 @@ public final class SyntheticPublisher implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code server} has taken in every message sent so far (metadata, two headers, two per frame). */
-    public void awaitReceivedBy(TestServer server) {
-        long sent = 3 + 2L * next;
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
-            .map(LiveStream::framesIn).orElse(0L) >= sent);
+    /**
+     * Waits until the server has handled everything sent so far: it answers commands in order on the connection's
+     * event loop, so the answer to a {@code getStreamLength} follows every frame sent before it.
+     */
+    public void sync() {
+        client.roundTrip(streamId);
     }
 
     /** The sequence number of the next video frame. */
