@@ -90,7 +90,6 @@ final class RtmpPlayer implements Subscriber {
     @Override
     public void onPublishStart() {
         channel.eventLoop().execute(() -> {
-            drain();
             write(new UserControl(UserControl.Event.STREAM_BEGIN, streamId));
             if (app.publishNotify()) {
                 write(status(Status.PLAY_PUBLISH_NOTIFY));

@@ -137,6 +137,7 @@ class RtmpDirectivesTest {
             player.play(stream, "key");
             player.awaitCommand(c -> c.name().equals("onStatus") && code(c).equals("NetStream.Play.Start"));
             player.send(new CommandMessage(stream, 0, "receiveVideo", 0, null, List.of(false)));
+            player.roundTrip(stream);
             publisher.send(5);
             publisher.sync();
 

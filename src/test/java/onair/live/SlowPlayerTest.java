@@ -21,7 +21,7 @@ class SlowPlayerTest {
 
     @Test
     void aPlayerThatStopsReadingDropsFramesWithinItsBoundWhileOthersStayCurrent() throws Exception {
-        String config = "rtmp { server { listen 127.0.0.1:0; timeout 3s; application live { live on; } } }";
+        String config = "rtmp { server { listen 127.0.0.1:0; timeout 6s; application live { live on; } } }";
         try (LogCapture log = new LogCapture(RtmpSession.class);
              TestServer server = TestServer.start(config);
              SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 50, 10_000);
@@ -33,15 +33,23 @@ class SlowPlayerTest {
                 && String.valueOf(((java.util.Map<?, ?>) c.arguments().getFirst()).get("code")).contains("Play.Start"));
             stalled.channel().config().setAutoRead(false);
 
+            LiveStream stream = server.server().registry().find(new StreamKey("live", "key")).orElseThrow();
+            long mostQueuedBytes = 0;
+            int mostQueuedFrames = 0;
+            long dropped = 0;
             for (int batch = 0; batch < 30; batch++) {
                 publisher.send(100);
                 current.readUntilVideo(publisher.next() - 1, Duration.ofSeconds(5));
+                for (Subscriber subscriber : stream.subscribers()) {
+                    mostQueuedBytes = Math.max(mostQueuedBytes, subscriber.queuedBytes());
+                    mostQueuedFrames = Math.max(mostQueuedFrames, subscriber.queuedFrames());
+                    dropped = Math.max(dropped, subscriber.droppedFrames());
+                }
             }
 
-            LiveStream stream = server.server().registry().find(new StreamKey("live", "key")).orElseThrow();
-            Subscriber slow = stream.subscribers().stream().filter(s -> s.droppedFrames() > 0).findFirst().orElseThrow();
-            assertThat(slow.queuedFrames()).isLessThanOrEqualTo(RtmpSession.PLAYER_QUEUE_FRAMES);
-            assertThat(slow.queuedBytes()).isLessThanOrEqualTo(RtmpSession.PLAYER_QUEUE_BYTES);
+            assertThat(dropped).as("frames the stalled player skipped").isPositive();
+            assertThat(mostQueuedFrames).isLessThanOrEqualTo(RtmpSession.PLAYER_QUEUE_FRAMES);
+            assertThat(mostQueuedBytes).isLessThanOrEqualTo(RtmpSession.PLAYER_QUEUE_BYTES);
             assertThat(current.videoSequences()).containsExactlyElementsOf(IntStream.range(0, 3000).boxed().toList());
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !log.lines("did not read").isEmpty());
