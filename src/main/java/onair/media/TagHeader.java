@@ -10,10 +10,15 @@ import io.netty.buffer.ByteBuf;
  *                        ("hvc1", "av01", "vp09", "Opus", "fLaC", …) for Enhanced RTMP
  * @param keyframe        video frame type 1 (a keyframe or a sequence start)
  * @param sequenceHeader  a decoder configuration record
+ * @param disposable      video frame type 3
+ * @param command         a video info/command frame (frame type 5) or an Enhanced RTMP metadata packet, whose
+ *                        frame type is to be ignored: no picture, so neither a keyframe nor a droppable frame
  */
-public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable) {
+public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable, boolean command) {
 
-    private static final TagHeader NONE = new TagHeader("", false, false, false);
+    private static final TagHeader NONE = new TagHeader("", false, false, false, false);
+    private static final int COMMAND_FRAME = 5;
+    private static final int METADATA_PACKET = 4;
 
     static TagHeader read(MediaFrame.Kind kind, ByteBuf body) {
         if (!body.isReadable()) {
@@ -33,13 +38,15 @@ public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, 
         if ((b0 & 0x80) != 0) {
             int packetType = b0 & 0x0f;
             String fourCc = fourCc(body, i + 1);
-            boolean config = packetType == 0 || packetType == 5;
-            return new TagHeader(fourCc, frameType == 1, config, frameType == 3);
+            boolean command = frameType == COMMAND_FRAME || packetType == METADATA_PACKET;
+            boolean config = !command && (packetType == 0 || packetType == 5);
+            return new TagHeader(fourCc, !command && frameType == 1, config, !command && frameType == 3, command);
         }
         int codecId = b0 & 0x0f;
+        boolean command = frameType == COMMAND_FRAME;
         boolean hasPacketType = codecId == 7 || codecId == 12 || codecId == 13;
-        boolean config = hasPacketType && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
-        return new TagHeader(Integer.toString(codecId), frameType == 1, config, frameType == 3);
+        boolean config = !command && hasPacketType && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
+        return new TagHeader(Integer.toString(codecId), frameType == 1, config, frameType == 3, command);
     }
 
     private static TagHeader audio(ByteBuf body, int i, int b0) {
@@ -47,10 +54,10 @@ public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, 
         if (soundFormat == 9) {
             int packetType = b0 & 0x0f;
             boolean config = packetType == 0 || packetType == 4;
-            return new TagHeader(fourCc(body, i + 1), false, config, false);
+            return new TagHeader(fourCc(body, i + 1), false, config, false, false);
         }
         boolean config = soundFormat == 10 && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
-        return new TagHeader(Integer.toString(soundFormat), false, config, false);
+        return new TagHeader(Integer.toString(soundFormat), false, config, false, false);
     }
 
     private static String fourCc(ByteBuf body, int at) {

@@ -1,0 +1,158 @@
+package onair.media;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import onair.media.MediaFrame.Kind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static onair.media.MediaFrame.Kind.AUDIO;
+import static onair.media.MediaFrame.Kind.DATA;
+import static onair.media.MediaFrame.Kind.VIDEO;
+import static onair.media.TagHeaderTest.Role.DROPPABLE;
+import static onair.media.TagHeaderTest.Role.KEYFRAME;
+import static onair.media.TagHeaderTest.Role.NEITHER;
+import static onair.media.TagHeaderTest.Role.SEQUENCE_HEADER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class TagHeaderTest {
+
+    /** Which of isKeyframe(), isSequenceHeader() and isDroppable() holds; at most one ever does. */
+    enum Role { KEYFRAME, SEQUENCE_HEADER, DROPPABLE, NEITHER }
+
+    private static final String HVC1 = "68766331";
+    private static final String AV01 = "61763031";
+    private static final String VP09 = "76703039";
+    private static final String OPUS = "4f707573";
+    private static final String FLAC = "664c6143";
+    private static final String COLOR_INFO = "02 0009 636f6c6f72496e666f 03 0000 09";
+
+    private static Arguments row(String name, Kind kind, String body, TagHeader header, Role role) {
+        return arguments(name, kind, body, header, role);
+    }
+
+    private static TagHeader header(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable,
+                                    boolean command) {
+        return new TagHeader(codec, keyframe, sequenceHeader, disposable, command);
+    }
+
+    static Stream<Arguments> bodies() {
+        return Stream.of(
+            row("an H.264 keyframe NALU is a keyframe", VIDEO, "17 01 000000 00000001 65",
+                header("7", true, false, false, false), KEYFRAME),
+            row("an H.264 inter frame is droppable", VIDEO, "27 01 000021 00000001 41",
+                header("7", false, false, false, false), DROPPABLE),
+            row("an H.264 disposable inter frame is droppable", VIDEO, "37 01 000000 00000001 01",
+                header("7", false, false, true, false), DROPPABLE),
+            row("an AVC sequence header is a sequence header", VIDEO, "17 00 000000 01 64001f ff e1",
+                header("7", true, true, false, false), SEQUENCE_HEADER),
+            row("an AVC end of sequence sent as frame type 1 counts as a keyframe", VIDEO, "17 02 000000",
+                header("7", true, false, false, false), KEYFRAME),
+            row("an AVC seek start command frame is neither keyframe nor droppable nor a header", VIDEO, "57 00",
+                header("7", false, false, false, true), NEITHER),
+            row("an AVC seek end command frame is neither keyframe nor droppable", VIDEO, "57 01",
+                header("7", false, false, false, true), NEITHER),
+            row("a lone AVC tag header byte is a keyframe without a packet type", VIDEO, "17",
+                header("7", true, false, false, false), KEYFRAME),
+            row("a Sorenson H.263 keyframe has no packet type to make it a header", VIDEO, "12 00 0084",
+                header("2", true, false, false, false), KEYFRAME),
+            row("a legacy HEVC codec id 12 sequence header is a sequence header", VIDEO, "1c 00 000000 01",
+                header("12", true, true, false, false), SEQUENCE_HEADER),
+            row("a legacy HEVC codec id 12 keyframe is a keyframe", VIDEO, "1c 01 000000 00000001 26",
+                header("12", true, false, false, false), KEYFRAME),
+            row("a legacy HEVC codec id 12 inter frame is droppable", VIDEO, "2c 01 000000 00000001 02",
+                header("12", false, false, false, false), DROPPABLE),
+            row("an hvc1 SequenceStart is a sequence header", VIDEO, "90 " + HVC1 + " 01 01",
+                header("hvc1", true, true, false, false), SEQUENCE_HEADER),
+            row("an hvc1 CodedFrames keyframe is a keyframe", VIDEO, "91 " + HVC1 + " 000000 00000001 26",
+                header("hvc1", true, false, false, false), KEYFRAME),
+            row("an hvc1 CodedFrames inter frame is droppable", VIDEO, "a1 " + HVC1 + " 000042 00000001 02",
+                header("hvc1", false, false, false, false), DROPPABLE),
+            row("an hvc1 CodedFramesX keyframe is a keyframe", VIDEO, "93 " + HVC1 + " 00000001 26",
+                header("hvc1", true, false, false, false), KEYFRAME),
+            row("an hvc1 CodedFramesX inter frame is droppable", VIDEO, "a3 " + HVC1 + " 00000001 02",
+                header("hvc1", false, false, false, false), DROPPABLE),
+            row("an hvc1 CodedFramesX disposable frame is droppable", VIDEO, "b3 " + HVC1 + " 00000001 02",
+                header("hvc1", false, false, true, false), DROPPABLE),
+            row("an hvc1 SequenceEnd sent as frame type 1 counts as a keyframe", VIDEO, "92 " + HVC1,
+                header("hvc1", true, false, false, false), KEYFRAME),
+            row("an hvc1 Metadata packet with frame type 5 is neither keyframe nor droppable", VIDEO,
+                "d4 " + HVC1 + " " + COLOR_INFO, header("hvc1", false, false, false, true), NEITHER),
+            row("an av01 Metadata packet ignores its frame type 1", VIDEO, "94 " + AV01 + " " + COLOR_INFO,
+                header("av01", false, false, false, true), NEITHER),
+            row("an av01 command frame is neither keyframe nor droppable", VIDEO, "d1 " + AV01 + " 00",
+                header("av01", false, false, false, true), NEITHER),
+            row("an av01 SequenceStart is a sequence header", VIDEO, "90 " + AV01 + " 81 00 0c",
+                header("av01", true, true, false, false), SEQUENCE_HEADER),
+            row("an av01 MPEG2TSSequenceStart is a sequence header", VIDEO, "95 " + AV01 + " 80 04",
+                header("av01", true, true, false, false), SEQUENCE_HEADER),
+            row("an av01 CodedFrames keyframe is a keyframe", VIDEO, "91 " + AV01 + " 12 00 0a",
+                header("av01", true, false, false, false), KEYFRAME),
+            row("an av01 CodedFrames inter frame is droppable", VIDEO, "a1 " + AV01 + " 12 00 32",
+                header("av01", false, false, false, false), DROPPABLE),
+            row("a vp09 SequenceStart is a sequence header", VIDEO, "90 " + VP09 + " 01 000000 00",
+                header("vp09", true, true, false, false), SEQUENCE_HEADER),
+            row("a vp09 CodedFrames keyframe is a keyframe", VIDEO, "91 " + VP09 + " 82 49 83",
+                header("vp09", true, false, false, false), KEYFRAME),
+            row("a vp09 CodedFramesX inter frame is droppable", VIDEO, "a3 " + VP09 + " 86 00",
+                header("vp09", false, false, false, false), DROPPABLE),
+            row("an Enhanced video SequenceStart cut before its FourCC has no codec", VIDEO, "90 6876",
+                header("", true, true, false, false), SEQUENCE_HEADER),
+            row("an Enhanced video keyframe with no FourCC has no codec", VIDEO, "91",
+                header("", true, false, false, false), KEYFRAME),
+            row("an empty video body is droppable", VIDEO, "",
+                header("", false, false, false, false), DROPPABLE),
+            row("an AAC sequence header is a sequence header", AUDIO, "af 00 1210",
+                header("10", false, true, false, false), SEQUENCE_HEADER),
+            row("a raw AAC frame is droppable", AUDIO, "af 01 21 00 49",
+                header("10", false, false, false, false), DROPPABLE),
+            row("a lone AAC tag header byte is droppable", AUDIO, "af",
+                header("10", false, false, false, false), DROPPABLE),
+            row("an MP3 frame is droppable", AUDIO, "2f fffb 90 64",
+                header("2", false, false, false, false), DROPPABLE),
+            row("an MP3 frame whose second byte is zero is no sequence header", AUDIO, "2f 00",
+                header("2", false, false, false, false), DROPPABLE),
+            row("an Opus SequenceStart is a sequence header", AUDIO, "90 " + OPUS + " 4f707573486561640102",
+                header("Opus", false, true, false, false), SEQUENCE_HEADER),
+            row("an Opus CodedFrames packet is droppable", AUDIO, "91 " + OPUS + " fc ff fe",
+                header("Opus", false, false, false, false), DROPPABLE),
+            row("an Opus MultichannelConfig is a sequence header", AUDIO, "94 " + OPUS + " 01 02 00000003",
+                header("Opus", false, true, false, false), SEQUENCE_HEADER),
+            row("an Opus SequenceEnd is droppable", AUDIO, "92 " + OPUS,
+                header("Opus", false, false, false, false), DROPPABLE),
+            row("a FLAC SequenceStart is a sequence header", AUDIO, "90 " + FLAC + " 00000022 1000",
+                header("fLaC", false, true, false, false), SEQUENCE_HEADER),
+            row("a FLAC CodedFrames packet is droppable", AUDIO, "91 " + FLAC + " fff8 6908",
+                header("fLaC", false, false, false, false), DROPPABLE),
+            row("a FLAC MultichannelConfig is a sequence header", AUDIO, "94 " + FLAC + " 00 02",
+                header("fLaC", false, true, false, false), SEQUENCE_HEADER),
+            row("an Enhanced audio SequenceStart cut before its FourCC has no codec", AUDIO, "90 4f70",
+                header("", false, true, false, false), SEQUENCE_HEADER),
+            row("an empty audio body is droppable", AUDIO, "",
+                header("", false, false, false, false), DROPPABLE),
+            row("script data is never droppable", DATA, "02 000a 6f6e4d65746144617461",
+                header("", false, false, false, false), NEITHER),
+            row("an empty script data body is never droppable", DATA, "",
+                header("", false, false, false, false), NEITHER));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodies")
+    void readsTheTagBody(String name, Kind kind, String body, TagHeader expected, Role role) {
+        byte[] bytes = ByteBufUtil.decodeHexDump(body.replace(" ", ""));
+        MediaFrame frame = MediaFrame.of(kind, 0, Unpooled.wrappedBuffer(bytes));
+        try {
+            assertThat(frame.header()).isEqualTo(expected);
+            assertThat(frame.isKeyframe()).as("isKeyframe()").isEqualTo(role == KEYFRAME);
+            assertThat(frame.isSequenceHeader()).as("isSequenceHeader()").isEqualTo(role == SEQUENCE_HEADER);
+            assertThat(frame.isDroppable()).as("isDroppable()").isEqualTo(role == DROPPABLE);
+            assertThat(frame.size()).as("bytes left unread").isEqualTo(bytes.length);
+        } finally {
+            frame.release();
+        }
+    }
+}
