@@ -92,7 +92,7 @@ public final class MediaFrame extends AbstractReferenceCounted {
 
     /** Frames a player may lose without breaking decoding until the next keyframe. */
     public boolean isDroppable() {
-        return kind != Kind.DATA && !header.sequenceHeader() && !header.keyframe() && !header.command();
+        return kind != Kind.DATA && !header.sequenceHeader() && !header.keyframe() && !header.signal();
     }
 
     public int size() {

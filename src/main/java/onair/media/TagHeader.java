@@ -11,14 +11,16 @@ import io.netty.buffer.ByteBuf;
  * @param keyframe        video frame type 1 (a keyframe or a sequence start)
  * @param sequenceHeader  a decoder configuration record
  * @param disposable      video frame type 3
- * @param command         a video info/command frame (frame type 5) or an Enhanced RTMP metadata packet, whose
- *                        frame type is to be ignored: no picture, so neither a keyframe nor a droppable frame
+ * @param signal          a video tag that carries no picture, so is neither a keyframe nor a droppable frame: a video
+ *                        info/command frame (frame type 5), an Enhanced RTMP metadata packet (whose frame type is to
+ *                        be ignored) or an end of sequence
  */
-public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable, boolean command) {
+public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable, boolean signal) {
 
     private static final TagHeader NONE = new TagHeader("", false, false, false, false);
     private static final int COMMAND_FRAME = 5;
     private static final int METADATA_PACKET = 4;
+    private static final int END_OF_SEQUENCE = 2;
 
     static TagHeader read(MediaFrame.Kind kind, ByteBuf body) {
         if (!body.isReadable()) {
@@ -38,15 +40,18 @@ public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, 
         if ((b0 & 0x80) != 0) {
             int packetType = b0 & 0x0f;
             String fourCc = fourCc(body, i + 1);
-            boolean command = frameType == COMMAND_FRAME || packetType == METADATA_PACKET;
-            boolean config = !command && (packetType == 0 || packetType == 5);
-            return new TagHeader(fourCc, !command && frameType == 1, config, !command && frameType == 3, command);
+            boolean signal = frameType == COMMAND_FRAME || packetType == METADATA_PACKET
+                || packetType == END_OF_SEQUENCE;
+            boolean config = !signal && !fourCc.isEmpty() && (packetType == 0 || packetType == 5);
+            return new TagHeader(fourCc, !signal && frameType == 1, config, !signal && frameType == 3, signal);
         }
         int codecId = b0 & 0x0f;
-        boolean command = frameType == COMMAND_FRAME;
         boolean hasPacketType = codecId == 7 || codecId == 12 || codecId == 13;
-        boolean config = !command && hasPacketType && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
-        return new TagHeader(Integer.toString(codecId), frameType == 1, config, frameType == 3, command);
+        int packetType = hasPacketType && body.readableBytes() > 1 ? body.getUnsignedByte(i + 1) : -1;
+        boolean signal = frameType == COMMAND_FRAME || packetType == END_OF_SEQUENCE;
+        boolean config = !signal && packetType == 0;
+        return new TagHeader(Integer.toString(codecId), !signal && frameType == 1, config, !signal && frameType == 3,
+            signal);
     }
 
     private static TagHeader audio(ByteBuf body, int i, int b0) {

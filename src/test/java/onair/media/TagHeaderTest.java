@@ -36,8 +36,8 @@ class TagHeaderTest {
     }
 
     private static TagHeader header(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable,
-                                    boolean command) {
-        return new TagHeader(codec, keyframe, sequenceHeader, disposable, command);
+                                    boolean signal) {
+        return new TagHeader(codec, keyframe, sequenceHeader, disposable, signal);
     }
 
     static Stream<Arguments> bodies() {
@@ -50,8 +50,8 @@ class TagHeaderTest {
                 header("7", false, false, true, false), DROPPABLE),
             row("an AVC sequence header is a sequence header", VIDEO, "17 00 000000 01 64001f ff e1",
                 header("7", true, true, false, false), SEQUENCE_HEADER),
-            row("an AVC end of sequence sent as frame type 1 counts as a keyframe", VIDEO, "17 02 000000",
-                header("7", true, false, false, false), KEYFRAME),
+            row("an AVC end of sequence sent as frame type 1 is no keyframe", VIDEO, "17 02 000000",
+                header("7", false, false, false, true), NEITHER),
             row("an AVC seek start command frame is neither keyframe nor droppable nor a header", VIDEO, "57 00",
                 header("7", false, false, false, true), NEITHER),
             row("an AVC seek end command frame is neither keyframe nor droppable", VIDEO, "57 01",
@@ -78,8 +78,8 @@ class TagHeaderTest {
                 header("hvc1", false, false, false, false), DROPPABLE),
             row("an hvc1 CodedFramesX disposable frame is droppable", VIDEO, "b3 " + HVC1 + " 00000001 02",
                 header("hvc1", false, false, true, false), DROPPABLE),
-            row("an hvc1 SequenceEnd sent as frame type 1 counts as a keyframe", VIDEO, "92 " + HVC1,
-                header("hvc1", true, false, false, false), KEYFRAME),
+            row("an hvc1 SequenceEnd sent as frame type 1 is no keyframe", VIDEO, "92 " + HVC1,
+                header("hvc1", false, false, false, true), NEITHER),
             row("an hvc1 Metadata packet with frame type 5 is neither keyframe nor droppable", VIDEO,
                 "d4 " + HVC1 + " " + COLOR_INFO, header("hvc1", false, false, false, true), NEITHER),
             row("an av01 Metadata packet ignores its frame type 1", VIDEO, "94 " + AV01 + " " + COLOR_INFO,
@@ -100,8 +100,8 @@ class TagHeaderTest {
                 header("vp09", true, false, false, false), KEYFRAME),
             row("a vp09 CodedFramesX inter frame is droppable", VIDEO, "a3 " + VP09 + " 86 00",
                 header("vp09", false, false, false, false), DROPPABLE),
-            row("an Enhanced video SequenceStart cut before its FourCC has no codec", VIDEO, "90 6876",
-                header("", true, true, false, false), SEQUENCE_HEADER),
+            row("an Enhanced video SequenceStart cut before its FourCC is no sequence header", VIDEO, "90 6876",
+                header("", true, false, false, false), KEYFRAME),
             row("an Enhanced video keyframe with no FourCC has no codec", VIDEO, "91",
                 header("", true, false, false, false), KEYFRAME),
             row("an empty video body is droppable", VIDEO, "",
