@@ -1,7 +1,10 @@
 package onair.live;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import onair.config.ApplicationConfig;
 import onair.media.MediaFrame;
@@ -11,6 +14,8 @@ import onair.rtmp.message.RtmpMessage;
 import onair.rtmp.message.UserControl;
 import onair.stream.FrameQueue;
 import onair.stream.Subscriber;
+
+import java.util.function.Function;
 
 /**
  * An RTMP player as a subscriber of a live stream. Frames reach it on the publisher's thread and wait in a bounded
@@ -23,11 +28,28 @@ final class RtmpPlayer implements Subscriber {
     private static final int DATA_CSID = 5;
     private static final int AUDIO_CSID = 6;
     private static final int VIDEO_CSID = 7;
+    private static final ByteBufAllocator POOLED = PooledByteBufAllocator.DEFAULT;
 
-    private record Encoding(int chunkStreamId, int chunkSize, int streamId) {
+    /**
+     * How a frame is chunked for players with this chunk stream, chunk size and message stream: made once per frame
+     * into one pooled buffer, whose retained duplicates are recycled rather than allocated per write.
+     */
+    private record Encoding(int chunkStreamId, int chunkSize, int streamId) implements Function<MediaFrame, ByteBuf> {
+
+        @Override
+        public ByteBuf apply(MediaFrame frame) {
+            ByteBuf chunks = ChunkEncoder.encode(POOLED, chunkStreamId, frame.timestamp(), frame.kind().typeId,
+                streamId, frame.payload(), chunkSize);
+            try {
+                return POOLED.directBuffer(chunks.readableBytes()).writeBytes(chunks);
+            } finally {
+                chunks.release();
+            }
+        }
     }
 
     private final Channel channel;
+    private final ChannelHandlerContext socket;
     private final int streamId;
     private final ApplicationConfig app;
     private final FrameQueue queue;
@@ -41,6 +63,7 @@ final class RtmpPlayer implements Subscriber {
 
     RtmpPlayer(Channel channel, int streamId, int chunkSize, ApplicationConfig app, FrameQueue queue) {
         this.channel = channel;
+        this.socket = channel.pipeline().context(ChunkEncoder.class);
         this.streamId = streamId;
         this.app = app;
         this.queue = queue;
@@ -124,7 +147,7 @@ final class RtmpPlayer implements Subscriber {
         boolean wrote = false;
         MediaFrame frame;
         while (channel.isWritable() && (frame = queue.poll()) != null) {
-            channel.write(chunks(frame), channel.voidPromise());
+            socket.write(chunks(frame), socket.voidPromise());
             frame.release();
             wrote = true;
         }
@@ -143,15 +166,14 @@ final class RtmpPlayer implements Subscriber {
         queue.close();
     }
 
+    /** The frame's chunks for this player's encoding: one pooled buffer per frame, a recycled view per write. */
     private ByteBuf chunks(MediaFrame frame) {
         Encoding encoding = switch (frame.kind()) {
             case AUDIO -> audio;
             case VIDEO -> video;
             case DATA -> data;
         };
-        ByteBuf shared = frame.encoded(encoding, f -> ChunkEncoder.encode(channel.alloc(), encoding.chunkStreamId(),
-            f.timestamp(), f.kind().typeId, encoding.streamId(), f.payload(), encoding.chunkSize()));
-        return shared.duplicate();
+        return frame.encoded(encoding, encoding).retainedDuplicate();
     }
 
     private CommandMessage status(Status status) {

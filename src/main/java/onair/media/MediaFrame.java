@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -24,14 +26,11 @@ public final class MediaFrame extends AbstractReferenceCounted {
         }
     }
 
-    private static final int MAX_ENCODINGS = 4;
-
     private final Kind kind;
     private final int timestamp;
     private final ByteBuf payload;
     private final TagHeader header;
-    private final Object[] encodingKeys = new Object[MAX_ENCODINGS];
-    private final ReferenceCounted[] encodings = new ReferenceCounted[MAX_ENCODINGS];
+    private final List<Object> encodings = new ArrayList<>(2);
 
     private MediaFrame(Kind kind, int timestamp, ByteBuf payload, TagHeader header) {
         this.kind = kind;
@@ -100,36 +99,33 @@ public final class MediaFrame extends AbstractReferenceCounted {
     }
 
     /**
-     * This frame in an output encoding (for example RTMP chunks for one chunk size), made once by {@code encoder}
-     * on first use and shared by every caller with the same key; each call returns a new reference the caller
-     * must release. The cache is released with the frame.
+     * This frame in an output encoding (for example RTMP chunks for one chunk size), made once by {@code encoder} on
+     * first use and shared by every caller with the same key. The encoding lives as long as the frame: a caller that
+     * keeps or writes it beyond its own reference to the frame takes its own reference (e.g. a retained duplicate).
      */
     @SuppressWarnings("unchecked")
     public <T extends ReferenceCounted> T encoded(Object key, Function<MediaFrame, T> encoder) {
         synchronized (encodings) {
-            for (int i = 0; i < MAX_ENCODINGS; i++) {
-                if (encodingKeys[i] == null) {
-                    T made = encoder.apply(this);
-                    encodingKeys[i] = key;
-                    encodings[i] = made;
-                    return (T) made.retain();
-                }
-                if (encodingKeys[i].equals(key)) {
-                    return (T) encodings[i].retain();
+            for (int i = 0; i < encodings.size(); i += 2) {
+                if (encodings.get(i).equals(key)) {
+                    return (T) encodings.get(i + 1);
                 }
             }
+            T made = encoder.apply(this);
+            encodings.add(key);
+            encodings.add(made);
+            return made;
         }
-        return encoder.apply(this);
     }
 
     @Override
     protected void deallocate() {
         payload.release();
         synchronized (encodings) {
-            for (int i = 0; i < MAX_ENCODINGS && encodings[i] != null; i++) {
-                encodings[i].release();
-                encodings[i] = null;
+            for (int i = 1; i < encodings.size(); i += 2) {
+                ((ReferenceCounted) encodings.get(i)).release();
             }
+            encodings.clear();
         }
     }
 

@@ -2,6 +2,9 @@ package onair.media;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 /**
  * The first bytes of an FLV audio or video tag body, decoded: legacy FLV headers (FLV spec §E.4.2.1, §E.4.3.1) and
  * Enhanced RTMP v1 headers, where the high bit of a video tag (or sound format 9 in an audio tag) announces a FourCC.
@@ -18,6 +21,10 @@ import io.netty.buffer.ByteBuf;
 public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, boolean disposable, boolean signal) {
 
     private static final TagHeader NONE = new TagHeader("", false, false, false, false);
+    private static final String[] CODEC_IDS = IntStream.range(0, 16).mapToObj(Integer::toString)
+        .toArray(String[]::new);
+    private static final List<String> FOUR_CCS = List.of("avc1", "hvc1", "av01", "vp09", "vp08",
+        "Opus", "fLaC", "mp4a", ".mp3", "ac-3", "ec-3");
     private static final int COMMAND_FRAME = 5;
     private static final int METADATA_PACKET = 4;
     private static final int END_OF_SEQUENCE = 2;
@@ -50,7 +57,7 @@ public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, 
         int packetType = hasPacketType && body.readableBytes() > 1 ? body.getUnsignedByte(i + 1) : -1;
         boolean signal = frameType == COMMAND_FRAME || packetType == END_OF_SEQUENCE;
         boolean config = !signal && packetType == 0;
-        return new TagHeader(Integer.toString(codecId), !signal && frameType == 1, config, !signal && frameType == 3,
+        return new TagHeader(CODEC_IDS[codecId], !signal && frameType == 1, config, !signal && frameType == 3,
             signal);
     }
 
@@ -62,17 +69,31 @@ public record TagHeader(String codec, boolean keyframe, boolean sequenceHeader, 
             return new TagHeader(fourCc(body, i + 1), false, config, false, false);
         }
         boolean config = soundFormat == 10 && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
-        return new TagHeader(Integer.toString(soundFormat), false, config, false, false);
+        return new TagHeader(CODEC_IDS[soundFormat], false, config, false, false);
     }
 
     private static String fourCc(ByteBuf body, int at) {
         if (body.writerIndex() < at + 4) {
             return "";
         }
+        for (String known : FOUR_CCS) {
+            if (matches(body, at, known)) {
+                return known;
+            }
+        }
         char[] c = new char[4];
         for (int k = 0; k < 4; k++) {
             c[k] = (char) body.getUnsignedByte(at + k);
         }
         return new String(c);
+    }
+
+    private static boolean matches(ByteBuf body, int at, String fourCc) {
+        for (int k = 0; k < 4; k++) {
+            if (body.getUnsignedByte(at + k) != fourCc.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
