@@ -51,12 +51,13 @@ final class StreamCache {
     }
 
     /**
-     * Sends the metadata, the sequence headers and the GOP to {@code subscriber}; the metadata and headers are
-     * restamped to the first GOP frame, or to {@code latestTimestamp} without a GOP.
+     * Sends the metadata, the sequence headers and the GOP to {@code subscriber}. The metadata goes at timestamp 0, as
+     * nginx-rtmp sends it and as FLV readers such as ffmpeg's expect stream metadata; the headers are restamped to the
+     * first GOP frame, or to {@code latestTimestamp} without a GOP.
      */
     void replay(Subscriber subscriber, int latestTimestamp) {
         int timestamp = gop.isEmpty() ? latestTimestamp : gop.getFirst().timestamp();
-        replayAt(subscriber, metadata, timestamp);
+        replayAt(subscriber, metadata, 0);
         replayAt(subscriber, videoHeader, timestamp);
         replayAt(subscriber, audioHeader, timestamp);
         for (int i = 0; i < gop.size(); i++) {

@@ -66,7 +66,7 @@ class LiveStreamConcurrencyTest {
         String first = events.get(3);
         int firstNumber = Integer.parseInt(first.substring(1, first.indexOf('@')));
         String cacheTime = "@" + firstNumber * 10;
-        assertThat(events.subList(0, 3)).containsExactly("M" + cacheTime, "V" + cacheTime, "A" + cacheTime);
+        assertThat(events.subList(0, 3)).containsExactly("M@0", "V" + cacheTime, "A" + cacheTime);
         assertThat(first).startsWith("K");
         List<String> expected = new ArrayList<>();
         for (int n = firstNumber; n < FRAMES; n++) {
