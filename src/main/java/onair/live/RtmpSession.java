@@ -96,10 +96,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         this.registry = registry;
     }
 
-    public long id() {
-        return id;
-    }
-
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
