@@ -177,7 +177,7 @@ final class ConfigBinder {
             switch (d.name()) {
                 case "listen" -> {
                     Listen listen = ListenParser.parse(d, ignored);
-                    if (!addresses.add(listen.toString())) {
+                    if (listen.port() != 0 && !addresses.add(listen.toString())) {
                         throw ConfigException.at(d, "duplicate \"" + listen + "\" address and port pair");
                     }
                     listens.add(listen);

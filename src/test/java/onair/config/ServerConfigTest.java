@@ -191,6 +191,11 @@ class ServerConfigTest {
     }
 
     @Test
+    void port0MayRepeatSinceEachPicksItsOwnFreePort() {
+        assertThat(onlyServer("rtmp { server { listen 127.0.0.1:0; listen 127.0.0.1:0; } }").listens()).hasSize(2);
+    }
+
+    @Test
     void aServerWithoutListenIsRejected() {
         assertRejected("rtmp {\n  server { }\n}", "t.conf:2: no \"listen\" directive in \"server\" block");
     }
