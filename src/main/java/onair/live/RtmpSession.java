@@ -186,9 +186,16 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (cause instanceof NotSslRecordException) {
             return "not a TLS record (plain RTMP on an ssl port?)";
         }
-        String message = String.valueOf(cause.getMessage());
-        int nested = message.lastIndexOf("Exception: ");
-        return (nested < 0 ? message : message.substring(nested + "Exception: ".length())).strip();
+        List<String> reasons = new ArrayList<>();
+        for (Throwable c = cause; c != null && reasons.size() < 3; c = c.getCause()) {
+            String message = String.valueOf(c.getMessage());
+            int nested = message.lastIndexOf("Exception: ");
+            String reason = (nested < 0 ? message : message.substring(nested + "Exception: ".length())).strip();
+            if (reasons.isEmpty() || !reasons.getLast().contains(reason)) {
+                reasons.add(reason);
+            }
+        }
+        return String.join(": ", reasons);
     }
 
     /** Asks a session to end its publications before the server closes every connection. */
