@@ -1,5 +1,9 @@
 package onair.config;
 
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -11,6 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Binds a parsed nginx configuration to {@link ServerConfig}: checks every directive of the {@code rtmp} section
@@ -20,7 +25,15 @@ final class ConfigBinder {
 
     private enum Context { MAIN, RTMP, SERVER, APPLICATION }
 
-    private record Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser) {}
+    private record Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser,
+            boolean list) {
+
+        Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser) {
+            this(name, contexts, defaultValue, parser, false);
+        }
+    }
+
+    private record FileSetting(Path file, Directive directive) {}
 
     private record Scope(Map<String, Object> values, Scope parent) {
 
@@ -37,6 +50,7 @@ final class ConfigBinder {
     private static final Set<Context> LIVE = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION);
     private static final int MIN_CHUNK_SIZE = 128;
     private static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
+    private static final Set<String> SSL_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private static final Map<String, Setting> SETTINGS = settings(
             new Setting("chunk_size", CORE, 4096, v -> (int) bounded(Units.size(v), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE)),
@@ -47,6 +61,10 @@ final class ConfigBinder {
             new Setting("max_message", CORE, 1 << 20, v -> (int) bounded(Units.size(v), 1, Integer.MAX_VALUE)),
             new Setting("max_streams", CORE, 32, v -> (int) bounded(integer(v), 1, Integer.MAX_VALUE)),
             new Setting("buflen", CORE, Duration.ofMillis(1000), Units::time),
+            new Setting("ssl_certificate", CORE, null, Path::of),
+            new Setting("ssl_certificate_key", CORE, null, Path::of),
+            new Setting("ssl_protocols", CORE, List.of("TLSv1.2", "TLSv1.3"), ConfigBinder::sslProtocols, true),
+            new Setting("ssl_ciphers", CORE, List.of(), ConfigBinder::sslCiphers),
             new Setting("live", LIVE, false, Units::flag),
             new Setting("wait_key", LIVE, true, Units::flag),
             new Setting("wait_video", LIVE, false, Units::flag),
@@ -141,7 +159,7 @@ final class ConfigBinder {
             }
         }
         Scope scope = new Scope(Map.copyOf(values), null);
-        Set<Listen> addresses = new HashSet<>();
+        Set<String> addresses = new HashSet<>();
         List<RtmpServerConfig> configs = new ArrayList<>();
         for (Directive server : servers) {
             configs.add(server(server, scope, addresses));
@@ -149,19 +167,23 @@ final class ConfigBinder {
         return configs;
     }
 
-    private RtmpServerConfig server(Directive server, Scope rtmp, Set<Listen> addresses) {
+    private RtmpServerConfig server(Directive server, Scope rtmp, Set<String> addresses) {
         Map<String, Object> values = new HashMap<>();
         List<Listen> listens = new ArrayList<>();
+        Directive sslListen = null;
         List<Directive> applications = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Directive d : server.block()) {
             switch (d.name()) {
                 case "listen" -> {
                     Listen listen = ListenParser.parse(d, ignored);
-                    if (!addresses.add(listen)) {
+                    if (listen.port() != 0 && !addresses.add(listen.toString())) {
                         throw ConfigException.at(d, "duplicate \"" + listen + "\" address and port pair");
                     }
                     listens.add(listen);
+                    if (listen.ssl() && sslListen == null) {
+                        sslListen = d;
+                    }
                 }
                 case "application" -> {
                     requireBlock(d, 1);
@@ -178,10 +200,39 @@ final class ConfigBinder {
         }
         Scope scope = new Scope(Map.copyOf(values), rtmp);
         List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope)).toList();
+        SslConfig ssl = sslListen == null ? null : ssl(sslListen, scope);
         return new RtmpServerConfig(listens, (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
                 (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
                 (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
-                apps);
+                ssl, apps);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SslConfig ssl(Directive listen, Scope scope) {
+        if (!(scope.get("ssl_certificate") instanceof FileSetting certificate)) {
+            throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
+        }
+        if (!(scope.get("ssl_certificate_key") instanceof FileSetting key)) {
+            throw ConfigException.at(listen,
+                    "no \"ssl_certificate_key\" is defined for certificate \"" + certificate.file() + "\"");
+        }
+        List<X509Certificate> chain;
+        try {
+            chain = Pem.certificates(certificate.file());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(certificate.directive(),
+                    "cannot load certificate \"" + certificate.file() + "\": " + e.getMessage());
+        }
+        PrivateKey privateKey;
+        try {
+            privateKey = Pem.privateKey(key.file());
+            Pem.requireMatch(privateKey, chain.getFirst());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(key.directive(),
+                    "cannot load certificate key \"" + key.file() + "\": " + e.getMessage());
+        }
+        return new SslConfig(certificate.file(), key.file(), chain, privateKey,
+                (List<String>) scope.get("ssl_protocols"), (List<String>) scope.get("ssl_ciphers"));
     }
 
     private ApplicationConfig application(Directive app, Scope server) {
@@ -206,15 +257,16 @@ final class ConfigBinder {
         if (d.block() != null) {
             throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
         }
-        if (d.args().size() != 1) {
+        if (d.args().isEmpty() || d.args().size() > 1 && !setting.list()) {
             throw invalidArgumentCount(d);
         }
         if (values.containsKey(d.name())) {
             throw ConfigException.at(d, "\"" + d.name() + "\" directive is duplicate");
         }
-        String value = d.args().getFirst();
+        String value = String.join(" ", d.args());
         try {
-            values.put(d.name(), setting.parser().apply(value));
+            Object parsed = setting.parser().apply(value);
+            values.put(d.name(), parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed);
         } catch (IllegalArgumentException e) {
             throw invalidValue(d, value, e.getMessage());
         }
@@ -269,6 +321,38 @@ final class ConfigBinder {
             throw new IllegalArgumentException("it must be greater than 0");
         }
         return time;
+    }
+
+    private static Path relativeToFile(Directive d, Path path) {
+        return Path.of(d.file()).toAbsolutePath().getParent().resolve(path).normalize();
+    }
+
+    private static List<String> sslProtocols(String text) {
+        List<String> protocols = List.of(text.split(" "));
+        for (String protocol : protocols) {
+            if (!SSL_PROTOCOLS.contains(protocol)) {
+                throw new IllegalArgumentException(
+                        "it must be one or more of \"TLSv1\", \"TLSv1.1\", \"TLSv1.2\" and \"TLSv1.3\"");
+            }
+        }
+        return protocols.stream().distinct().toList();
+    }
+
+    private static List<String> sslCiphers(String text) {
+        Set<String> supported;
+        try {
+            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+        List<String> ciphers = List.of(text.split(":"));
+        for (String cipher : ciphers) {
+            if (!supported.contains(cipher)) {
+                throw new IllegalArgumentException("unknown cipher suite \"" + cipher
+                        + "\" (JDK names such as TLS_AES_128_GCM_SHA256, separated by \":\")");
+            }
+        }
+        return ciphers;
     }
 
     private static ApplicationConfig.Meta meta(String text) {

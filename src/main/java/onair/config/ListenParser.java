@@ -3,7 +3,10 @@ package onair.config;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Parses the {@code listen} directive of an rtmp {@code server}: {@code [host:]port} or {@code host[:port]}. */
+/**
+ * Parses the {@code listen} directive of an rtmp {@code server}: {@code [host:]port} or {@code host[:port]}, optionally
+ * followed by {@code ssl} and parameters that are noted as ignored.
+ */
 final class ListenParser {
 
     private static final int DEFAULT_PORT = 1935;
@@ -26,10 +29,15 @@ final class ListenParser {
             throw ConfigException.at(d, "\"unix:\" in \"listen\" directive is not supported yet");
         }
         Listen listen = address(d, address);
+        boolean ssl = false;
         for (String parameter : d.args().subList(1, d.args().size())) {
-            parameter(d, parameter, ignored);
+            if (parameter.equals("ssl")) {
+                ssl = true;
+            } else {
+                parameter(d, parameter, ignored);
+            }
         }
-        return listen;
+        return ssl ? new Listen(listen.host(), listen.port(), true) : listen;
     }
 
     private static Listen address(Directive d, String address) {
@@ -72,7 +80,7 @@ final class ListenParser {
             case "bind", "reuseport" -> value == null;
             case "ipv6only" -> "on".equals(value) || "off".equals(value);
             case "so_keepalive" -> value != null && KEEPALIVE.matcher(value).matches();
-            case "proxy_protocol", "ssl" -> throw ConfigException.at(d,
+            case "proxy_protocol" -> throw ConfigException.at(d,
                     "\"" + name + "\" in \"listen\" directive is not supported yet");
             default -> throw ConfigException.at(d, "invalid parameter \"" + parameter + "\" in \"listen\" directive");
         };

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A {@code server} block of the {@code rtmp} section: where it listens, its protocol settings and applications. */
+/**
+ * A {@code server} block of the {@code rtmp} section: where it listens, its protocol settings and applications.
+ *
+ * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
+ */
 public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
-        Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen,
+        Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, SslConfig ssl,
         List<ApplicationConfig> applications) {
 
     public RtmpServerConfig {
@@ -17,6 +21,9 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         Objects.requireNonNull(ping, "ping");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(buflen, "buflen");
+        if (ssl == null && listens.stream().anyMatch(Listen::ssl)) {
+            throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
+        }
     }
 
     /** The application with exactly this name, as matched against the app of a {@code connect} command. */

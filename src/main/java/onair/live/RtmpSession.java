@@ -5,6 +5,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
 import onair.amf.EcmaArray;
@@ -42,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * One RTMP connection after the handshake: answers NetConnection and NetStream commands (RTMP spec §7.2) as
@@ -71,6 +75,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private long peerAckWindow;
     private long lastAcknowledged;
     private long startNanos;
+    private boolean tlsHandshaking;
     private long lastReadNanos;
     private long pingSentNanos;
     private String closeReason;
@@ -101,6 +106,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         this.ctx = ctx;
         this.label = "[conn " + id + " " + ctx.channel().remoteAddress() + "]";
         startNanos = lastReadNanos = System.nanoTime();
+        tlsHandshaking = ctx.pipeline().get(SslHandler.class) != null;
         log.info("{} opened", label);
         tick = ctx.executor().scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
@@ -122,6 +128,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable reason = cause instanceof RtmpProtocolException || cause.getCause() == null ? cause : cause.getCause();
+        if (reason instanceof SSLException) {
+            abort("TLS error: " + tlsReason(reason));
+            return;
+        }
         if (reason instanceof IOException) {
             String message = String.valueOf(reason.getMessage());
             abort("connection error: " + message.substring(message.lastIndexOf(": ") + 1).strip());
@@ -158,7 +168,30 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             }
             return;
         }
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            tlsHandshaking = false;
+            startNanos = lastReadNanos = System.nanoTime();
+            if (!handshake.isSuccess() && closeReason == null) {
+                closeReason = "TLS handshake failed: " + tlsReason(handshake.cause());
+            }
+        }
         ctx.fireUserEventTriggered(event);
+    }
+
+    private static String tlsReason(Throwable cause) {
+        if (cause instanceof NotSslRecordException) {
+            return "not a TLS record (plain RTMP on an ssl port?)";
+        }
+        List<String> reasons = new ArrayList<>();
+        for (Throwable c = cause; c != null && reasons.size() < 3; c = c.getCause()) {
+            String message = String.valueOf(c.getMessage());
+            int nested = message.lastIndexOf("Exception: ");
+            String reason = (nested < 0 ? message : message.substring(nested + "Exception: ".length())).strip();
+            if (reasons.isEmpty() || !reasons.getLast().contains(reason)) {
+                reasons.add(reason);
+            }
+        }
+        return String.join(": ", reasons);
     }
 
     /** Asks a session to end its publications before the server closes every connection. */
@@ -439,6 +472,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private void onTick() {
         long now = System.nanoTime();
         long idle = now - lastReadNanos;
+        if (tlsHandshaking) {
+            return;
+        }
         if (app == null && now - startNanos > config.timeout().toNanos()) {
             close("no connect within timeout " + config.timeout().toMillis() + " ms");
             return;

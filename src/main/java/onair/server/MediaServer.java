@@ -17,11 +17,15 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import onair.config.Listen;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
+import onair.config.SslConfig;
 import onair.live.RtmpSession;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -31,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive, serving every
@@ -61,27 +66,42 @@ public final class MediaServer implements AutoCloseable {
     /** Binds every listener; fails if any address cannot be bound. */
     public MediaServer start() throws InterruptedException {
         for (RtmpServerConfig server : config.rtmpServers()) {
+            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10))
-                .childHandler(new RtmpChannelInitializer(server, registry, connections));
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10));
             for (Listen listen : server.listens()) {
                 InetSocketAddress address = listen.host() == null
                     ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
-                Channel channel = bootstrap.bind(address).sync().channel();
+                Channel channel = bootstrap.clone()
+                    .childHandler(new RtmpChannelInitializer(server, registry, connections, listen.ssl() ? ssl : null))
+                    .bind(address).sync().channel();
                 listeners.add(channel);
                 InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
                 rtmpAddresses.add(bound);
-                log.info("rtmp listening on {}", bound);
+                log.info("{} listening on {}", listen.ssl() ? "rtmps" : "rtmp", bound);
             }
         }
         return this;
     }
 
-    /** The bound RTMP addresses, in configuration order (with real ports when port 0 was configured). */
+    private static SslContext sslContext(SslConfig config) {
+        try {
+            return SslContextBuilder.forServer(config.key(), config.certificateChain())
+                .sslProvider(SslProvider.JDK)
+                .protocols(config.protocols())
+                .ciphers(config.ciphers().isEmpty() ? null : config.ciphers())
+                .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot use certificate \"" + config.certificate() + "\": "
+                + e.getMessage(), e);
+        }
+    }
+
+    /** The bound RTMP and RTMPS addresses, in configuration order (with real ports when port 0 was configured). */
     public List<InetSocketAddress> rtmpAddresses() {
         return List.copyOf(rtmpAddresses);
     }

@@ -51,7 +51,7 @@ class ServerConfigTest {
 
         assertThat(server).isEqualTo(new RtmpServerConfig(List.of(new Listen(null, 1935)), 4096,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30), 5_000_000, 1 << 20, 32,
-                Duration.ofSeconds(1), List.of(new ApplicationConfig("a", false, true, false, false, true,
+                Duration.ofSeconds(1), null, List.of(new ApplicationConfig("a", false, true, false, false, true,
                         Duration.ZERO, false, ApplicationConfig.Meta.ON, false, Duration.ofMillis(300), true))));
     }
 
@@ -74,7 +74,7 @@ class ServerConfigTest {
 
         assertThat(server).isEqualTo(new RtmpServerConfig(List.of(new Listen(null, 1935)), 8192,
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(5), 2_500_000, 2 << 20, 8,
-                Duration.ofMillis(500), List.of(new ApplicationConfig("a", true, false, true, true, false,
+                Duration.ofMillis(500), null, List.of(new ApplicationConfig("a", true, false, true, true, false,
                         Duration.ofSeconds(10), true, ApplicationConfig.Meta.COPY, true, Duration.ofMillis(10),
                         false))));
     }
@@ -167,7 +167,6 @@ class ServerConfigTest {
     @CsvSource(delimiter = '|', textBlock = """
             listen unix:/tmp/rtmp.sock;        | "unix:" in "listen" directive is not supported yet
             listen 1935 proxy_protocol;        | "proxy_protocol" in "listen" directive is not supported yet
-            listen 1935 ssl;                   | "ssl" in "listen" directive is not supported yet
             listen 1935 backlog=5;             | invalid parameter "backlog=5" in "listen" directive
             listen 1935 ipv6only=maybe;        | invalid value "ipv6only=maybe" in "listen" directive
             listen 1935 bind=1;                | invalid value "bind=1" in "listen" directive
@@ -189,6 +188,11 @@ class ServerConfigTest {
     void theSameAddressTwiceIsRejected() {
         assertRejected("rtmp {\nserver { listen 1935; }\nserver { listen *:1935; } }",
                 "t.conf:3: duplicate \"*:1935\" address and port pair");
+    }
+
+    @Test
+    void port0MayRepeatSinceEachPicksItsOwnFreePort() {
+        assertThat(onlyServer("rtmp { server { listen 127.0.0.1:0; listen 127.0.0.1:0; } }").listens()).hasSize(2);
     }
 
     @Test

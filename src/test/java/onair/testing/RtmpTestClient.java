@@ -12,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
@@ -48,12 +49,15 @@ public final class RtmpTestClient implements AutoCloseable {
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private double nextTransaction = 1;
 
-    private RtmpTestClient(InetSocketAddress server, int receiveBuffer) throws InterruptedException {
+    private RtmpTestClient(InetSocketAddress server, int receiveBuffer, SslContext tls) throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), server.getHostString(), server.getPort()));
+                    }
                     ch.pipeline().addLast(new ClientHandshakeHandler(), new ChunkDecoder(16 << 20, 64, ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
                         new ChunkEncoder(), new RtmpMessageCodec(), new Collector());
                 }
@@ -67,12 +71,17 @@ public final class RtmpTestClient implements AutoCloseable {
 
     /** Connects, completes the handshake and sends nothing else. */
     public static RtmpTestClient open(InetSocketAddress server) throws InterruptedException {
-        return new RtmpTestClient(server, 0);
+        return new RtmpTestClient(server, 0, null);
+    }
+
+    /** Like {@link #open} over TLS (RTMPS) with a client context from {@code tls}. */
+    public static RtmpTestClient open(InetSocketAddress server, SslContext tls) throws InterruptedException {
+        return new RtmpTestClient(server, 0, tls);
     }
 
     /** Like {@link #open} with a small socket receive buffer, for players that stop reading. */
     public static RtmpTestClient open(InetSocketAddress server, int receiveBuffer) throws InterruptedException {
-        return new RtmpTestClient(server, receiveBuffer);
+        return new RtmpTestClient(server, receiveBuffer, null);
     }
 
     public Channel channel() {

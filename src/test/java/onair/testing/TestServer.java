@@ -29,6 +29,11 @@ public final class TestServer implements AutoCloseable {
         return server.rtmpAddresses().getFirst();
     }
 
+    /** The bound address of the {@code index}th {@code listen}, counting across servers in configuration order. */
+    public InetSocketAddress address(int index) {
+        return server.rtmpAddresses().get(index);
+    }
+
     public String url(String app, String name) {
         return "rtmp://127.0.0.1:" + address().getPort() + "/" + app + "/" + name;
     }

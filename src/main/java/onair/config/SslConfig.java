@@ -1,0 +1,26 @@
+package onair.config;
+
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The TLS settings of a server with a {@code listen ... ssl}: the certificate chain and key, already read from their
+ * PEM files and checked to match, and the protocols and cipher suites to enable.
+ *
+ * @param ciphers JDK cipher suite names from {@code ssl_ciphers}; empty for the JDK's defaults
+ */
+public record SslConfig(Path certificate, Path certificateKey, List<X509Certificate> certificateChain,
+        PrivateKey key, List<String> protocols, List<String> ciphers) {
+
+    public SslConfig {
+        Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(certificateKey, "certificateKey");
+        Objects.requireNonNull(key, "key");
+        certificateChain = List.copyOf(certificateChain);
+        protocols = List.copyOf(protocols);
+        ciphers = List.copyOf(ciphers);
+    }
+}
