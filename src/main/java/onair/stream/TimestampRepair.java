@@ -5,19 +5,19 @@ import onair.media.MediaFrame;
 import java.util.function.Supplier;
 
 /**
- * Maps one publication's input timestamps to the timeline its subscribers see: monotonic per track (audio, video,
- * data), with jumps, backward steps and far-apart tracks re-based and counted. Timestamps are RTMP's 32-bit unsigned
- * milliseconds and stay wrapping: steps are read as unsigned deltas, so 0xFFFFFF00 → 0x00000100 is a 512 ms step
- * passed on as is. A well-behaved publisher's timestamps come out unchanged, apart from the republish offset.
+ * Maps one publication's input timestamps to the timeline its subscribers see, monotonic per track (audio, video,
+ * data); used under its stream's lock. Timestamps are RTMP's 32-bit unsigned milliseconds and stay wrapping: steps
+ * are unsigned deltas, so 0xFFFFFF00 → 0x00000100 is a 512 ms step passed on as is, and a well-behaved publisher's
+ * timestamps come out unchanged apart from the republish offset given to {@link #start}.
  *
- * <p>Audio and video frames other than sequence headers drive their track: a track's first such frame is aligned to
- * the publication's latest output if more than {@link #MAX_TRACK_SKEW} apart from it; afterwards a step back of up to
- * {@link #MAX_JITTER} is held at the last output, and a longer step back, or a step forward of more than
- * {@link #MAX_STEP} that also leaves the other track that far behind (a track resuming after a gap is not a jump),
- * re-bases the track to continue one frame duration after its last output. Sequence headers take
- * their track's offset and never go back; before the track's first frame they neither start nor move it, and one
- * more than {@link #MAX_TRACK_SKEW} from the latest audio or video output is stamped with that output. Data frames are sparse: they
- * are only held so that they never go back.
+ * <p>Audio and video frames other than sequence headers drive their track. A track's first frame more than
+ * {@link #MAX_TRACK_SKEW} from the latest audio or video output is aligned to it. Afterwards a step back of up to
+ * {@link #MAX_JITTER} is held at the last output without a lasting shift; a longer step back, or a step forward of
+ * more than {@link #MAX_STEP} that also leaves the other track that far behind (a track resuming after a gap is not a
+ * jump), re-bases the track to continue one frame duration after its last output. Sequence headers take their
+ * track's offset and never go back; before the track's first frame they neither start nor move it, and one more
+ * than {@link #MAX_TRACK_SKEW} from the latest audio or video output is stamped with that output. Data frames are
+ * sparse: they are only held so that they never go back. Each re-base, alignment or held frame counts as one repair.
  */
 final class TimestampRepair {
 
@@ -36,7 +36,6 @@ final class TimestampRepair {
     private final Track audio = new Track("audio");
     private final Track video = new Track("video");
     private final Track data = new Track("data");
-    private int baseOffset;
     private boolean anyMedia;
     private int latestMediaOutput;
     private boolean anyHeaderOrMedia;
@@ -46,7 +45,6 @@ final class TimestampRepair {
 
     /** Starts a publication whose timestamps are all shifted by {@code offset} unless repaired. */
     void start(int offset) {
-        baseOffset = offset;
         audio.reset(offset);
         video.reset(offset);
         data.reset(offset);
