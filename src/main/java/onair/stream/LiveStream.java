@@ -1,6 +1,8 @@
 package onair.stream;
 
 import onair.media.MediaFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,8 +11,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One live stream: at most one publisher, any number of subscribers, and the cache a late joiner starts from.
  * Fan-out and subscribe share one lock, so a subscriber gets the cache and then every later frame exactly once.
+ * Every frame is restamped here, once for all subscribers, to a timeline that continues across republishing and
+ * is repaired to be monotonic per track ({@link TimestampRepair}).
  */
 public final class LiveStream {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
 
     private static final Subscriber[] NONE = {};
 
@@ -19,15 +25,16 @@ public final class LiveStream {
     private final StreamRegistry registry;
     private final ReentrantLock lock = new ReentrantLock();
     private final StreamCache cache;
+    private final TimestampRepair repair = new TimestampRepair();
     private volatile Subscriber[] subscribers = NONE;
     private volatile PublicationHandle publication;
     private volatile boolean retired;
     private volatile long framesIn;
     private volatile long bytesIn;
+    private volatile long timestampRepairs;
     private boolean delivered;
     private int lastTimestamp;
     private boolean firstOfPublication;
-    private int timestampOffset;
 
     LiveStream(StreamKey key, LiveOptions options, StreamRegistry registry) {
         this.key = key;
@@ -103,6 +110,11 @@ public final class LiveStream {
         return bytesIn;
     }
 
+    /** Frames whose timestamp was repaired because the publisher's went back, jumped or drifted apart. */
+    public long timestampRepairs() {
+        return timestampRepairs;
+    }
+
     boolean retired() {
         return retired;
     }
@@ -146,17 +158,29 @@ public final class LiveStream {
         }
     }
 
-    /** Shifts a publication that starts behind the previous one so that subscribers' timestamps never go back. */
+    /**
+     * Restamps {@code frame} to the subscribers' timeline: a publication that starts behind the previous one is
+     * shifted so that timestamps never go back, and each track is repaired to stay monotonic.
+     */
     private MediaFrame continueTimeline(MediaFrame frame) {
         if (firstOfPublication) {
             firstOfPublication = false;
             boolean behind = delivered && Integer.compareUnsigned(frame.timestamp(), lastTimestamp) < 0;
-            timestampOffset = behind ? lastTimestamp + 1 - frame.timestamp() : 0;
+            repair.start(behind ? lastTimestamp + 1 - frame.timestamp() : 0);
         }
-        if (timestampOffset == 0) {
+        long repairsBefore = repair.repairs();
+        int timestamp = repair.restamp(frame);
+        if (repair.repairs() != repairsBefore) {
+            timestampRepairs++;
+            if (repairsBefore == 0) {
+                log.warn("{}: publisher timestamps repaired ({}); further repairs are counted, not logged",
+                    key, repair.firstRepair());
+            }
+        }
+        if (timestamp == frame.timestamp()) {
             return frame;
         }
-        MediaFrame shifted = frame.withTimestamp(frame.timestamp() + timestampOffset);
+        MediaFrame shifted = frame.withTimestamp(timestamp);
         frame.release();
         return shifted;
     }
