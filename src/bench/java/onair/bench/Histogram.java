@@ -41,6 +41,9 @@ public final class Histogram {
             return 0;
         }
         long rank = Math.max(1, (long) Math.ceil(percent / 100.0 * n));
+        if (rank >= n) {
+            return max();
+        }
         long seen = 0;
         for (int i = 0; i < BUCKETS; i++) {
             seen += counts.get(i);
