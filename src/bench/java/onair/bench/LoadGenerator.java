@@ -13,12 +13,14 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.handshake.ClientHandshakeHandler;
 import onair.rtmp.message.RtmpMessageCodec;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public final class LoadGenerator implements AutoCloseable {
 
     private static final long LAGGING_MILLIS = 1000;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final LoadOptions options;
     private final Target target;
@@ -59,6 +63,9 @@ public final class LoadGenerator implements AutoCloseable {
     private long windowStartBytes;
     private ProcessStats serverAtStart;
     private ProcessStats selfAtStart;
+    private long[] playerThreadIds;
+    private long windowStartAllocated;
+    private long windowStartMessages;
 
     private LoadGenerator(LoadOptions options) {
         this.options = options;
@@ -78,6 +85,7 @@ public final class LoadGenerator implements AutoCloseable {
     public static LoadGenerator start(LoadOptions options) throws IOException, InterruptedException {
         LoadGenerator generator = new LoadGenerator(options);
         try {
+            generator.playerThreadIds = generator.playerThreadIds();
             generator.startPublishers();
             generator.startRamp();
             return generator;
@@ -116,6 +124,18 @@ public final class LoadGenerator implements AutoCloseable {
                     + (publisher.failure == null ? "no NetStream.Publish.Start within 10 s" : publisher.failure));
             }
         }
+    }
+
+    private long[] playerThreadIds() throws InterruptedException {
+        List<Long> ids = new ArrayList<>();
+        for (EventExecutor loop : playerLoops) {
+            ids.add(loop.submit(() -> Thread.currentThread().threadId()).sync().getNow());
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private long allocatedByPlayerThreads() {
+        return Arrays.stream(THREADS.getThreadAllocatedBytes(playerThreadIds)).sum();
     }
 
     private String streamName(int index) {
@@ -166,6 +186,8 @@ public final class LoadGenerator implements AutoCloseable {
         windowStartBytes = bytesReceived();
         serverAtStart = options.serverPid() > 0 ? ProcessStats.of(Long.toString(options.serverPid())) : null;
         selfAtStart = ProcessStats.of("self");
+        windowStartAllocated = allocatedByPlayerThreads();
+        windowStartMessages = mediaMessagesReceived();
     }
 
     /** A one-line view of the run so far. */
@@ -219,6 +241,8 @@ public final class LoadGenerator implements AutoCloseable {
         long windowBytes = bytesReceived() - windowStartBytes;
         ProcessStats server = serverAtStart == null ? null : ProcessStats.of(Long.toString(options.serverPid()));
         ProcessStats self = ProcessStats.of("self");
+        double allocatedPerMessage = (double) (allocatedByPlayerThreads() - windowStartAllocated)
+            / Math.max(1, mediaMessagesReceived() - windowStartMessages);
         double window = (end - windowStartNanos) / 1e9;
         int ok = 0;
         int stalled = 0;
@@ -267,7 +291,7 @@ public final class LoadGenerator implements AutoCloseable {
             lags.length == 0 ? 0 : lags[Math.max(0, (int) Math.ceil(0.95 * lags.length) - 1)],
             lags.length == 0 ? 0 : lags[lags.length - 1],
             serverCpu, serverCpu / gbit, server == null ? 0 : server.rssKb(),
-            self.cpuSeconds() - selfAtStart.cpuSeconds());
+            self.cpuSeconds() - selfAtStart.cpuSeconds(), allocatedPerMessage);
     }
 
     @Override

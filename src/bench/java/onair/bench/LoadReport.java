@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The outcome of one load run: client counts, delivered throughput over the measurement window, the latency
- * distributions, byte and message totals over the whole run, and the server's CPU and RSS when a pid was given.
+ * distributions, byte and message totals over the whole run, the server's CPU and RSS when a pid was given, and the
+ * bytes the players' event loops allocated per media message received in the window.
  */
 public record LoadReport(String label, String url, int players, int publishers, double windowSeconds,
                          int ok, int failed, int stalled, int lagging, Map<String, Integer> failures,
@@ -14,7 +15,7 @@ public record LoadReport(String label, String url, int players, int publishers, 
                          long publishedMessages, long publishedPayloadBytes,
                          Percentiles firstFrameMs, Percentiles latencyMs, double lagP95Ms, double lagMaxMs,
                          double serverCpuSeconds, double serverCoreSecondsPerGbit, long serverRssKb,
-                         double generatorCpuSeconds) {
+                         double generatorCpuSeconds, double playerBytesAllocatedPerMessage) {
 
     /** Percentiles in milliseconds of a histogram recorded in microseconds. */
     public record Percentiles(long count, double p50, double p95, double p99, double max) {
@@ -66,12 +67,14 @@ public record LoadReport(String label, String url, int players, int publishers, 
               "latencyMs": %s,
               "lagMs": {"p95": %.1f, "max": %.1f},
               "server": {"cpuSeconds": %s, "coreSecondsPerGbit": %s, "rssKb": %d},
-              "generatorCpuSeconds": %.3f
+              "generatorCpuSeconds": %.3f,
+              "playerBytesAllocatedPerMessage": %.1f
             }
             """, label, url, players, publishers, windowSeconds, ok, failed, stalled, lagging, failuresJson,
             windowBytes, deliveredMbps, bytesReceived, videoMessages, audioMessages, mediaPayloadBytes,
             publishedMessages, publishedPayloadBytes, firstFrameMs.json(), latencyMs.json(), lagP95Ms, lagMaxMs,
-            number(serverCpuSeconds), number(serverCoreSecondsPerGbit), serverRssKb, generatorCpuSeconds);
+            number(serverCpuSeconds), number(serverCoreSecondsPerGbit), serverRssKb, generatorCpuSeconds,
+            playerBytesAllocatedPerMessage);
     }
 
     private static String number(double value) {
