@@ -252,11 +252,20 @@ final class Player extends ChannelInboundHandlerAdapter {
         switch (messageType) {
             case 8, 9 -> media(cs, size);
             case 1 -> chunkSize = Math.max(1, controlInt(cs, 0) & 0x7FFFFFFF);
+            case 2 -> abort(controlInt(cs, 0));
             case 5 -> ackWindow = controlInt(cs, 0) & 0xFFFFFFFFL;
             case 4 -> userControl(cs, size);
             case 20 -> command(cs, 0, size);
             case 17 -> command(cs, 1, size);
             default -> { }
+        }
+    }
+
+    private void abort(int chunkStreamId) {
+        for (int i = 0; i < chunkStreams; i++) {
+            if (csid[i] == chunkStreamId) {
+                remaining[i] = 0;
+            }
         }
     }
 
