@@ -344,8 +344,7 @@ class ServerConfigTest {
         assertThat(config.rtmpServers().getFirst().listens()).containsExactly(new Listen(null, 1935));
         assertThat(config.rtmpServers().getFirst().chunkSize()).isEqualTo(4000);
         assertThat(config.rtmpServers().getFirst().application("live").orElseThrow().live()).isTrue();
-        assertThat(config.ignored()).as("module includes from this machine's /etc/nginx may come between")
-                .containsSubsequence(
+        assertThat(config.ignored()).filteredOn(line -> line.startsWith(file + ":")).containsExactly(
                 file + ":1: directive \"user\" is ignored (not supported yet)",
                 file + ":2: directive \"worker_processes\" is ignored (not supported yet)",
                 file + ":3: directive \"pid\" is ignored (not supported yet)",

@@ -1,0 +1,81 @@
+package onair.bench;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a load run does: {@code players} RTMP players and {@code publishers} FLV publishers against {@code url},
+ * players joining at {@code rate} per second, then {@code settleSeconds} to let joins finish and a measurement
+ * window of {@code durationSeconds}.
+ *
+ * @param serverPid a process to charge CPU and RSS to over the window (0: none)
+ */
+public record LoadOptions(String url, int players, int publishers, Path flv, double rate, double durationSeconds,
+                          double settleSeconds, int threads, long stallMillis, long serverPid, Path out,
+                          String label) {
+
+    static final String USAGE = """
+        usage: bench/run --url rtmp://host:port/app/stream [options]
+          --players N        players to open (100)
+          --publishers P     publishers replaying --flv in real time, looping (0: play what someone else publishes);
+                             with P > 1 publisher i publishes stream_i and player j plays stream_(j mod P)
+          --flv FILE         the FLV file the publishers replay
+          --rate R           player connections started per second (100)
+          --settle S         seconds between the last connection and the measurement window (3)
+          --duration S       length of the measurement window in seconds (20)
+          --threads T        event loops for the players (1)
+          --stall-ms MS      a player without media for this long at the end is stalled (2000)
+          --server-pid PID   charge this process's CPU (utime+stime) and RSS to the window
+          --out FILE         write the report as JSON
+          --label NAME       a name for the run in the report""";
+
+    public LoadOptions {
+        if (players < 0 || publishers < 0 || rate <= 0 || durationSeconds <= 0 || settleSeconds < 0 || threads < 1) {
+            throw new IllegalArgumentException("players, publishers ≥ 0; rate, duration > 0; threads ≥ 1");
+        }
+        if (publishers > 0 && flv == null) {
+            throw new IllegalArgumentException("--publishers needs --flv");
+        }
+        Target.parse(url);
+    }
+
+    /** Options with defaults, for tests: no settle time, one event loop, no server process, no output file. */
+    public static LoadOptions of(String url, int players, int publishers, Path flv, double rate, double duration) {
+        return new LoadOptions(url, players, publishers, flv, rate, duration, 0, 1, 2000, 0, null, "");
+    }
+
+    public static LoadOptions parse(String... args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 == args.length) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            values.put(args[i].substring(2), args[++i]);
+        }
+        String url = values.remove("url");
+        if (url == null) {
+            throw new IllegalArgumentException("--url is required");
+        }
+        String flv = values.remove("flv");
+        String out = values.remove("out");
+        LoadOptions options = new LoadOptions(url,
+            Integer.parseInt(values.getOrDefault("players", "100")),
+            Integer.parseInt(values.getOrDefault("publishers", "0")),
+            flv == null ? null : Path.of(flv),
+            Double.parseDouble(values.getOrDefault("rate", "100")),
+            Double.parseDouble(values.getOrDefault("duration", "20")),
+            Double.parseDouble(values.getOrDefault("settle", "3")),
+            Integer.parseInt(values.getOrDefault("threads", "1")),
+            Long.parseLong(values.getOrDefault("stall-ms", "2000")),
+            Long.parseLong(values.getOrDefault("server-pid", "0")),
+            out == null ? null : Path.of(out),
+            values.getOrDefault("label", ""));
+        values.keySet().removeAll(java.util.Set.of("players", "publishers", "rate", "duration", "settle", "threads",
+            "stall-ms", "server-pid", "label"));
+        if (!values.isEmpty()) {
+            throw new IllegalArgumentException("unknown options " + values.keySet());
+        }
+        return options;
+    }
+}
