@@ -35,7 +35,7 @@ class LoadGeneratorTest {
             generator.beginWindow();
             try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "count", 25, frameSize)) {
                 publisher.send(frames);
-                publisher.awaitReceivedBy(server);
+                publisher.sync();
                 long expected = PLAYERS * 2L * (frames + 1);
                 Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> generator.mediaMessagesReceived() == expected);

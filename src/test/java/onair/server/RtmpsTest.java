@@ -78,6 +78,7 @@ class RtmpsTest {
              RtmpTestClient client = RtmpTestClient.open(server.address(0), client("TLSv1.3"))) {
             assertThat(client.awaitClosed(Duration.ofSeconds(10))).isTrue();
 
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.lines(" closed").isEmpty());
             assertThat(log.lines(" closed")).singleElement().asString().endsWith("closed: no connect within timeout 1000 ms");
         }
     }
