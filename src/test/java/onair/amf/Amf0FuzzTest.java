@@ -26,7 +26,7 @@ class Amf0FuzzTest {
         try {
             Amf0.writeAll(encoded, values.toArray());
         } catch (IllegalArgumentException e) {
-            assertThat(e).hasMessageContaining("no AMF0 type for [B");
+            assertThat(e.getMessage()).containsAnyOf("no AMF0 type for [B", "nested deeper");
             return;
         }
         byte[] first = ByteBufUtil.getBytes(encoded);
