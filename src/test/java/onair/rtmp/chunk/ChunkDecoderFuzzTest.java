@@ -3,10 +3,10 @@ package onair.rtmp.chunk;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.message.RtmpMessageCodec;
+import onair.testing.ExceptionRecorder;
 import onair.testing.TrackingAllocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,19 +25,17 @@ class ChunkDecoderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void anyBytesDecodeOrFailAsAProtocolErrorWithBoundedMemoryAndNoLeaks(FuzzedDataProvider data) {
         TrackingAllocator alloc = new TrackingAllocator();
+        ExceptionRecorder exceptions = new ExceptionRecorder();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
-        channel.pipeline().addLast(new ChunkDecoder(MAX_MESSAGE, MAX_STREAMS, MAX_CHUNK_SIZE), new RtmpMessageCodec());
+        channel.pipeline().addLast(new ChunkDecoder(MAX_MESSAGE, MAX_STREAMS, MAX_CHUNK_SIZE), new RtmpMessageCodec(),
+            exceptions);
         int fed = 0;
         try {
             while (data.remainingBytes() > 0) {
                 byte[] slice = data.consumeBytes(data.consumeInt(1, MAX_SLICE));
                 fed += slice.length;
-                try {
-                    channel.writeInbound(alloc.wrap(slice));
-                } catch (DecoderException e) {
-                    assertThat(e).hasRootCauseInstanceOf(RtmpProtocolException.class);
-                }
+                channel.writeInbound(alloc.wrap(slice));
                 for (Object m; (m = channel.readInbound()) != null; ) {
                     ReferenceCountUtil.release(m);
                 }
@@ -45,6 +43,7 @@ class ChunkDecoderFuzzTest {
         } finally {
             channel.finishAndReleaseAll();
         }
+        assertThat(exceptions.exceptions()).allSatisfy(e -> assertThat(e).isInstanceOf(RtmpProtocolException.class));
         assertThat(alloc.unreleased()).isEmpty();
         assertThat(alloc.largestCapacity()).isLessThanOrEqualTo(MAX_MESSAGE + 2 * fed + 64);
     }

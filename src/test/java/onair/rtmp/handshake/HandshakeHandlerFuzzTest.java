@@ -3,9 +3,9 @@ package onair.rtmp.handshake;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import onair.rtmp.RtmpProtocolException;
+import onair.testing.ExceptionRecorder;
 import onair.testing.TrackingAllocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,22 +18,20 @@ class HandshakeHandlerFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void anyBytesAreConsumedOrRejectedAsAProtocolErrorWithoutLeaks(FuzzedDataProvider data) {
         TrackingAllocator alloc = new TrackingAllocator();
+        ExceptionRecorder exceptions = new ExceptionRecorder();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
-        channel.pipeline().addLast(new HandshakeHandler());
+        channel.pipeline().addLast(new HandshakeHandler(), exceptions);
         try {
             while (data.remainingBytes() > 0) {
                 byte[] slice = data.consumeBytes(data.consumeInt(1, MAX_SLICE));
-                try {
-                    channel.writeInbound(alloc.wrap(slice));
-                } catch (DecoderException e) {
-                    assertThat(e).hasRootCauseInstanceOf(RtmpProtocolException.class);
-                }
+                channel.writeInbound(alloc.wrap(slice));
                 drain(channel);
             }
         } finally {
             channel.finishAndReleaseAll();
         }
+        assertThat(exceptions.exceptions()).allSatisfy(e -> assertThat(e).isInstanceOf(RtmpProtocolException.class));
         assertThat(alloc.unreleased()).isEmpty();
     }
 
