@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Action Message Format version 0 (Adobe AMF0 spec), read and written as plain Java values: numbers as
  * {@link Double}, objects as {@link LinkedHashMap} in wire order, strict arrays as {@link List}, null as
- * {@code null}. Complex values share one reference table (AMF0 spec §2.9) per {@link #read} or {@link #readAll}.
+ * {@code null}. Complex values share one reference table (AMF0 spec §2.9) per {@link #read} or {@link #readAll};
+ * a reference into the value that contains it, or references repeating more than 65,536 values, are refused.
  */
 public final class Amf0 {
 
@@ -50,10 +51,11 @@ public final class Amf0 {
     private static final int MAX_SHORT_STRING = 0xFFFF;
 
     private final ByteBuf in;
-    private final List<Object> references = new ArrayList<>();
+    private final AmfReferences references;
 
     private Amf0(ByteBuf in) {
         this.in = in;
+        this.references = new AmfReferences("AMF0", in.readableBytes() + (long) AmfReferences.MAX_REFERENCED_VALUES);
     }
 
     /** Reads one value; the buffer's reader index moves past it. */
@@ -87,11 +89,12 @@ public final class Amf0 {
             throw new AmfException("AMF0 values nested deeper than " + MAX_DEPTH);
         }
         int marker = u8();
+        references.countValue();
         return switch (marker) {
             case NUMBER -> number();
             case BOOLEAN -> u8() != 0;
             case STRING -> utf8(u16());
-            case OBJECT -> members(register(new LinkedHashMap<>()), depth);
+            case OBJECT -> object(depth);
             case NULL -> null;
             case UNDEFINED_MARKER, UNSUPPORTED -> UNDEFINED;
             case REFERENCE -> reference();
@@ -100,48 +103,55 @@ public final class Amf0 {
             case DATE -> new AmfDate(number(), shortValue());
             case LONG_STRING, XML_DOCUMENT -> utf8(u32Length());
             case TYPED_OBJECT -> typedObject(depth);
-            case AVMPLUS_OBJECT -> Amf3.read(in, depth + 1);
+            case AVMPLUS_OBJECT -> amf3(depth);
             default -> throw new AmfException("unknown AMF0 marker 0x" + Integer.toHexString(marker));
         };
     }
 
     private Object reference() {
-        int index = u16();
-        if (index >= references.size()) {
-            throw new AmfException("AMF0 reference " + index + " to one of " + references.size() + " objects");
-        }
-        return references.get(index);
+        return references.get(u16());
+    }
+
+    private Object amf3(int depth) {
+        Amf3 reader = new Amf3(in, references.remaining());
+        Object value = reader.value(depth + 1);
+        references.countValues(reader.values());
+        return value;
+    }
+
+    private LinkedHashMap<String, Object> object(int depth) {
+        LinkedHashMap<String, Object> members = new LinkedHashMap<>();
+        int index = references.open(members);
+        return references.close(index, members(members, depth));
     }
 
     private EcmaArray ecmaArray(int depth) {
         need(4);
         in.skipBytes(4);
         LinkedHashMap<String, Object> entries = new LinkedHashMap<>();
-        EcmaArray array = register(new EcmaArray(entries));
+        EcmaArray array = new EcmaArray(entries);
+        int index = references.open(array);
         members(entries, depth);
-        return array;
+        return references.close(index, array);
     }
 
     private List<Object> strictArray(int depth) {
         long count = u32Length();
-        List<Object> elements = register(new ArrayList<>((int) count));
+        List<Object> elements = new ArrayList<>((int) count);
+        int index = references.open(elements);
         for (long i = 0; i < count; i++) {
             elements.add(value(depth + 1));
         }
-        return elements;
+        return references.close(index, elements);
     }
 
     private TypedObject typedObject(int depth) {
         String className = utf8(u16());
         LinkedHashMap<String, Object> members = new LinkedHashMap<>();
-        TypedObject object = register(new TypedObject(className, members));
+        TypedObject object = new TypedObject(className, members);
+        int index = references.open(object);
         members(members, depth);
-        return object;
-    }
-
-    private <T> T register(T complex) {
-        references.add(complex);
-        return complex;
+        return references.close(index, object);
     }
 
     private LinkedHashMap<String, Object> members(LinkedHashMap<String, Object> members, int depth) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * Action Message Format version 3 (AMF3 spec), read into the same Java values as {@link Amf0}: integers and
  * doubles as {@link Double}, dense arrays as {@link List}, associative arrays and objects as {@link LinkedHashMap},
  * byte arrays as {@code byte[]}. Each value read starts fresh string, object and trait reference tables (AMF3 spec
- * §2.2), as does each AMF0 avmplus-object marker (AMF0 spec §3.1).
+ * §2.2), as does each AMF0 avmplus-object marker (AMF0 spec §3.1). Object references are refused as in {@link Amf0}.
  */
 public final class Amf3 {
 
@@ -43,27 +43,30 @@ public final class Amf3 {
 
     private final ByteBuf in;
     private final List<String> strings = new ArrayList<>();
-    private final List<Object> objects = new ArrayList<>();
+    private final AmfReferences objects;
     private final List<Traits> traits = new ArrayList<>();
 
-    private Amf3(ByteBuf in) {
+    Amf3(ByteBuf in, long maxValues) {
         this.in = in;
+        this.objects = new AmfReferences("AMF3 object", maxValues);
     }
 
     /** Reads one value; the buffer's reader index moves past it. */
     public static Object read(ByteBuf in) {
-        return read(in, 0);
+        return new Amf3(in, in.readableBytes() + (long) AmfReferences.MAX_REFERENCED_VALUES).value(0);
     }
 
-    static Object read(ByteBuf in, int depth) {
-        return new Amf3(in).value(depth);
+    /** The values read so far, each repeated by references counted. */
+    long values() {
+        return objects.values();
     }
 
-    private Object value(int depth) {
+    Object value(int depth) {
         if (depth > Amf0.MAX_DEPTH) {
             throw new AmfException("AMF3 values nested deeper than " + Amf0.MAX_DEPTH);
         }
         int marker = u8();
+        objects.countValue();
         return switch (marker) {
             case UNDEFINED -> Amf0.UNDEFINED;
             case NULL -> null;
@@ -91,9 +94,6 @@ public final class Amf3 {
     }
 
     private Object objectReference(int index) {
-        if (index >= objects.size()) {
-            throw new AmfException("AMF3 object reference " + index + " to one of " + objects.size());
-        }
         return objects.get(index);
     }
 
@@ -118,7 +118,7 @@ public final class Amf3 {
         if (header >= 0) {
             return objectReference(header);
         }
-        return register(utf8(-1 - header));
+        return objects.complete(utf8(-1 - header));
     }
 
     private Object date() {
@@ -126,7 +126,7 @@ public final class Amf3 {
         if (header >= 0) {
             return objectReference(header);
         }
-        return register(new AmfDate(number(), 0));
+        return objects.complete(new AmfDate(number(), 0));
     }
 
     private Object byteArray() {
@@ -138,7 +138,7 @@ public final class Amf3 {
         need(length);
         byte[] bytes = new byte[length];
         in.readBytes(bytes);
-        return register(bytes);
+        return objects.complete(bytes);
     }
 
     /** AMF3 spec §3.11: an associative part ended by the empty string, then the dense part. */
@@ -150,20 +150,22 @@ public final class Amf3 {
         int denseCount = countOfAtLeastOneByte(-1 - header);
         String key = string();
         if (key.isEmpty()) {
-            List<Object> dense = register(new ArrayList<>(denseCount));
+            List<Object> dense = new ArrayList<>(denseCount);
+            int index = objects.open(dense);
             for (int i = 0; i < denseCount; i++) {
                 dense.add(value(depth + 1));
             }
-            return dense;
+            return objects.close(index, dense);
         }
-        LinkedHashMap<String, Object> associative = register(new LinkedHashMap<>());
+        LinkedHashMap<String, Object> associative = new LinkedHashMap<>();
+        int index = objects.open(associative);
         for (; !key.isEmpty(); key = string()) {
             associative.put(key, value(depth + 1));
         }
         for (int i = 0; i < denseCount; i++) {
             associative.put(Integer.toString(i), value(depth + 1));
         }
-        return associative;
+        return objects.close(index, associative);
     }
 
     /** AMF3 spec §3.12: sealed members in trait order, then dynamic members ended by the empty string. */
@@ -175,15 +177,13 @@ public final class Amf3 {
         Traits t = traits(header);
         if (t.externalizable()) {
             if (t.className().equals(ARRAY_COLLECTION) || t.className().equals(OBJECT_PROXY)) {
-                int slot = objects.size();
-                objects.add(null);
-                Object source = value(depth + 1);
-                objects.set(slot, source);
-                return source;
+                int index = objects.open(null);
+                return objects.close(index, value(depth + 1));
             }
             throw new AmfException("AMF3 externalizable class " + t.className() + " cannot be read");
         }
-        LinkedHashMap<String, Object> members = register(new LinkedHashMap<>());
+        LinkedHashMap<String, Object> members = new LinkedHashMap<>();
+        int index = objects.open(members);
         for (String name : t.sealedNames()) {
             members.put(name, value(depth + 1));
         }
@@ -192,7 +192,7 @@ public final class Amf3 {
                 members.put(key, value(depth + 1));
             }
         }
-        return members;
+        return objects.close(index, members);
     }
 
     private Traits traits(int header) {
@@ -229,7 +229,7 @@ public final class Amf3 {
         if ((long) count * width > in.readableBytes()) {
             throw new AmfException("AMF3 vector of " + count + " elements exceeds the bytes left");
         }
-        List<Object> elements = register(new ArrayList<>(count));
+        List<Object> elements = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             elements.add(switch (marker) {
                 case VECTOR_INT -> (double) in.readInt();
@@ -237,7 +237,8 @@ public final class Amf3 {
                 default -> in.readDouble();
             });
         }
-        return elements;
+        objects.countValues(count);
+        return objects.complete(elements);
     }
 
     private Object objectVector(int depth) {
@@ -249,11 +250,12 @@ public final class Amf3 {
         need(1);
         in.skipBytes(1);
         string();
-        List<Object> elements = register(new ArrayList<>(count));
+        List<Object> elements = new ArrayList<>(count);
+        int index = objects.open(elements);
         for (int i = 0; i < count; i++) {
             elements.add(value(depth + 1));
         }
-        return elements;
+        return objects.close(index, elements);
     }
 
     /** AMF3 spec §3.16: key and value pairs where keys may be any value. */
@@ -265,17 +267,13 @@ public final class Amf3 {
         int count = countOfAtLeastOneByte(-1 - header);
         need(1);
         in.skipBytes(1);
-        Map<Object, Object> entries = register(new LinkedHashMap<>());
+        Map<Object, Object> entries = new LinkedHashMap<>();
+        int index = objects.open(entries);
         for (int i = 0; i < count; i++) {
             Object key = value(depth + 1);
             entries.put(key, value(depth + 1));
         }
-        return entries;
-    }
-
-    private <T> T register(T complex) {
-        objects.add(complex);
-        return complex;
+        return objects.close(index, entries);
     }
 
     /** AMF3 spec §1.3.1: up to four bytes, seven bits from each of the first three and eight from the fourth. */

@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,7 +215,11 @@ class Amf0Test {
             arguments("truncated date", "0b 426d1a94a2000000"),
             arguments("truncated AMF3 value after the avmplus marker", "11 06 07 61"),
             arguments("strict arrays nested 100 deep", "0a00000001".repeat(100) + "05"),
-            arguments("objects nested 100 deep", "03 0001 61".repeat(100) + "05"));
+            arguments("objects nested 100 deep", "03 0001 61".repeat(100) + "05"),
+            arguments("object that refers to itself", "03 0001 61 07 0000 0000 09"),
+            arguments("strict array that refers to itself", "0a 00000001 07 0000"),
+            arguments("references doubling 40 times", "0a 00000029 0a 00000000" + IntStream.rangeClosed(1, 40)
+                .mapToObj(k -> "0a 00000002 07 %04x 07 %04x".formatted(k, k)).collect(Collectors.joining())));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,4 +1,4 @@
-package onair.rtmp.chunk;
+package onair.testing;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -8,25 +8,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Allocates heap buffers and remembers them, so that a test can assert every one of them was released. */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
 
     private final List<ByteBuf> allocated = new ArrayList<>();
+    private int largestArray;
 
-    TrackingAllocator() {
+    public TrackingAllocator() {
         super(false);
     }
 
-    ByteBuf wrap(byte[] bytes) {
+    public ByteBuf wrap(byte[] bytes) {
         return buffer(bytes.length).writeBytes(bytes);
     }
 
-    List<ByteBuf> unreleased() {
+    public List<ByteBuf> unreleased() {
         return allocated.stream().filter(buf -> buf.refCnt() != 0).toList();
+    }
+
+    /** The largest backing array any buffer from this allocator has had, released or not. */
+    public int largestCapacity() {
+        return largestArray;
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+        ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity) {
+            @Override
+            protected byte[] allocateArray(int length) {
+                largestArray = Math.max(largestArray, length);
+                return super.allocateArray(length);
+            }
+        };
         allocated.add(buf);
         return buf;
     }
