@@ -457,9 +457,15 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return clean;
     }
 
+    /** The data values as an AMF0 body for players; values AMF0 cannot carry are the publisher's protocol error. */
     private MediaFrame dataFrame(int timestamp, List<Object> values) {
         ByteBuf body = ctx.alloc().buffer();
-        Amf0.writeAll(body, values.toArray());
+        try {
+            Amf0.writeAll(body, values.toArray());
+        } catch (IllegalArgumentException e) {
+            body.release();
+            throw new RtmpProtocolException("data message " + values.getFirst() + " cannot be relayed: " + e.getMessage());
+        }
         return MediaFrame.of(MediaFrame.Kind.DATA, timestamp, body);
     }
 

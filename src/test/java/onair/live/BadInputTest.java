@@ -61,7 +61,13 @@ class BadInputTest {
             new Case("publish on a stream that was never created", server -> rtmp(server, client -> {
                 client.connect("live");
                 client.send(new CommandMessage(7, 0, "publish", 0, null, List.of("other", "live")));
-            }), "not created"));
+            }), "not created"),
+            new Case("a data message AMF0 cannot carry", server -> rtmp(server, client -> {
+                client.connect("live");
+                client.publish(client.createStream(), "other");
+                client.sendRaw(Unpooled.wrappedBuffer(new byte[] {0x05, 0, 0, 0, 0, 0, 15, 0x0f, 1, 0, 0, 0,
+                    0x00, 0x02, 0, 5, 'o', 'n', 'C', 'u', 'e', 0x11, 0x0c, 0x07, 'a', 'b', 'c'}));
+            }), "cannot be relayed"));
     }
 
     @ParameterizedTest
