@@ -3,7 +3,6 @@ package onair.amf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,8 +165,7 @@ public final class Amf0 {
     }
 
     private double number() {
-        need(8);
-        return in.readDouble();
+        return AmfInput.number(in, "AMF0");
     }
 
     private int shortValue() {
@@ -176,8 +174,7 @@ public final class Amf0 {
     }
 
     private int u8() {
-        need(1);
-        return in.readUnsignedByte();
+        return AmfInput.u8(in, "AMF0");
     }
 
     private int u16() {
@@ -196,16 +193,11 @@ public final class Amf0 {
     }
 
     private String utf8(int length) {
-        need(length);
-        String s = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
-        in.skipBytes(length);
-        return s;
+        return AmfInput.utf8(in, length, "AMF0");
     }
 
     private void need(int bytes) {
-        if (in.readableBytes() < bytes) {
-            throw new AmfException("AMF0 value truncated: needs " + bytes + " bytes, " + in.readableBytes() + " left");
-        }
+        AmfInput.need(in, bytes, "AMF0");
     }
 
     private static void write(ByteBuf out, Object value, int depth) {

@@ -2,7 +2,6 @@ package onair.amf;
 
 import io.netty.buffer.ByteBuf;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -297,25 +296,18 @@ public final class Amf3 {
     }
 
     private double number() {
-        need(8);
-        return in.readDouble();
+        return AmfInput.number(in, "AMF3");
     }
 
     private int u8() {
-        need(1);
-        return in.readUnsignedByte();
+        return AmfInput.u8(in, "AMF3");
     }
 
     private String utf8(int length) {
-        need(length);
-        String s = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
-        in.skipBytes(length);
-        return s;
+        return AmfInput.utf8(in, length, "AMF3");
     }
 
     private void need(int bytes) {
-        if (in.readableBytes() < bytes) {
-            throw new AmfException("AMF3 value truncated: needs " + bytes + " bytes, " + in.readableBytes() + " left");
-        }
+        AmfInput.need(in, bytes, "AMF3");
     }
 }
