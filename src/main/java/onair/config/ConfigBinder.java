@@ -106,13 +106,13 @@ final class ConfigBinder {
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
 
     private static final Set<String> NGINX_MAIN = Set.of(
-            "user", "worker_processes", "pid", "error_log", "events", "http", "stream", "mail", "load_module", "env",
+            "user", "worker_processes", "error_log", "events", "http", "stream", "mail", "load_module", "env",
             "worker_rlimit_nofile", "worker_rlimit_core", "daemon", "master_process", "timer_resolution",
             "working_directory", "lock_file", "worker_cpu_affinity", "worker_priority", "worker_shutdown_timeout",
             "thread_pool", "pcre_jit", "ssl_engine", "google_perftools_profiles", "debug_points");
 
     private static final Set<String> ELSEWHERE = Set.of(
-            "rtmp", "server", "listen", "application", "include", "rtmp_stat", "rtmp_stat_stylesheet",
+            "pid", "rtmp", "server", "listen", "application", "include", "rtmp_stat", "rtmp_stat_stylesheet",
             "rtmp_control");
 
     private final String fileName;
@@ -128,8 +128,14 @@ final class ConfigBinder {
 
     private ServerConfig main(List<Directive> main) {
         Directive rtmp = null;
+        Path pidFile = ServerConfig.DEFAULT_PID_FILE;
         for (Directive d : main) {
-            if (d.name().equals("rtmp")) {
+            if (d.name().equals("pid")) {
+                if (d.block() != null || d.args().size() != 1) {
+                    throw invalidArgumentCount(d);
+                }
+                pidFile = relativeToFile(d, Path.of(d.args().getFirst()));
+            } else if (d.name().equals("rtmp")) {
                 requireBlock(d, 0);
                 if (rtmp != null) {
                     throw ConfigException.at(d, "\"rtmp\" directive is duplicate");
@@ -144,7 +150,7 @@ final class ConfigBinder {
         if (rtmp == null) {
             throw new ConfigException(fileName + ": no \"rtmp\" section in configuration");
         }
-        return new ServerConfig(rtmp(rtmp), ignored);
+        return new ServerConfig(rtmp(rtmp), ignored, pidFile);
     }
 
     private List<RtmpServerConfig> rtmp(Directive rtmp) {

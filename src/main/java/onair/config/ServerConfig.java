@@ -2,12 +2,18 @@ package onair.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Onair's whole configuration: the servers of the {@code rtmp} section, merged and validated, plus one note per
  * directive that was accepted but ignored (for one log line each).
+ *
+ * @param pidFile where the running server writes its process id, from the main-context {@code pid} directive
  */
-public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored) {
+public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored, Path pidFile) {
+
+    /** The pid file without a {@code pid} directive: {@code onair.pid} in the temporary directory. */
+    public static final Path DEFAULT_PID_FILE = Path.of(System.getProperty("java.io.tmpdir"), "onair.pid");
 
     private static final String BUILT_IN = """
             rtmp {
@@ -24,6 +30,7 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
     public ServerConfig {
         rtmpServers = List.copyOf(rtmpServers);
         ignored = List.copyOf(ignored);
+        Objects.requireNonNull(pidFile, "pidFile");
     }
 
     /** The configuration used without {@code -c}: one server on port 1935 with a live application "live". */

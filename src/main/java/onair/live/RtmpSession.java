@@ -65,7 +65,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
 
     private final long id = ids.incrementAndGet();
-    private final RtmpServerConfig config;
+    private RtmpServerConfig config;
     private final StreamRegistry registry;
     private final Map<Integer, NetStream> streams = new HashMap<>();
     private ChannelHandlerContext ctx;
@@ -168,6 +168,14 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             }
             return;
         }
+        if (event instanceof Reload(RtmpServerConfig server)) {
+            if (app == null) {
+                config = server;
+            } else if (server.application(app.name()).filter(ApplicationConfig::live).isEmpty()) {
+                close("application \"" + app.name() + "\" removed by reload");
+            }
+            return;
+        }
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             tlsHandshaking = false;
             startNanos = lastReadNanos = System.nanoTime();
@@ -196,6 +204,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /** Asks a session to end its publications before the server closes every connection. */
     public enum Shutdown { INSTANCE }
+
+    /**
+     * Tells a session its listener's server now has these settings: a session not yet connected adopts them, a
+     * connected one keeps its own unless its application is gone, which closes it.
+     */
+    public record Reload(RtmpServerConfig server) {}
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RtmpMessage message) {

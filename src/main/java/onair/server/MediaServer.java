@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import onair.config.ConfigException;
 import onair.config.Listen;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
@@ -32,31 +33,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive, serving every
- * connection on one event loop per core, and shuts down in order (publishers end, players get their end of stream,
- * sockets close).
+ * connection on one event loop per core, reloads its configuration in place, and shuts down in order (publishers end,
+ * players get their end of stream, sockets close).
  */
 public final class MediaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
 
-    private final ServerConfig config;
+    private record Listener(Channel channel, RtmpChannelInitializer initializer) {}
+
+    private record Wanted(Listen listen, RtmpChannelInitializer.Binding binding) {}
+
+    private final AtomicReference<ServerConfig> config;
     private final StreamRegistry registry = new StreamRegistry();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
-    private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final List<InetSocketAddress> rtmpAddresses = new ArrayList<>();
 
     public MediaServer(ServerConfig config) {
-        this.config = config;
+        this.config = new AtomicReference<>(config);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -64,28 +74,131 @@ public final class MediaServer implements AutoCloseable {
     }
 
     /** Binds every listener; fails if any address cannot be bound. */
-    public MediaServer start() throws InterruptedException {
-        for (RtmpServerConfig server : config.rtmpServers()) {
-            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
-                .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10));
-            for (Listen listen : server.listens()) {
-                InetSocketAddress address = listen.host() == null
-                    ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
-                Channel channel = bootstrap.clone()
-                    .childHandler(new RtmpChannelInitializer(server, registry, connections, listen.ssl() ? ssl : null))
-                    .bind(address).sync().channel();
-                listeners.add(channel);
-                InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-                rtmpAddresses.add(bound);
-                log.info("{} listening on {}", listen.ssl() ? "rtmps" : "rtmp", bound);
+    public synchronized MediaServer start() throws InterruptedException {
+        listen(config.get());
+        return this;
+    }
+
+    /** The configuration in use: the one started with, or the last one a reload applied. */
+    public ServerConfig config() {
+        return config.get();
+    }
+
+    /**
+     * Re-reads {@code file} (null: the built-in configuration) and applies it with {@link #reload(ServerConfig)},
+     * logging one line either way.
+     *
+     * @return false when the file is invalid or a new address cannot be bound: the old configuration stays in use
+     */
+    public boolean reload(Path file) {
+        String source = file == null ? "the built-in configuration" : file.toString();
+        try {
+            ServerConfig next = file == null ? ServerConfig.defaults() : ServerConfig.load(file);
+            next.ignored().forEach(note -> log.warn("{}", note));
+            reload(next);
+            log.info("reloaded {}", source);
+            return true;
+        } catch (ConfigException e) {
+            log.error("reload failed, keeping the old configuration: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("reload of {} interrupted, keeping the old configuration", source);
+        } catch (Exception e) {
+            log.error("reload of {} failed, keeping the old configuration: {}", source, e.toString());
+        }
+        return false;
+    }
+
+    /**
+     * Applies a new configuration without dropping live streams: binds added listeners (all or none), closes removed
+     * ones, and has new connections start with the new settings. Established sessions keep theirs, except that a
+     * session whose application is gone from its listener's server is closed; connections accepted on a removed
+     * listener stay open untouched until they end.
+     */
+    public synchronized void reload(ServerConfig next) throws InterruptedException {
+        listen(next);
+        config.set(next);
+        for (Channel channel : connections) {
+            Listener listener = listenerOf(channel.parent());
+            if (listener != null) {
+                RtmpSession.Reload event = new RtmpSession.Reload(listener.initializer().config());
+                channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(event));
             }
         }
-        return this;
+    }
+
+    private Listener listenerOf(Channel serverChannel) {
+        for (Listener listener : listeners.values()) {
+            if (listener.channel() == serverChannel) {
+                return listener;
+            }
+        }
+        return null;
+    }
+
+    private void listen(ServerConfig next) throws InterruptedException {
+        Map<String, Wanted> wanted = wanted(next);
+        Map<String, Listener> added = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Wanted> entry : wanted.entrySet()) {
+                if (!listeners.containsKey(entry.getKey())) {
+                    added.put(entry.getKey(), bind(entry.getValue()));
+                }
+            }
+        } catch (Exception e) {
+            added.values().forEach(listener -> listener.channel().close().awaitUninterruptibly());
+            throw e;
+        }
+        for (Iterator<Map.Entry<String, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Listener> entry = it.next();
+            Wanted kept = wanted.get(entry.getKey());
+            if (kept == null) {
+                entry.getValue().channel().close().awaitUninterruptibly();
+                log.info("stopped listening on {}", entry.getValue().channel().localAddress());
+                it.remove();
+            } else {
+                entry.getValue().initializer().rebind(kept.binding());
+            }
+        }
+        added.forEach((key, listener) -> {
+            listeners.put(key, listener);
+            log.info("{} listening on {}", wanted.get(key).listen().ssl() ? "rtmps" : "rtmp",
+                listener.channel().localAddress());
+        });
+    }
+
+    private static Map<String, Wanted> wanted(ServerConfig next) {
+        Map<String, Wanted> wanted = new LinkedHashMap<>();
+        Map<String, Integer> ephemeral = new HashMap<>();
+        for (RtmpServerConfig server : next.rtmpServers()) {
+            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
+            for (Listen listen : server.listens()) {
+                wanted.put(key(listen, ephemeral),
+                    new Wanted(listen, new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null)));
+            }
+        }
+        return wanted;
+    }
+
+    private static String key(Listen listen, Map<String, Integer> ephemeral) {
+        String address = new Listen(listen.host(), listen.port()).toString();
+        return listen.port() != 0 ? address : address + "#" + ephemeral.merge(address, 1, Integer::sum);
+    }
+
+    private Listener bind(Wanted wanted) throws InterruptedException {
+        Listen listen = wanted.listen();
+        InetSocketAddress address = listen.host() == null
+            ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
+        RtmpChannelInitializer initializer = new RtmpChannelInitializer(wanted.binding(), registry, connections);
+        Channel channel = new ServerBootstrap()
+            .group(acceptors, workers)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10))
+            .childHandler(initializer)
+            .bind(address).sync().channel();
+        return new Listener(channel, initializer);
     }
 
     private static SslContext sslContext(SslConfig config) {
@@ -102,8 +215,18 @@ public final class MediaServer implements AutoCloseable {
     }
 
     /** The bound RTMP and RTMPS addresses, in configuration order (with real ports when port 0 was configured). */
-    public List<InetSocketAddress> rtmpAddresses() {
-        return List.copyOf(rtmpAddresses);
+    public synchronized List<InetSocketAddress> rtmpAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        Map<String, Integer> ephemeral = new HashMap<>();
+        for (RtmpServerConfig server : config.get().rtmpServers()) {
+            for (Listen listen : server.listens()) {
+                Listener listener = listeners.get(key(listen, ephemeral));
+                if (listener != null) {
+                    addresses.add((InetSocketAddress) listener.channel().localAddress());
+                }
+            }
+        }
+        return List.copyOf(addresses);
     }
 
     public StreamRegistry registry() {
@@ -112,7 +235,10 @@ public final class MediaServer implements AutoCloseable {
 
     @Override
     public void close() {
-        listeners.close().awaitUninterruptibly();
+        synchronized (this) {
+            listeners.values().forEach(listener -> listener.channel().close().awaitUninterruptibly());
+            listeners.clear();
+        }
         List<Future<?>> ended = new ArrayList<>();
         connections.forEach(channel -> ended.add(channel.eventLoop().submit(
             () -> channel.pipeline().fireUserEventTriggered(RtmpSession.Shutdown.INSTANCE))));

@@ -13,29 +13,42 @@ import onair.rtmp.handshake.HandshakeHandler;
 import onair.rtmp.message.RtmpMessageCodec;
 import onair.stream.StreamRegistry;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * The pipeline of one accepted RTMP connection: TLS for an {@code ssl} listen, then handshake, chunks, messages and the
- * session.
+ * session. A reload swaps the server settings that connections accepted afterwards start with.
  */
 final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
-    private final RtmpServerConfig config;
+    /** The settings of one listening address: its server block and, for an {@code ssl} listen, the TLS context. */
+    record Binding(RtmpServerConfig config, SslContext ssl) {}
+
+    private final AtomicReference<Binding> binding;
     private final StreamRegistry registry;
     private final ChannelGroup connections;
-    private final SslContext ssl;
 
-    RtmpChannelInitializer(RtmpServerConfig config, StreamRegistry registry, ChannelGroup connections, SslContext ssl) {
-        this.config = config;
+    RtmpChannelInitializer(Binding binding, StreamRegistry registry, ChannelGroup connections) {
+        this.binding = new AtomicReference<>(binding);
         this.registry = registry;
         this.connections = connections;
-        this.ssl = ssl;
+    }
+
+    void rebind(Binding binding) {
+        this.binding.set(binding);
+    }
+
+    RtmpServerConfig config() {
+        return binding.get().config();
     }
 
     @Override
     protected void initChannel(Channel channel) {
+        Binding current = binding.get();
+        RtmpServerConfig config = current.config();
         connections.add(channel);
-        if (ssl != null) {
-            SslHandler tls = ssl.newHandler(channel.alloc());
+        if (current.ssl() != null) {
+            SslHandler tls = current.ssl().newHandler(channel.alloc());
             tls.setHandshakeTimeoutMillis(config.timeout().toMillis());
             channel.pipeline().addLast(tls);
         }

@@ -14,17 +14,21 @@ class CliTest {
     static Stream<Arguments> commandLines() {
         Path conf = Path.of("/etc/onair.conf");
         return Stream.of(
-                Arguments.of(new String[] {}, new Cli(null, false, false, false)),
-                Arguments.of(new String[] {"-c", "/etc/onair.conf"}, new Cli(conf, false, false, false)),
-                Arguments.of(new String[] {"-c/etc/onair.conf"}, new Cli(conf, false, false, false)),
-                Arguments.of(new String[] {"-t", "-c", "/etc/onair.conf"}, new Cli(conf, true, false, false)),
-                Arguments.of(new String[] {"-tc", "/etc/onair.conf"}, new Cli(conf, true, false, false)),
-                Arguments.of(new String[] {"-t"}, new Cli(null, true, false, false)),
-                Arguments.of(new String[] {"-v"}, new Cli(null, false, true, false)),
-                Arguments.of(new String[] {"-V"}, new Cli(null, false, true, false)),
-                Arguments.of(new String[] {"-h"}, new Cli(null, false, false, true)),
-                Arguments.of(new String[] {"-?"}, new Cli(null, false, false, true)),
-                Arguments.of(new String[] {"-vt"}, new Cli(null, true, true, false)));
+                Arguments.of(new String[] {}, new Cli(null, false, false, false, null)),
+                Arguments.of(new String[] {"-c", "/etc/onair.conf"}, new Cli(conf, false, false, false, null)),
+                Arguments.of(new String[] {"-c/etc/onair.conf"}, new Cli(conf, false, false, false, null)),
+                Arguments.of(new String[] {"-t", "-c", "/etc/onair.conf"}, new Cli(conf, true, false, false, null)),
+                Arguments.of(new String[] {"-tc", "/etc/onair.conf"}, new Cli(conf, true, false, false, null)),
+                Arguments.of(new String[] {"-t"}, new Cli(null, true, false, false, null)),
+                Arguments.of(new String[] {"-v"}, new Cli(null, false, true, false, null)),
+                Arguments.of(new String[] {"-V"}, new Cli(null, false, true, false, null)),
+                Arguments.of(new String[] {"-h"}, new Cli(null, false, false, true, null)),
+                Arguments.of(new String[] {"-?"}, new Cli(null, false, false, true, null)),
+                Arguments.of(new String[] {"-vt"}, new Cli(null, true, true, false, null)),
+                Arguments.of(new String[] {"-s", "reload", "-c", "/etc/onair.conf"},
+                        new Cli(conf, false, false, false, Cli.Signal.RELOAD)),
+                Arguments.of(new String[] {"-sstop"}, new Cli(null, false, false, false, Cli.Signal.STOP)),
+                Arguments.of(new String[] {"-s", "quit"}, new Cli(null, false, false, false, Cli.Signal.QUIT)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -40,7 +44,9 @@ class CliTest {
                 Arguments.of(new String[] {"file.conf"}, "invalid option: \"file.conf\""),
                 Arguments.of(new String[] {"-"}, "invalid option: \"-\""),
                 Arguments.of(new String[] {"-c"}, "option \"-c\" requires file name"),
-                Arguments.of(new String[] {"-c", ""}, "option \"-c\" requires file name"));
+                Arguments.of(new String[] {"-c", ""}, "option \"-c\" requires file name"),
+                Arguments.of(new String[] {"-s"}, "option \"-s\" requires parameter"),
+                Arguments.of(new String[] {"-s", "restart"}, "invalid option: \"-s restart\""));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -344,13 +344,25 @@ class ServerConfigTest {
         assertThat(config.rtmpServers().getFirst().listens()).containsExactly(new Listen(null, 1935));
         assertThat(config.rtmpServers().getFirst().chunkSize()).isEqualTo(4000);
         assertThat(config.rtmpServers().getFirst().application("live").orElseThrow().live()).isTrue();
+        assertThat(config.pidFile()).isEqualTo(Path.of("/run/nginx.pid"));
         assertThat(config.ignored()).filteredOn(line -> line.startsWith(file + ":")).containsExactly(
                 file + ":1: directive \"user\" is ignored (not supported yet)",
                 file + ":2: directive \"worker_processes\" is ignored (not supported yet)",
-                file + ":3: directive \"pid\" is ignored (not supported yet)",
                 file + ":4: directive \"error_log\" is ignored (not supported yet)",
                 file + ":7: directive \"events\" is ignored (not supported yet)",
                 file + ":12: directive \"http\" is ignored (not supported yet)");
+    }
+
+    @Test
+    void thePidDirectiveIsRelativeToTheConfigurationFileAndDefaultsToTheTemporaryDirectory() {
+        String rtmp = "rtmp { server { listen 1935; application live { live on; } } }";
+
+        assertThat(ServerConfig.parse("pid run/onair.pid;\n" + rtmp, "/etc/onair/onair.conf").pidFile())
+                .isEqualTo(Path.of("/etc/onair/run/onair.pid"));
+        assertThat(ServerConfig.parse(rtmp, "/etc/onair/onair.conf").pidFile())
+                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "onair.pid"));
+        assertRejected("pid a b;\n" + rtmp, "t.conf:1: invalid number of arguments in \"pid\" directive");
+        assertRejected("rtmp { pid x; }", "t.conf:1: \"pid\" directive is not allowed here");
     }
 
     @Test

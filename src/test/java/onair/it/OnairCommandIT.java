@@ -56,6 +56,18 @@ class OnairCommandIT {
         assertThat(result.output()).contains(conf + ":6", "\"hls\"", "not supported yet");
     }
 
+    @Test
+    void signalWithoutARunningServerNamesTheMissingPidFile(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("onair.conf");
+        Path pid = dir.resolve("onair.pid");
+        Files.writeString(conf, "pid onair.pid;\nrtmp { server { listen 1935; application live { live on; } } }\n");
+
+        Result result = OnairProcess.run("-s", "reload", "-c", conf.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output()).contains("cannot read pid file \"" + pid + "\"");
+    }
+
     record Result(int exitCode, String output) {
     }
 
