@@ -19,8 +19,9 @@ import java.util.function.Function;
 
 /**
  * An RTMP player as a subscriber of a live stream. Frames reach it on the publisher's thread and wait in a bounded
- * {@link FrameQueue}; its own event loop writes them as long as the socket is writable, each frame chunk-encoded once
- * per (chunk size, stream id) and shared by every player with the same encoding.
+ * {@link FrameQueue}; its own event loop writes them as long as the socket is writable, in one batch with the other
+ * players of that loop ({@link PendingDrains}), each frame chunk-encoded once per (chunk size, stream id) and shared
+ * by every player with the same encoding.
  */
 final class RtmpPlayer implements Subscriber {
 
@@ -56,7 +57,7 @@ final class RtmpPlayer implements Subscriber {
     private final Encoding data;
     private final Encoding audio;
     private final Encoding video;
-    private final Runnable drainTask = this::drain;
+    private final PendingDrains pendingDrains;
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
     private long blockedSinceNanos;
@@ -70,6 +71,7 @@ final class RtmpPlayer implements Subscriber {
         this.data = new Encoding(DATA_CSID, chunkSize, streamId);
         this.audio = new Encoding(app.interleave() ? VIDEO_CSID : AUDIO_CSID, chunkSize, streamId);
         this.video = new Encoding(VIDEO_CSID, chunkSize, streamId);
+        this.pendingDrains = PendingDrains.of(channel.eventLoop());
     }
 
     int streamId() {
@@ -106,7 +108,7 @@ final class RtmpPlayer implements Subscriber {
             return;
         }
         if (queue.offer(frame)) {
-            channel.eventLoop().execute(drainTask);
+            pendingDrains.add(this);
         }
     }
 
