@@ -19,9 +19,8 @@ import java.util.function.Function;
 
 /**
  * An RTMP player as a subscriber of a live stream. Frames reach it on the publisher's thread and wait in a bounded
- * {@link FrameQueue}; its own event loop writes them as long as the socket is writable, in one batch with the other
- * players of that loop ({@link PendingDrains}), each frame chunk-encoded once per (chunk size, stream id) and shared
- * by every player with the same encoding.
+ * {@link FrameQueue}; its own event loop writes them as long as the socket is writable, each frame chunk-encoded once
+ * per (chunk size, stream id) and shared by every player with the same encoding.
  */
 final class RtmpPlayer implements Subscriber {
 
@@ -57,7 +56,7 @@ final class RtmpPlayer implements Subscriber {
     private final Encoding data;
     private final Encoding audio;
     private final Encoding video;
-    private final PendingDrains pendingDrains;
+    private final Runnable drainTask = this::drain;
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
     private long blockedSinceNanos;
@@ -71,7 +70,6 @@ final class RtmpPlayer implements Subscriber {
         this.data = new Encoding(DATA_CSID, chunkSize, streamId);
         this.audio = new Encoding(app.interleave() ? VIDEO_CSID : AUDIO_CSID, chunkSize, streamId);
         this.video = new Encoding(VIDEO_CSID, chunkSize, streamId);
-        this.pendingDrains = PendingDrains.of(channel.eventLoop());
     }
 
     int streamId() {
@@ -108,7 +106,7 @@ final class RtmpPlayer implements Subscriber {
             return;
         }
         if (queue.offer(frame)) {
-            pendingDrains.add(this);
+            channel.eventLoop().execute(drainTask);
         }
     }
 
