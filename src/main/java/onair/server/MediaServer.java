@@ -67,6 +67,7 @@ public final class MediaServer implements AutoCloseable {
     public MediaServer start() throws InterruptedException {
         for (RtmpServerConfig server : config.rtmpServers()) {
             SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
+            ConnectionLimits limits = new ConnectionLimits(server.maxConnections(), server.maxConnectionsPerAddress());
             ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
@@ -77,7 +78,8 @@ public final class MediaServer implements AutoCloseable {
                 InetSocketAddress address = listen.host() == null
                     ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
                 Channel channel = bootstrap.clone()
-                    .childHandler(new RtmpChannelInitializer(server, registry, connections, listen.ssl() ? ssl : null))
+                    .childHandler(new RtmpChannelInitializer(server, registry, connections, listen.ssl() ? ssl : null,
+                        limits))
                     .bind(address).sync().channel();
                 listeners.add(channel);
                 InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
@@ -104,6 +106,11 @@ public final class MediaServer implements AutoCloseable {
     /** The bound RTMP and RTMPS addresses, in configuration order (with real ports when port 0 was configured). */
     public List<InetSocketAddress> rtmpAddresses() {
         return List.copyOf(rtmpAddresses);
+    }
+
+    /** Connections accepted and not yet closed, across every listener. */
+    public int openConnections() {
+        return connections.size();
     }
 
     public StreamRegistry registry() {

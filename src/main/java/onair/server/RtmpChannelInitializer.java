@@ -14,8 +14,8 @@ import onair.rtmp.message.RtmpMessageCodec;
 import onair.stream.StreamRegistry;
 
 /**
- * The pipeline of one accepted RTMP connection: TLS for an {@code ssl} listen, then handshake, chunks, messages and the
- * session.
+ * The pipeline of one accepted RTMP connection, unless its server's connection limits refuse it: TLS for an {@code ssl}
+ * listen, then handshake, chunks, messages and the session.
  */
 final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -23,9 +23,12 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
     private final StreamRegistry registry;
     private final ChannelGroup connections;
     private final SslContext ssl;
+    private final ConnectionLimits limits;
 
-    RtmpChannelInitializer(RtmpServerConfig config, StreamRegistry registry, ChannelGroup connections, SslContext ssl) {
+    RtmpChannelInitializer(RtmpServerConfig config, StreamRegistry registry, ChannelGroup connections, SslContext ssl,
+            ConnectionLimits limits) {
         this.config = config;
+        this.limits = limits;
         this.registry = registry;
         this.connections = connections;
         this.ssl = ssl;
@@ -33,6 +36,9 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        if (!limits.admit(channel)) {
+            return;
+        }
         connections.add(channel);
         if (ssl != null) {
             SslHandler tls = ssl.newHandler(channel.alloc());
