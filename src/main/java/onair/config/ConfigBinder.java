@@ -60,6 +60,8 @@ final class ConfigBinder {
             new Setting("ack_window", CORE, 5_000_000L, v -> bounded(Units.size(v), 1, 0xFFFF_FFFFL)),
             new Setting("max_message", CORE, 1 << 20, v -> (int) bounded(Units.size(v), 1, Integer.MAX_VALUE)),
             new Setting("max_streams", CORE, 32, v -> (int) bounded(integer(v), 1, Integer.MAX_VALUE)),
+            new Setting("max_connections", CORE, 10_000, ConfigBinder::limit),
+            new Setting("max_connections_per_address", CORE, 100, ConfigBinder::limit),
             new Setting("buflen", CORE, Duration.ofMillis(1000), Units::time),
             new Setting("ssl_certificate", CORE, null, Path::of),
             new Setting("ssl_certificate_key", CORE, null, Path::of),
@@ -102,7 +104,6 @@ final class ConfigBinder {
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",
             "access_log", "log_format",
-            "max_connections",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
 
     private static final Set<String> NGINX_MAIN = Set.of(
@@ -210,7 +211,7 @@ final class ConfigBinder {
         return new RtmpServerConfig(listens, (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
                 (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
                 (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
-                ssl, apps);
+                (int) scope.get("max_connections"), (int) scope.get("max_connections_per_address"), ssl, apps);
     }
 
     @SuppressWarnings("unchecked")
@@ -319,6 +320,17 @@ final class ConfigBinder {
             throw new IllegalArgumentException();
         }
         return Long.parseLong(text);
+    }
+
+    private static Object limit(String text) {
+        if (text.equals("off")) {
+            return 0;
+        }
+        try {
+            return (int) bounded(integer(text), 1, Integer.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("it must be \"off\" or between 1 and " + Integer.MAX_VALUE);
+        }
     }
 
     private static Duration positiveTime(String text) {

@@ -8,11 +8,13 @@ import java.util.Optional;
 /**
  * A {@code server} block of the {@code rtmp} section: where it listens, its protocol settings and applications.
  *
+ * @param maxConnections connections its listens hold at once, 0 for no limit
+ * @param maxConnectionsPerAddress connections one remote address holds at once, 0 for no limit
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
  */
 public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
-        Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, SslConfig ssl,
-        List<ApplicationConfig> applications) {
+        Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
+        int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications) {
 
     public RtmpServerConfig {
         listens = List.copyOf(listens);

@@ -350,12 +350,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             ctx.write(onStatus(stream.id, Status.PLAY_RESET));
         }
         ctx.write(onStatus(stream.id, Status.PLAY_START));
-        ctx.writeAndFlush(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
+        ctx.write(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
         stream.key = live.key();
         stream.playing = live;
         stream.player = new RtmpPlayer(ctx.channel(), stream.id, config.chunkSize(), app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, app.waitKey(), app.waitVideo()));
         stream.subscription = live.subscribe(stream.player);
+        ctx.flush();
         log.info("{} play app={} name={}", label, app.name(), name.key());
     }
 

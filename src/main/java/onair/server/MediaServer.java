@@ -172,9 +172,10 @@ public final class MediaServer implements AutoCloseable {
         Map<String, Integer> ephemeral = new HashMap<>();
         for (RtmpServerConfig server : next.rtmpServers()) {
             SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
+            ConnectionLimits limits = new ConnectionLimits(server.maxConnections(), server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
-                wanted.put(key(listen, ephemeral),
-                    new Wanted(listen, new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null)));
+                wanted.put(key(listen, ephemeral), new Wanted(listen,
+                    new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits)));
             }
         }
         return wanted;
@@ -227,6 +228,11 @@ public final class MediaServer implements AutoCloseable {
             }
         }
         return List.copyOf(addresses);
+    }
+
+    /** Connections accepted and not yet closed, across every listener. */
+    public int openConnections() {
+        return connections.size();
     }
 
     public StreamRegistry registry() {

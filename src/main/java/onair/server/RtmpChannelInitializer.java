@@ -16,13 +16,17 @@ import onair.stream.StreamRegistry;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The pipeline of one accepted RTMP connection: TLS for an {@code ssl} listen, then handshake, chunks, messages and the
- * session. A reload swaps the server settings that connections accepted afterwards start with.
+ * The pipeline of one accepted RTMP connection, unless its server's connection limits refuse it: TLS for an {@code ssl}
+ * listen, then handshake, chunks, messages and the session. A reload swaps the server settings that connections
+ * accepted afterwards start with.
  */
 final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
-    /** The settings of one listening address: its server block and, for an {@code ssl} listen, the TLS context. */
-    record Binding(RtmpServerConfig config, SslContext ssl) {}
+    /**
+     * The settings of one listening address: its server block, for an {@code ssl} listen the TLS context, and the
+     * connection limits its server block shares across its listens.
+     */
+    record Binding(RtmpServerConfig config, SslContext ssl, ConnectionLimits limits) {}
 
     private final AtomicReference<Binding> binding;
     private final StreamRegistry registry;
@@ -46,6 +50,9 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         Binding current = binding.get();
         RtmpServerConfig config = current.config();
+        if (!current.limits().admit(channel)) {
+            return;
+        }
         connections.add(channel);
         if (current.ssl() != null) {
             SslHandler tls = current.ssl().newHandler(channel.alloc());

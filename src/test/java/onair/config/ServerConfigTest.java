@@ -51,7 +51,7 @@ class ServerConfigTest {
 
         assertThat(server).isEqualTo(new RtmpServerConfig(List.of(new Listen(null, 1935)), 4096,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30), 5_000_000, 1 << 20, 32,
-                Duration.ofSeconds(1), null, List.of(new ApplicationConfig("a", false, true, false, false, true,
+                Duration.ofSeconds(1), 10_000, 100, null, List.of(new ApplicationConfig("a", false, true, false, false, true,
                         Duration.ZERO, false, ApplicationConfig.Meta.ON, false, Duration.ofMillis(300), true))));
     }
 
@@ -62,7 +62,8 @@ class ServerConfigTest {
                     server {
                         listen 1935;
                         chunk_size 8k; timeout 10s; ping 20s; ping_timeout 5s; ack_window 2500000;
-                        max_message 2m; max_streams 8; buflen 500ms;
+                        max_message 2m; max_streams 8; buflen 500ms; max_connections 500;
+                        max_connections_per_address off;
                         application a {
                             live on; wait_key off; wait_video on; publish_notify on; idle_streams off;
                             drop_idle_publisher 10s; play_restart on; meta copy; interleave on; sync 10ms;
@@ -74,7 +75,7 @@ class ServerConfigTest {
 
         assertThat(server).isEqualTo(new RtmpServerConfig(List.of(new Listen(null, 1935)), 8192,
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(5), 2_500_000, 2 << 20, 8,
-                Duration.ofMillis(500), null, List.of(new ApplicationConfig("a", true, false, true, true, false,
+                Duration.ofMillis(500), 500, 0, null, List.of(new ApplicationConfig("a", true, false, true, true, false,
                         Duration.ofSeconds(10), true, ApplicationConfig.Meta.COPY, true, Duration.ofMillis(10),
                         false))));
     }
@@ -218,6 +219,9 @@ class ServerConfigTest {
             max_message 2g;              | invalid value "2g" in "max_message" directive, it must be between 1 and 2147483647
             max_streams 0;               | invalid value "0" in "max_streams" directive, it must be between 1 and 2147483647
             max_streams 1k;              | invalid value "1k" in "max_streams" directive
+            max_connections 0;           | invalid value "0" in "max_connections" directive, it must be "off" or between 1 and 2147483647
+            max_connections many;        | invalid value "many" in "max_connections" directive, it must be "off" or between 1 and 2147483647
+            max_connections_per_address -1; | invalid value "-1" in "max_connections_per_address" directive, it must be "off" or between 1 and 2147483647
             buflen -1;                   | invalid value "-1" in "buflen" directive
             live yes;                    | invalid value "yes" in "live" directive, it must be "on" or "off"
             wait_key ON;                 | invalid value "ON" in "wait_key" directive, it must be "on" or "off"
@@ -296,7 +300,7 @@ class ServerConfigTest {
         "hls_fragments_per_key 1;", "hls_allow_client_cache enabled;", "hls_datetime system;",
         "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
         "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
-        "access_log off;", "log_format f x;", "max_connections 1;", "allow play all;", "deny publish all;",
+        "access_log off;", "log_format f x;", "allow play all;", "deny publish all;",
         "out_queue 1;", "out_cork 1;", "busy on;", "play_time_fix on;", "publish_time_fix on;",
         "so_keepalive on;", "stream_buckets 1;", "buffer 1s;", "server_name x;", "log_interval 1s;",
         "log_size 1k;",
