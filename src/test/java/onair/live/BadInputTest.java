@@ -67,7 +67,18 @@ class BadInputTest {
                 client.publish(client.createStream(), "other");
                 client.sendRaw(Unpooled.wrappedBuffer(new byte[] {0x05, 0, 0, 0, 0, 0, 15, 0x0f, 1, 0, 0, 0,
                     0x00, 0x02, 0, 5, 'o', 'n', 'C', 'u', 'e', 0x11, 0x0c, 0x07, 'a', 'b', 'c'}));
-            }), "cannot be relayed"));
+            }), "cannot be relayed"),
+            new Case("more NetStreams than max_streams", server -> rtmp(server, client -> {
+                client.connect("live");
+                for (int i = 0; i < 32; i++) {
+                    client.createStream();
+                }
+                client.send(new CommandMessage(0, 0, "createStream", 99, null, List.of()));
+            }), "more than 32 NetStreams"),
+            new Case("a chunk size of zero", server -> rtmp(server, client -> {
+                client.connect("live");
+                client.sendRaw(Unpooled.wrappedBuffer(new byte[] {0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0, 0, 0, 0}));
+            }), "chunk size"));
     }
 
     @ParameterizedTest
