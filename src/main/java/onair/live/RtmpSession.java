@@ -69,6 +69,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private final StreamRegistry registry;
     private final Map<Integer, NetStream> streams = new HashMap<>();
     private ChannelHandlerContext ctx;
+    private ChunkDecoder chunks;
     private String label;
     private ApplicationConfig app;
     private int nextStreamId = 1;
@@ -104,6 +105,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.chunks = ctx.pipeline().get(ChunkDecoder.class);
         this.label = "[conn " + id + " " + ctx.channel().remoteAddress() + "]";
         startNanos = lastReadNanos = System.nanoTime();
         tlsHandshaking = ctx.pipeline().get(SslHandler.class) != null;
@@ -233,7 +235,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (peerAckWindow <= 0) {
             return;
         }
-        long received = ctx.pipeline().get(ChunkDecoder.class).bytesReceived();
+        long received = chunks.bytesReceived();
         if (received - lastAcknowledged >= peerAckWindow) {
             lastAcknowledged = received;
             ctx.writeAndFlush(new Acknowledgement(received & 0xFFFFFFFFL), ctx.voidPromise());
@@ -353,8 +355,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         ctx.write(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
         stream.key = live.key();
         stream.playing = live;
-        stream.player = new RtmpPlayer(ctx.channel(), stream.id, config.chunkSize(), app,
-            new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, app.waitKey(), app.waitVideo()));
+        stream.player = newPlayer(stream.id, app.waitKey());
         stream.subscription = live.subscribe(stream.player);
         ctx.flush();
         log.info("{} play app={} name={}", label, app.name(), name.key());
@@ -373,11 +374,16 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                 ctx.writeAndFlush(onStatus(stream.id, Status.PAUSE_NOTIFY));
             }
         } else if (stream.subscription == null) {
-            stream.player = new RtmpPlayer(ctx.channel(), stream.id, config.chunkSize(), app,
-                new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, true, app.waitVideo()));
+            stream.player = newPlayer(stream.id, true);
             ctx.writeAndFlush(onStatus(stream.id, Status.UNPAUSE_NOTIFY));
             stream.subscription = stream.playing.subscribe(stream.player);
         }
+    }
+
+    /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
+    private RtmpPlayer newPlayer(int streamId, boolean waitKey) {
+        return new RtmpPlayer(ctx.channel(), streamId, config.chunkSize(), app,
+            new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
 
     private void deleteStream(CommandMessage command) {
