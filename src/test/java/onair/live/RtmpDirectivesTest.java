@@ -135,7 +135,7 @@ class RtmpDirectivesTest {
             player.connect("live");
             int stream = player.createStream();
             player.play(stream, "key");
-            player.awaitCommand(c -> c.name().equals("onStatus") && code(c).equals("NetStream.Play.Start"));
+            player.awaitCommand(c -> c.name().equals("onStatus") && RtmpTestClient.code(c).equals("NetStream.Play.Start"));
             player.send(new CommandMessage(stream, 0, "receiveVideo", 0, null, List.of(false)));
             player.roundTrip(stream);
             publisher.send(5);
@@ -155,10 +155,6 @@ class RtmpDirectivesTest {
             assertThat(video).isZero();
             assertThat(audio).isEqualTo(5);
         }
-    }
-
-    private static String code(CommandMessage status) {
-        return String.valueOf(((Map<?, ?>) status.arguments().getFirst()).get("code"));
     }
 
     @Test

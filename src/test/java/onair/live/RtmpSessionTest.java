@@ -8,7 +8,6 @@ import onair.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +63,7 @@ class RtmpSessionTest {
             second.connect("live");
             CommandMessage status = second.publish(second.createStream(), "key");
 
-            assertThat(((Map<?, ?>) status.arguments().getFirst()).get("code")).isEqualTo("NetStream.Publish.BadName");
+            assertThat(RtmpTestClient.code(status)).isEqualTo("NetStream.Publish.BadName");
             assertThat(second.awaitClosed(WAIT)).isTrue();
             first.send(10);
             player.readUntilVideo(19, WAIT);
@@ -78,7 +77,7 @@ class RtmpSessionTest {
             CommandMessage answer = client.connect("nosuchapp");
 
             assertThat(answer.name()).isEqualTo("_error");
-            assertThat(((Map<?, ?>) answer.arguments().getFirst()).get("code")).isEqualTo("NetConnection.Connect.Rejected");
+            assertThat(RtmpTestClient.code(answer)).isEqualTo("NetConnection.Connect.Rejected");
             assertThat(client.awaitClosed(WAIT)).isTrue();
         }
     }

@@ -30,7 +30,7 @@ class SlowPlayerTest {
             stalled.connect("live");
             stalled.play(stalled.createStream(), "key");
             stalled.awaitCommand(c -> c.name().equals("onStatus")
-                && String.valueOf(((java.util.Map<?, ?>) c.arguments().getFirst()).get("code")).contains("Play.Start"));
+                && RtmpTestClient.code(c).contains("Play.Start"));
             stalled.channel().config().setAutoRead(false);
 
             LiveStream stream = server.server().registry().find(new StreamKey("live", "key")).orElseThrow();

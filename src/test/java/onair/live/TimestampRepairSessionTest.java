@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,8 +34,7 @@ class TimestampRepairSessionTest {
              RtmpTestClient publisher = RtmpTestClient.open(server.address())) {
             publisher.connect("live");
             int streamId = publisher.createStream();
-            Object code = ((Map<?, ?>) publisher.publish(streamId, "crafted").arguments().getFirst()).get("code");
-            assertThat(code).isEqualTo("NetStream.Publish.Start");
+            assertThat(RtmpTestClient.code(publisher.publish(streamId, "crafted"))).isEqualTo("NetStream.Publish.Start");
             publisher.sendVideo(streamId, START, Frames.avcSequenceHeader());
             publisher.sendAudio(streamId, START + AUDIO_AHEAD, Frames.aacSequenceHeader());
             for (int n = 0; n < FRAMES; n++) {

@@ -88,6 +88,12 @@ public final class RtmpTestClient implements AutoCloseable {
         return channel;
     }
 
+    /** The {@code code} of an onStatus, _result or _error info object (its first argument), or "" without one. */
+    public static String code(CommandMessage command) {
+        return !command.arguments().isEmpty() && command.arguments().getFirst() instanceof Map<?, ?> info
+            ? String.valueOf(info.get("code")) : "";
+    }
+
     /** Sends {@code connect} for {@code app} and returns the server's answer (_result or _error). */
     public CommandMessage connect(String app) {
         Map<String, Object> properties = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ public final class SyntheticPublisher implements AutoCloseable {
         }
         this.streamId = client.createStream();
         CommandMessage status = client.publish(streamId, name);
-        String code = String.valueOf(((Map<?, ?>) status.arguments().getFirst()).get("code"));
+        String code = RtmpTestClient.code(status);
         if (!code.equals("NetStream.Publish.Start")) {
             throw new AssertionError("publish refused: " + code);
         }

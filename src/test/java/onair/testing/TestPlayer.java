@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A player that records, in order, what it observes: status codes, user control events, data names and, for media,
@@ -84,7 +83,7 @@ public final class TestPlayer implements AutoCloseable {
     private String describe(RtmpMessage message) {
         return switch (message) {
             case CommandMessage c when c.name().equals("onStatus") ->
-                String.valueOf(((Map<?, ?>) c.arguments().getFirst()).get("code"));
+                RtmpTestClient.code(c);
             case CommandMessage c -> c.name();
             case DataMessage d -> String.valueOf(d.values().getFirst());
             case UserControl u -> u.event().toString();
