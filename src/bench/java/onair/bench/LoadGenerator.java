@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public final class LoadGenerator implements AutoCloseable {
 
     private static final long LAGGING_MILLIS = 1000;
+    /** A fixed receive buffer turns off the kernel's auto-tuning, which would otherwise hide a slow reader for MBs. */
+    private static final int THROTTLED_RECEIVE_BUFFER = 32 << 10;
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -157,9 +159,14 @@ public final class LoadGenerator implements AutoCloseable {
     private void connectPlayer(int index) {
         int stream = options.publishers() == 0 ? 0 : index % options.publishers();
         SendClock clock = clocks.isEmpty() ? null : clocks.get(stream);
-        Player player = new Player(target.withStream(streamName(stream)), clock, metrics, System.nanoTime());
+        long throttle = options.throttled(index) ? options.throttleKbps() * 1000L / 8 : 0;
+        Player player = new Player(target.withStream(streamName(stream)), clock, metrics, System.nanoTime(), throttle);
         players[index] = player;
-        ChannelFuture connect = bootstrap.clone(playerLoops).handler(new ChannelInitializer<Channel>() {
+        Bootstrap connecting = bootstrap.clone(playerLoops);
+        if (player.throttled()) {
+            connecting.option(ChannelOption.SO_RCVBUF, THROTTLED_RECEIVE_BUFFER);
+        }
+        ChannelFuture connect = connecting.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new ClientHandshakeHandler(), player);
@@ -246,10 +253,13 @@ public final class LoadGenerator implements AutoCloseable {
         double window = (end - windowStartNanos) / 1e9;
         int ok = 0;
         int stalled = 0;
+        int throttled = 0;
         Map<String, Integer> failures = new LinkedHashMap<>();
         for (int i = 0; i < started; i++) {
             Player p = players[i];
-            if (p.state == Player.State.PLAYING && p.firstFrameNanos != 0) {
+            if (p.throttled()) {
+                throttled++;
+            } else if (p.state == Player.State.PLAYING && p.firstFrameNanos != 0) {
                 if (end - p.lastMediaNanos > options.stallMillis() * 1_000_000) {
                     stalled++;
                 } else {
@@ -263,7 +273,8 @@ public final class LoadGenerator implements AutoCloseable {
         }
         close();
         int lagging = 0;
-        long[] lags = new long[started];
+        long[] lags = new long[started - throttled];
+        int measured = 0;
         long bytes = 0;
         long video = 0;
         long audio = 0;
@@ -274,16 +285,18 @@ public final class LoadGenerator implements AutoCloseable {
             video += p.videoMessages;
             audio += p.audioMessages;
             payload += p.mediaPayloadBytes;
-            lags[i] = Math.max(p.maxLagMillis, p.lagMillis(end));
-            if (lags[i] > LAGGING_MILLIS) {
-                lagging++;
+            if (!p.throttled()) {
+                lags[measured] = Math.max(p.maxLagMillis, p.lagMillis(end));
+                if (lags[measured++] > LAGGING_MILLIS) {
+                    lagging++;
+                }
             }
         }
         Arrays.sort(lags);
         double serverCpu = server == null ? Double.NaN : server.cpuSeconds() - serverAtStart.cpuSeconds();
         double gbit = windowBytes * 8 / 1e9;
         return new LoadReport(options.label(), options.url(), players.length, options.publishers(), window,
-            ok, players.length - ok - stalled, stalled, lagging, failures, windowBytes, windowBytes * 8 / window / 1e6,
+            ok, players.length - throttled - ok - stalled, stalled, lagging, throttled, failures, windowBytes, windowBytes * 8 / window / 1e6,
             bytes, video, audio, payload,
             publishers.stream().mapToLong(p -> p.messagesSent).sum(),
             publishers.stream().mapToLong(p -> p.payloadBytesSent).sum(),

@@ -80,6 +80,36 @@ class LoadGeneratorTest {
         }
     }
 
+    @Test
+    void throttledPlayersFallBehindWhileTheOthersGetEveryFrame() throws Exception {
+        int frames = 200;
+        int frameSize = 10_000;
+        int players = 4;
+        try (TestServer server = TestServer.start()) {
+            LoadGenerator generator = LoadGenerator.start(
+                LoadOptions.of(server.url("live", "slow"), players, 0, null, 200, 1).throttled(0.5, 50));
+            generator.awaitRamp();
+            StreamKey key = new StreamKey("live", "slow");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
+                .map(LiveStream::subscriberCount).orElse(0) == players);
+            generator.beginWindow();
+            try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "slow", 25, frameSize)) {
+                publisher.send(frames);
+                publisher.sync();
+                long everyFrame = 2L * 2 * (frames + 1);
+                Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> generator.mediaMessagesReceived() >= everyFrame);
+            }
+            LoadReport report = generator.finish();
+
+            assertThat(report.throttled()).isEqualTo(2);
+            assertThat(report.ok()).isEqualTo(2);
+            assertThat(report.failed()).isZero();
+            assertThat(report.videoMessages()).isLessThan(4L * (frames + 1));
+            assertThat(report.mediaPayloadBytes()).isLessThan(3L * frames * frameSize);
+        }
+    }
+
     /** An FLV of {@code frames} H.264 frames at 25 fps (a keyframe every {@code gop}) with one AAC frame each. */
     private static Path syntheticFlv(Path file, int frames, int gop, int frameSize) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

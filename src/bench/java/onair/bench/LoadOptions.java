@@ -10,10 +10,12 @@ import java.util.Map;
  * window of {@code durationSeconds}.
  *
  * @param serverPid a process to charge CPU and RSS to over the window (0: none)
+ * @param throttledFraction the share of players (spread evenly over the ramp) that read at only
+ *                          {@code throttleKbps}, to show that slow clients do not hurt the others
  */
 public record LoadOptions(String url, int players, int publishers, Path flv, double rate, double durationSeconds,
                           double settleSeconds, int threads, long stallMillis, long serverPid, Path out,
-                          String label) {
+                          String label, double throttledFraction, int throttleKbps) {
 
     static final String USAGE = """
         usage: bench/run --url rtmp://host:port/app/stream [options]
@@ -28,11 +30,17 @@ public record LoadOptions(String url, int players, int publishers, Path flv, dou
           --stall-ms MS      a player without media for this long at the end is stalled (2000)
           --server-pid PID   charge this process's CPU (utime+stime) and RSS to the window
           --out FILE         write the report as JSON
-          --label NAME       a name for the run in the report""";
+          --label NAME       a name for the run in the report
+          --throttled F      this fraction of the players reads slowly (0); they are reported apart and
+                             count neither in latency nor in lag
+          --throttle-kbps K  how fast a throttled player reads, in kbit/s (100)""";
 
     public LoadOptions {
         if (players < 0 || publishers < 0 || rate <= 0 || durationSeconds <= 0 || settleSeconds < 0 || threads < 1) {
             throw new IllegalArgumentException("players, publishers ≥ 0; rate, duration > 0; threads ≥ 1");
+        }
+        if (throttledFraction < 0 || throttledFraction > 1 || throttleKbps < 1) {
+            throw new IllegalArgumentException("--throttled is a fraction from 0 to 1, --throttle-kbps ≥ 1");
         }
         if (publishers > 0 && flv == null) {
             throw new IllegalArgumentException("--publishers needs --flv");
@@ -42,7 +50,18 @@ public record LoadOptions(String url, int players, int publishers, Path flv, dou
 
     /** Options with defaults, for tests: no settle time, one event loop, no server process, no output file. */
     public static LoadOptions of(String url, int players, int publishers, Path flv, double rate, double duration) {
-        return new LoadOptions(url, players, publishers, flv, rate, duration, 0, 1, 2000, 0, null, "");
+        return new LoadOptions(url, players, publishers, flv, rate, duration, 0, 1, 2000, 0, null, "", 0, 100);
+    }
+
+    /** These options with {@code fraction} of the players reading at only {@code kbps}. */
+    public LoadOptions throttled(double fraction, int kbps) {
+        return new LoadOptions(url, players, publishers, flv, rate, durationSeconds, settleSeconds, threads,
+            stallMillis, serverPid, out, label, fraction, kbps);
+    }
+
+    /** Whether player {@code index} is one of the throttled ones: they are spread evenly over the ramp. */
+    boolean throttled(int index) {
+        return Math.floor((index + 1) * throttledFraction) > Math.floor(index * throttledFraction);
     }
 
     public static LoadOptions parse(String... args) {
@@ -70,9 +89,11 @@ public record LoadOptions(String url, int players, int publishers, Path flv, dou
             Long.parseLong(values.getOrDefault("stall-ms", "2000")),
             Long.parseLong(values.getOrDefault("server-pid", "0")),
             out == null ? null : Path.of(out),
-            values.getOrDefault("label", ""));
+            values.getOrDefault("label", ""),
+            Double.parseDouble(values.getOrDefault("throttled", "0")),
+            Integer.parseInt(values.getOrDefault("throttle-kbps", "100")));
         values.keySet().removeAll(java.util.Set.of("players", "publishers", "rate", "duration", "settle", "threads",
-            "stall-ms", "server-pid", "label"));
+            "stall-ms", "server-pid", "label", "throttled", "throttle-kbps"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }

@@ -6,10 +6,12 @@ import java.util.Map;
 /**
  * The outcome of one load run: client counts, delivered throughput over the measurement window, the latency
  * distributions, byte and message totals over the whole run, the server's CPU and RSS when a pid was given, and the
- * bytes the players' event loops allocated per media message received in the window.
+ * bytes the players' event loops allocated per media message received in the window. Throttled players count in
+ * throughput only: {@code ok}, {@code failed}, {@code stalled}, latency and lag are over the others.
  */
 public record LoadReport(String label, String url, int players, int publishers, double windowSeconds,
-                         int ok, int failed, int stalled, int lagging, Map<String, Integer> failures,
+                         int ok, int failed, int stalled, int lagging, int throttled,
+                         Map<String, Integer> failures,
                          long windowBytes, double deliveredMbps,
                          long bytesReceived, long videoMessages, long audioMessages, long mediaPayloadBytes,
                          long publishedMessages, long publishedPayloadBytes,
@@ -33,9 +35,9 @@ public record LoadReport(String label, String url, int players, int publishers, 
 
     public String summary() {
         return String.format(Locale.ROOT,
-            "%s%d/%d players ok (%d failed, %d stalled, %d lagging > 1 s), %.1f Mbit/s, first frame p50/p95/p99 "
+            "%s%d/%d players ok (%d failed, %d stalled, %d lagging > 1 s, %d throttled), %.1f Mbit/s, first frame p50/p95/p99 "
                 + "%.0f/%.0f/%.0f ms, latency p50/p99 %.1f/%.1f ms, lag p95/max %.0f/%.0f ms%s",
-            label.isEmpty() ? "" : label + ": ", ok, players, failed, stalled, lagging, deliveredMbps,
+            label.isEmpty() ? "" : label + ": ", ok, players, failed, stalled, lagging, throttled, deliveredMbps,
             firstFrameMs.p50(), firstFrameMs.p95(), firstFrameMs.p99(), latencyMs.p50(), latencyMs.p99(), lagP95Ms,
             lagMaxMs, Double.isNaN(serverCpuSeconds) ? "" : String.format(Locale.ROOT,
                 ", server %.3f core-s/Gbit, RSS %d MB", serverCoreSecondsPerGbit, serverRssKb / 1024));
@@ -53,7 +55,7 @@ public record LoadReport(String label, String url, int players, int publishers, 
               "players": %d,
               "publishers": %d,
               "windowSeconds": %.3f,
-              "clients": {"ok": %d, "failed": %d, "stalled": %d, "lagging": %d},
+              "clients": {"ok": %d, "failed": %d, "stalled": %d, "lagging": %d, "throttled": %d},
               "failures": %s,
               "windowBytes": %d,
               "deliveredMbps": %.3f,
@@ -70,7 +72,7 @@ public record LoadReport(String label, String url, int players, int publishers, 
               "generatorCpuSeconds": %.3f,
               "playerBytesAllocatedPerMessage": %.1f
             }
-            """, label, url, players, publishers, windowSeconds, ok, failed, stalled, lagging, failuresJson,
+            """, label, url, players, publishers, windowSeconds, ok, failed, stalled, lagging, throttled, failuresJson,
             windowBytes, deliveredMbps, bytesReceived, videoMessages, audioMessages, mediaPayloadBytes,
             publishedMessages, publishedPayloadBytes, firstFrameMs.json(), latencyMs.json(), lagP95Ms, lagMaxMs,
             number(serverCpuSeconds), number(serverCoreSecondsPerGbit), serverRssKb, generatorCpuSeconds,

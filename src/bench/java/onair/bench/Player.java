@@ -12,12 +12,14 @@ import onair.rtmp.handshake.HandshakeComplete;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One light RTMP player: connects, creates a stream and plays it, then follows the chunk headers (RTMP spec §5.3)
  * of every chunk stream while skipping media payloads in place. It keeps only what the load report needs: bytes,
  * the first bytes of each video message (to see keyframes), the RTMP timestamps (for lag and, through a
  * {@link SendClock}, server-added latency). Setup and control messages are copied and decoded; media never is.
+ * A throttled player stops reading whenever it is ahead of its byte rate, so the server sees a slow client.
  * Runs on one event loop.
  */
 final class Player extends ChannelInboundHandlerAdapter {
@@ -30,10 +32,12 @@ final class Player extends ChannelInboundHandlerAdapter {
     private static final int COMMAND_CSID = 3;
     private static final int PLAY_CSID = 8;
     private static final int CONTROL_CSID = 2;
+    private static final long THROTTLE_BURST_BYTES = 64 << 10;
 
     private final Target target;
     private final SendClock clock;
     private final Metrics metrics;
+    private final long throttleBytesPerSecond;
 
     private ChannelHandlerContext ctx;
     private final long connectNanos;
@@ -69,11 +73,17 @@ final class Player extends ChannelInboundHandlerAdapter {
     private final byte[][] control = new byte[MAX_CHUNK_STREAMS][];
     private long readNanos;
 
-    Player(Target target, SendClock clock, Metrics metrics, long connectNanos) {
+    /** @param throttleBytesPerSecond 0 for a player that reads as fast as it can */
+    Player(Target target, SendClock clock, Metrics metrics, long connectNanos, long throttleBytesPerSecond) {
         this.target = target;
         this.clock = clock;
         this.metrics = metrics;
         this.connectNanos = connectNanos;
+        this.throttleBytesPerSecond = throttleBytesPerSecond;
+    }
+
+    boolean throttled() {
+        return throttleBytesPerSecond > 0;
     }
 
     @Override
@@ -123,6 +133,19 @@ final class Player extends ChannelInboundHandlerAdapter {
             lastAck = bytesIn;
             ByteBuf ack = ctx.alloc().buffer(4).writeInt((int) bytesIn);
             sendControl(3, ack);
+        }
+        if (throttled()) {
+            throttle(ctx);
+        }
+    }
+
+    private void throttle(ChannelHandlerContext ctx) {
+        long allowed = (readNanos - connectNanos) * throttleBytesPerSecond / 1_000_000_000L + THROTTLE_BURST_BYTES;
+        long ahead = bytesIn - allowed;
+        if (ahead > 0 && ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true),
+                ahead * 1_000_000_000L / throttleBytesPerSecond, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -290,7 +313,7 @@ final class Player extends ChannelInboundHandlerAdapter {
         } else {
             audioMessages++;
         }
-        if (clock != null) {
+        if (clock != null && !throttled()) {
             long sent = clock.sentNanos(timestamp[cs]);
             if (sent != Long.MIN_VALUE && sent >= playSentNanos) {
                 metrics.latency().record((now - sent) / 1000);
