@@ -64,6 +64,8 @@ public final class LoadGenerator implements AutoCloseable {
     private long windowStartNanos;
     private long windowStartBytes;
     private ProcessStats serverAtStart;
+    private ServerJvm serverJvm;
+    private ServerJvm.Reading serverJvmAtStart;
     private ProcessStats selfAtStart;
     private long[] playerThreadIds;
     private long windowStartAllocated;
@@ -192,6 +194,8 @@ public final class LoadGenerator implements AutoCloseable {
         windowStartNanos = System.nanoTime();
         windowStartBytes = bytesReceived();
         serverAtStart = options.serverPid() > 0 ? ProcessStats.of(Long.toString(options.serverPid())) : null;
+        serverJvm = options.serverPid() > 0 ? ServerJvm.attach(options.serverPid()) : null;
+        serverJvmAtStart = serverJvm == null ? null : serverJvm.read();
         selfAtStart = ProcessStats.of("self");
         windowStartAllocated = allocatedByPlayerThreads();
         windowStartMessages = mediaMessagesReceived();
@@ -248,8 +252,10 @@ public final class LoadGenerator implements AutoCloseable {
         long windowBytes = bytesReceived() - windowStartBytes;
         ProcessStats server = serverAtStart == null ? null : ProcessStats.of(Long.toString(options.serverPid()));
         ProcessStats self = ProcessStats.of("self");
+        ServerJvm.Reading jvm = serverJvm == null ? null : serverJvm.read();
+        long windowMessages = mediaMessagesReceived() - windowStartMessages;
         double allocatedPerMessage = (double) (allocatedByPlayerThreads() - windowStartAllocated)
-            / Math.max(1, mediaMessagesReceived() - windowStartMessages);
+            / Math.max(1, windowMessages);
         double window = (end - windowStartNanos) / 1e9;
         int ok = 0;
         int stalled = 0;
@@ -304,11 +310,21 @@ public final class LoadGenerator implements AutoCloseable {
             lags.length == 0 ? 0 : lags[Math.max(0, (int) Math.ceil(0.95 * lags.length) - 1)],
             lags.length == 0 ? 0 : lags[lags.length - 1],
             serverCpu, serverCpu / gbit, server == null ? 0 : server.rssKb(),
-            self.cpuSeconds() - selfAtStart.cpuSeconds(), allocatedPerMessage);
+            self.cpuSeconds() - selfAtStart.cpuSeconds(), allocatedPerMessage,
+            jvm == null ? null : new LoadReport.Heap(jvm.allocatedBytes() - serverJvmAtStart.allocatedBytes(),
+                windowMessages, jvm.pauses() - serverJvmAtStart.pauses(), jvm.pauseMillis() - serverJvmAtStart.pauseMillis()));
     }
 
     @Override
     public void close() throws InterruptedException {
+        if (serverJvm != null) {
+            try {
+                serverJvm.close();
+            } catch (IOException ignored) {
+                // the server may already be gone; nothing is left to release on this side
+            }
+            serverJvm = null;
+        }
         ramp.shutdownNow();
         ramp.awaitTermination(5, TimeUnit.SECONDS);
         publisherChannels.forEach(Channel::close);

@@ -17,7 +17,22 @@ public record LoadReport(String label, String url, int players, int publishers, 
                          long publishedMessages, long publishedPayloadBytes,
                          Percentiles firstFrameMs, Percentiles latencyMs, double lagP95Ms, double lagMaxMs,
                          double serverCpuSeconds, double serverCoreSecondsPerGbit, long serverRssKb,
-                         double generatorCpuSeconds, double playerBytesAllocatedPerMessage) {
+                         double generatorCpuSeconds, double playerBytesAllocatedPerMessage, Heap serverHeap) {
+
+    /**
+     * The server JVM's heap activity over the window (null for a server that is not a JVM): bytes allocated by all
+     * its threads, the media messages the players received meanwhile, and the number and summed duration of its GC
+     * pauses.
+     */
+    public record Heap(long allocatedBytes, long deliveredMessages, long pauses, long pauseMillis) {
+
+        String json(double windowSeconds) {
+            return String.format(Locale.ROOT, "{\"allocatedBytes\": %d, \"allocatedMBps\": %.3f, "
+                    + "\"allocatedBytesPerDeliveredMessage\": %.1f, \"gcPauses\": %d, \"gcPauseMillis\": %d}",
+                allocatedBytes, allocatedBytes / windowSeconds / 1e6, (double) allocatedBytes / Math.max(1, deliveredMessages),
+                pauses, pauseMillis);
+        }
+    }
 
     /** Percentiles in milliseconds of a histogram recorded in microseconds. */
     public record Percentiles(long count, double p50, double p95, double p99, double max) {
@@ -70,13 +85,15 @@ public record LoadReport(String label, String url, int players, int publishers, 
               "lagMs": {"p95": %.1f, "max": %.1f},
               "server": {"cpuSeconds": %s, "coreSecondsPerGbit": %s, "rssKb": %d},
               "generatorCpuSeconds": %.3f,
-              "playerBytesAllocatedPerMessage": %.1f
+              "playerBytesAllocatedPerMessage": %.1f,
+              "serverHeap": %s
             }
             """, label, url, players, publishers, windowSeconds, ok, failed, stalled, lagging, throttled, failuresJson,
             windowBytes, deliveredMbps, bytesReceived, videoMessages, audioMessages, mediaPayloadBytes,
             publishedMessages, publishedPayloadBytes, firstFrameMs.json(), latencyMs.json(), lagP95Ms, lagMaxMs,
             number(serverCpuSeconds), number(serverCoreSecondsPerGbit), serverRssKb, generatorCpuSeconds,
-            playerBytesAllocatedPerMessage);
+            playerBytesAllocatedPerMessage,
+            serverHeap == null ? "null" : serverHeap.json(windowSeconds));
     }
 
     private static String number(double value) {
