@@ -111,7 +111,7 @@ class LoadGeneratorTest {
     }
 
     /** An FLV of {@code frames} H.264 frames at 25 fps (a keyframe every {@code gop}) with one AAC frame each. */
-    private static Path syntheticFlv(Path file, int frames, int gop, int frameSize) throws IOException {
+    static Path syntheticFlv(Path file, int frames, int gop, int frameSize) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0});
         tag(out, 9, 0, Frames.avcSequenceHeader());
