@@ -35,6 +35,7 @@ public final class LiveStream {
     private volatile long framesIn;
     private volatile long bytesIn;
     private volatile long timestampRepairs;
+    private volatile long droppedByLeavers;
     private boolean delivered;
     private volatile int lastTimestamp;
     private boolean firstOfPublication;
@@ -118,7 +119,7 @@ public final class LiveStream {
 
     /** This stream's statistics now. */
     public StreamStats stats() {
-        long dropped = 0;
+        long dropped = droppedByLeavers;
         for (Subscriber subscriber : subscribers) {
             dropped += subscriber.droppedFrames();
         }
@@ -244,6 +245,7 @@ public final class LiveStream {
             while (current[at] != subscription.subscriber) {
                 at++;
             }
+            droppedByLeavers += subscription.subscriber.droppedFrames();
             Subscriber[] shrunk = Arrays.copyOf(current, current.length - 1);
             System.arraycopy(current, at + 1, shrunk, at, current.length - at - 1);
             subscribers = shrunk;

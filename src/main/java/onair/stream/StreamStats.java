@@ -11,7 +11,7 @@ package onair.stream;
  * @param keyframeInterval   seconds between the last two video keyframes, 0 before two
  * @param avDriftMillis      last audio timestamp minus last video timestamp (nginx-rtmp's {@code avsync})
  * @param timestamp          the last timestamp delivered, in milliseconds
- * @param droppedFrames      frames dropped for slow subscribers, summed over the current subscribers
+ * @param droppedFrames      frames dropped for slow subscribers since the stream was created
  */
 public record StreamStats(long ageMillis, boolean live, long framesIn, long bytesIn, long bytesOut, long bitrateIn,
         long bitrateOut, long bitrateAudio, long bitrateVideo, double fps, double keyframeInterval, int avDriftMillis,
