@@ -28,6 +28,7 @@ import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import onair.live.RtmpSession;
+import onair.stats.AccessLog;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ public final class MediaServer implements AutoCloseable {
     private final AtomicReference<ServerConfig> config;
     private final StreamRegistry registry = new StreamRegistry();
     private final Clients clients = new Clients();
+    private final AccessLog accessLog;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -69,6 +71,8 @@ public final class MediaServer implements AutoCloseable {
 
     public MediaServer(ServerConfig config) {
         this.config = new AtomicReference<>(config);
+        this.accessLog = new AccessLog(this.config::get);
+        clients.onClose(accessLog::write);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -265,6 +269,7 @@ public final class MediaServer implements AutoCloseable {
         }
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        accessLog.close();
         log.info("stopped");
     }
 
