@@ -8,11 +8,13 @@ import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import onair.stream.Subscriber;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -172,7 +174,7 @@ public final class RtmpControl {
                 }
                 List<Client> publishers = stream.publisher().map(List::of).orElse(List.of());
                 List<Client> subscribers = stream.subscribers().stream().map(Subscriber::client)
-                    .filter(client -> client != null).toList();
+                    .filter(Objects::nonNull).toList();
                 if (filter != Filter.SUBSCRIBER) {
                     publishers.forEach(client -> matches.add(new Match(stream, client)));
                 }
@@ -195,11 +197,11 @@ public final class RtmpControl {
     }
 
     private static String truncate(String name) {
-        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= MAX_NAME) {
             return name;
         }
-        return new String(bytes, 0, MAX_NAME, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, 0, MAX_NAME, StandardCharsets.UTF_8);
     }
 
     private static Reply error(String message) {
