@@ -8,10 +8,11 @@ import java.util.Objects;
  *
  * @param dropIdlePublisher {@link Duration#ZERO} when off
  * @param gopCache          Onair's own directive: new players start with the last cached group of pictures
+ * @param accessLog         the {@code access_log} targets of connections to this application
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
-        Duration sync, boolean gopCache) {
+        Duration sync, boolean gopCache, AccessLogConfig accessLog) {
 
     /** What metadata players receive: rebuilt by the server, the publisher's verbatim, or none. */
     public enum Meta { ON, COPY, OFF }
@@ -21,5 +22,14 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(dropIdlePublisher, "dropIdlePublisher");
         Objects.requireNonNull(meta, "meta");
         Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(accessLog, "accessLog");
+    }
+
+    /** An application without access log. */
+    public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
+            boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
+            Duration sync, boolean gopCache) {
+        this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
+            interleave, sync, gopCache, AccessLogConfig.OFF);
     }
 }

@@ -103,7 +103,6 @@ final class ConfigBinder {
             "hls_fragments_per_key", "hls_allow_client_cache", "hls_datetime",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",
-            "access_log", "log_format",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
 
     private static final Set<String> NGINX_MAIN = Set.of(
@@ -114,10 +113,11 @@ final class ConfigBinder {
 
     private static final Set<String> ELSEWHERE = Set.of(
             "pid", "rtmp", "server", "listen", "application", "include", "rtmp_stat", "rtmp_stat_stylesheet",
-            "rtmp_control");
+            "rtmp_control", "access_log", "log_format");
 
     private final String fileName;
     private final List<String> ignored = new ArrayList<>();
+    private final Map<String, LogFormat> formats = new HashMap<>(Map.of("combined", LogFormat.COMBINED));
 
     private ConfigBinder(String fileName) {
         this.fileName = fileName;
@@ -158,23 +158,31 @@ final class ConfigBinder {
         Map<String, Object> values = new HashMap<>();
         List<Directive> servers = new ArrayList<>();
         for (Directive d : rtmp.block()) {
-            if (d.name().equals("server")) {
-                requireBlock(d, 0);
-                servers.add(d);
-            } else {
-                set(d, Context.RTMP, values);
+            if (d.name().equals("log_format")) {
+                logFormat(d);
+            }
+        }
+        for (Directive d : rtmp.block()) {
+            switch (d.name()) {
+                case "server" -> {
+                    requireBlock(d, 0);
+                    servers.add(d);
+                }
+                case "log_format", "access_log" -> { }
+                default -> set(d, Context.RTMP, values);
             }
         }
         Scope scope = new Scope(Map.copyOf(values), null);
+        AccessLogConfig accessLog = accessLog(rtmp.block(), AccessLogConfig.OFF);
         Set<String> addresses = new HashSet<>();
         List<RtmpServerConfig> configs = new ArrayList<>();
         for (Directive server : servers) {
-            configs.add(server(server, scope, addresses));
+            configs.add(server(server, scope, addresses, accessLog));
         }
         return configs;
     }
 
-    private RtmpServerConfig server(Directive server, Scope rtmp, Set<String> addresses) {
+    private RtmpServerConfig server(Directive server, Scope rtmp, Set<String> addresses, AccessLogConfig rtmpLog) {
         Map<String, Object> values = new HashMap<>();
         List<Listen> listens = new ArrayList<>();
         Directive sslListen = null;
@@ -199,6 +207,7 @@ final class ConfigBinder {
                     }
                     applications.add(d);
                 }
+                case "access_log" -> { }
                 default -> set(d, Context.SERVER, values);
             }
         }
@@ -206,12 +215,14 @@ final class ConfigBinder {
             throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
         }
         Scope scope = new Scope(Map.copyOf(values), rtmp);
-        List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope)).toList();
+        AccessLogConfig accessLog = accessLog(server.block(), rtmpLog);
+        List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope, accessLog)).toList();
         SslConfig ssl = sslListen == null ? null : ssl(sslListen, scope);
         return new RtmpServerConfig(listens, (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
                 (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
                 (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
-                (int) scope.get("max_connections"), (int) scope.get("max_connections_per_address"), ssl, apps);
+                (int) scope.get("max_connections"), (int) scope.get("max_connections_per_address"), ssl, apps,
+                accessLog);
     }
 
     @SuppressWarnings("unchecked")
@@ -242,10 +253,12 @@ final class ConfigBinder {
                 (List<String>) scope.get("ssl_protocols"), (List<String>) scope.get("ssl_ciphers"));
     }
 
-    private ApplicationConfig application(Directive app, Scope server) {
+    private ApplicationConfig application(Directive app, Scope server, AccessLogConfig serverLog) {
         Map<String, Object> values = new HashMap<>();
         for (Directive d : app.block()) {
-            set(d, Context.APPLICATION, values);
+            if (!d.name().equals("access_log")) {
+                set(d, Context.APPLICATION, values);
+            }
         }
         Scope scope = new Scope(Map.copyOf(values), server);
         return new ApplicationConfig(app.args().getFirst(), (boolean) scope.get("live"),
@@ -253,7 +266,63 @@ final class ConfigBinder {
                 (boolean) scope.get("publish_notify"), (boolean) scope.get("idle_streams"),
                 (Duration) scope.get("drop_idle_publisher"), (boolean) scope.get("play_restart"),
                 (ApplicationConfig.Meta) scope.get("meta"), (boolean) scope.get("interleave"),
-                (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"));
+                (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"),
+                accessLog(app.block(), serverLog));
+    }
+
+    /** {@code log_format name format...}: the format arguments are joined as nginx-rtmp compiles them, back to back. */
+    private void logFormat(Directive d) {
+        if (d.block() != null) {
+            throw ConfigException.at(d, "directive \"log_format\" is not terminated by \";\"");
+        }
+        if (d.args().size() < 2) {
+            throw invalidArgumentCount(d);
+        }
+        String name = d.args().getFirst();
+        if (formats.containsKey(name)) {
+            throw ConfigException.at(d, "duplicate \"log_format\" name \"" + name + "\"");
+        }
+        try {
+            formats.put(name, LogFormat.compile(name, String.join("", d.args().subList(1, d.args().size()))));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(d, e.getMessage());
+        }
+    }
+
+    /**
+     * The {@code access_log} directives of one block: none inherits {@code inherited}, {@code off} turns the log off,
+     * and each {@code path [format]} adds a target (nginx-rtmp's {@code ngx_rtmp_log_merge_app_conf}).
+     */
+    private AccessLogConfig accessLog(List<Directive> block, AccessLogConfig inherited) {
+        List<AccessLogConfig.Target> targets = new ArrayList<>();
+        boolean found = false;
+        boolean off = false;
+        for (Directive d : block) {
+            if (!d.name().equals("access_log")) {
+                continue;
+            }
+            if (d.block() != null) {
+                throw ConfigException.at(d, "directive \"access_log\" is not terminated by \";\"");
+            }
+            if (d.args().isEmpty() || d.args().size() > 2) {
+                throw invalidArgumentCount(d);
+            }
+            found = true;
+            if (d.args().getFirst().equals("off")) {
+                off = true;
+                continue;
+            }
+            String formatName = d.args().size() > 1 ? d.args().get(1) : "combined";
+            LogFormat format = formats.entrySet().stream()
+                    .filter(entry -> entry.getKey().equalsIgnoreCase(formatName))
+                    .map(Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> ConfigException.at(d, "unknown log format \"" + formatName + "\""));
+            targets.add(new AccessLogConfig.Target(relativeToFile(d, Path.of(d.args().getFirst())), format));
+        }
+        if (!found) {
+            return inherited;
+        }
+        return off ? AccessLogConfig.OFF : new AccessLogConfig(targets);
     }
 
     private void set(Directive d, Context context, Map<String, Object> values) {

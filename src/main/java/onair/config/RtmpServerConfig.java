@@ -11,10 +11,12 @@ import java.util.Optional;
  * @param maxConnections connections its listens hold at once, 0 for no limit
  * @param maxConnectionsPerAddress connections one remote address holds at once, 0 for no limit
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
+ * @param accessLog the {@code access_log} targets of connections that never reached an application
  */
 public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
         Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
-        int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications) {
+        int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications,
+        AccessLogConfig accessLog) {
 
     public RtmpServerConfig {
         listens = List.copyOf(listens);
@@ -26,6 +28,15 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         if (ssl == null && listens.stream().anyMatch(Listen::ssl)) {
             throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
         }
+        Objects.requireNonNull(accessLog, "accessLog");
+    }
+
+    /** A server block without access log. */
+    public RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
+            Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
+            int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications) {
+        this(listens, chunkSize, timeout, ping, pingTimeout, ackWindow, maxMessage, maxStreams, buflen, maxConnections,
+            maxConnectionsPerAddress, ssl, applications, AccessLogConfig.OFF);
     }
 
     /** The application with exactly this name, as matched against the app of a {@code connect} command. */

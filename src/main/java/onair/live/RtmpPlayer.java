@@ -12,6 +12,7 @@ import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.RtmpMessage;
 import onair.rtmp.message.UserControl;
+import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.Subscriber;
 
@@ -49,6 +50,7 @@ final class RtmpPlayer implements Subscriber {
     }
 
     private final Channel channel;
+    private final Client client;
     private final ChannelHandlerContext socket;
     private final int streamId;
     private final ApplicationConfig app;
@@ -61,8 +63,9 @@ final class RtmpPlayer implements Subscriber {
     private volatile boolean receiveVideo = true;
     private long blockedSinceNanos;
 
-    RtmpPlayer(Channel channel, int streamId, int chunkSize, ApplicationConfig app, FrameQueue queue) {
+    RtmpPlayer(Channel channel, Client client, int streamId, int chunkSize, ApplicationConfig app, FrameQueue queue) {
         this.channel = channel;
+        this.client = client;
         this.socket = channel.pipeline().context(ChunkEncoder.class);
         this.streamId = streamId;
         this.app = app;
@@ -74,6 +77,11 @@ final class RtmpPlayer implements Subscriber {
 
     int streamId() {
         return streamId;
+    }
+
+    @Override
+    public Client client() {
+        return client;
     }
 
     @Override

@@ -26,6 +26,7 @@ import onair.rtmp.message.SetChunkSize;
 import onair.rtmp.message.SetPeerBandwidth;
 import onair.rtmp.message.UserControl;
 import onair.rtmp.message.WindowAcknowledgementSize;
+import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.LiveOptions;
 import onair.stream.LiveStream;
@@ -44,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
 /**
@@ -55,7 +55,6 @@ import javax.net.ssl.SSLException;
 public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> {
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
-    private static final AtomicLong ids = new AtomicLong();
     static final int PLAYER_QUEUE_FRAMES = 2048;
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long TICK_MILLIS = 1000;
@@ -64,9 +63,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
         "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
 
-    private final long id = ids.incrementAndGet();
     private RtmpServerConfig config;
     private final StreamRegistry registry;
+    private final Client client;
     private final Map<Integer, NetStream> streams = new HashMap<>();
     private ChannelHandlerContext ctx;
     private ChunkDecoder chunks;
@@ -97,16 +96,18 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    public RtmpSession(RtmpServerConfig config, StreamRegistry registry) {
+    public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Client client) {
         this.config = config;
         this.registry = registry;
+        this.client = client;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.chunks = ctx.pipeline().get(ChunkDecoder.class);
-        this.label = "[conn " + id + " " + ctx.channel().remoteAddress() + "]";
+        this.label = "[conn " + client.id() + " " + ctx.channel().remoteAddress() + "]";
+        client.control(new ControlActions());
         startNanos = lastReadNanos = System.nanoTime();
         tlsHandshaking = ctx.pipeline().get(SslHandler.class) != null;
         log.info("{} opened", label);
@@ -286,6 +287,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         Map<String, Object> info = info(Status.CONNECT_SUCCESS);
         info.put("objectEncoding", encoding instanceof Number n ? n.doubleValue() : 0.0);
         ctx.writeAndFlush(result("_result", command.transactionId(), serverProperties, info));
+        client.connected(appName, text(properties.get("flashVer")), text(properties.get("swfUrl")),
+            text(properties.get("tcUrl")), text(properties.get("pageUrl")));
         log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, properties.get("flashVer"),
             properties.get("tcUrl"));
     }
@@ -319,7 +322,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamName name = StreamName.parse(string(command, 0));
         LiveStream live = registry.stream(new StreamKey(app.name(), name.key()), options());
-        Publication publication = live.publish();
+        Publication publication = live.publish(client);
         if (publication == null) {
             ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
             close("stream \"" + name.key() + "\" is already being published");
@@ -328,6 +331,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         stream.key = live.key();
         stream.publication = publication;
         stream.lastMediaNanos = System.nanoTime();
+        client.started(true, name.key(), name.query());
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
         ctx.writeAndFlush(onStatus(stream.id, Status.PUBLISH_START));
         log.info("{} publish app={} name={} type={}", label, app.name(), name.key(), optionalString(command, 1));
@@ -357,6 +361,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         stream.playing = live;
         stream.player = newPlayer(stream.id, app.waitKey());
         stream.subscription = live.subscribe(stream.player);
+        client.started(false, name.key(), name.query());
         ctx.flush();
         log.info("{} play app={} name={}", label, app.name(), name.key());
     }
@@ -382,7 +387,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
     private RtmpPlayer newPlayer(int streamId, boolean waitKey) {
-        return new RtmpPlayer(ctx.channel(), streamId, config.chunkSize(), app,
+        return new RtmpPlayer(ctx.channel(), client, streamId, config.chunkSize(), app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
 
@@ -586,6 +591,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return s;
     }
 
+    private static String text(Object value) {
+        return value instanceof String s ? s : "";
+    }
+
     private static String optionalString(CommandMessage command, int index) {
         return command.arguments().size() > index && command.arguments().get(index) instanceof String s ? s : "live";
     }
@@ -610,6 +619,41 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private static CommandMessage onStatus(int streamId, Status status) {
         return CommandMessage.onStatus(streamId, status.level, status.code, status.description);
+    }
+
+    /**
+     * Control requests (nginx-rtmp's {@code /control/drop} and {@code /control/redirect}), carried out on this
+     * connection's event loop. A redirect ends what the NetStream publishes or plays on the old stream and replays the
+     * command under the new name, as {@code ngx_rtmp_control_redirect_handler} does.
+     */
+    private final class ControlActions implements Client.Control {
+
+        @Override
+        public void drop() {
+            ctx.executor().execute(() -> abort("dropped by control"));
+        }
+
+        @Override
+        public void redirect(StreamKey from, String newName) {
+            ctx.executor().execute(() -> {
+                for (NetStream stream : List.copyOf(streams.values())) {
+                    if (!from.equals(stream.key) || stream.publication == null && stream.subscription == null) {
+                        continue;
+                    }
+                    boolean publishing = stream.publication != null;
+                    endStream(stream);
+                    log.info("{} redirected by control from {} to {}", label, from.name(), newName);
+                    List<Object> arguments = publishing ? List.of(newName, "live") : List.of(newName);
+                    CommandMessage command = new CommandMessage(stream.id, 0, publishing ? "publish" : "play", 0,
+                        null, arguments);
+                    try {
+                        onCommand(command);
+                    } catch (RuntimeException e) {
+                        exceptionCaught(ctx, e);
+                    }
+                }
+            });
+        }
     }
 
     @Override

@@ -28,6 +28,8 @@ import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import onair.live.RtmpSession;
+import onair.stats.AccessLog;
+import onair.stream.Clients;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,8 @@ public final class MediaServer implements AutoCloseable {
 
     private final AtomicReference<ServerConfig> config;
     private final StreamRegistry registry = new StreamRegistry();
+    private final Clients clients = new Clients();
+    private final AccessLog accessLog;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -67,6 +71,8 @@ public final class MediaServer implements AutoCloseable {
 
     public MediaServer(ServerConfig config) {
         this.config = new AtomicReference<>(config);
+        this.accessLog = new AccessLog(this.config::get);
+        clients.onClose(accessLog::write);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -170,12 +176,13 @@ public final class MediaServer implements AutoCloseable {
     private static Map<String, Wanted> wanted(ServerConfig next) {
         Map<String, Wanted> wanted = new LinkedHashMap<>();
         Map<String, Integer> ephemeral = new HashMap<>();
-        for (RtmpServerConfig server : next.rtmpServers()) {
+        for (int index = 0; index < next.rtmpServers().size(); index++) {
+            RtmpServerConfig server = next.rtmpServers().get(index);
             SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ConnectionLimits limits = new ConnectionLimits(server.maxConnections(), server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
                 wanted.put(key(listen, ephemeral), new Wanted(listen,
-                    new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits)));
+                    new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, index)));
             }
         }
         return wanted;
@@ -190,7 +197,8 @@ public final class MediaServer implements AutoCloseable {
         Listen listen = wanted.listen();
         InetSocketAddress address = listen.host() == null
             ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
-        RtmpChannelInitializer initializer = new RtmpChannelInitializer(wanted.binding(), registry, connections);
+        RtmpChannelInitializer initializer =
+            new RtmpChannelInitializer(wanted.binding(), registry, connections, clients);
         Channel channel = new ServerBootstrap()
             .group(acceptors, workers)
             .channel(channelType)
@@ -239,6 +247,11 @@ public final class MediaServer implements AutoCloseable {
         return registry;
     }
 
+    /** Every client connection, with the server-wide counters ({@code naccepted}, bytes, uptime). */
+    public Clients clients() {
+        return clients;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -256,6 +269,7 @@ public final class MediaServer implements AutoCloseable {
         }
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        accessLog.close();
         log.info("stopped");
     }
 

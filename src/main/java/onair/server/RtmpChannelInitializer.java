@@ -11,6 +11,8 @@ import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.handshake.HandshakeHandler;
 import onair.rtmp.message.RtmpMessageCodec;
+import onair.stream.Client;
+import onair.stream.Clients;
 import onair.stream.StreamRegistry;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,18 +26,20 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
     /**
      * The settings of one listening address: its server block, for an {@code ssl} listen the TLS context, and the
-     * connection limits its server block shares across its listens.
+     * connection limits its server block shares across its listens, and the index of its server block.
      */
-    record Binding(RtmpServerConfig config, SslContext ssl, ConnectionLimits limits) {}
+    record Binding(RtmpServerConfig config, SslContext ssl, ConnectionLimits limits, int server) {}
 
     private final AtomicReference<Binding> binding;
     private final StreamRegistry registry;
     private final ChannelGroup connections;
+    private final Clients clients;
 
-    RtmpChannelInitializer(Binding binding, StreamRegistry registry, ChannelGroup connections) {
+    RtmpChannelInitializer(Binding binding, StreamRegistry registry, ChannelGroup connections, Clients clients) {
         this.binding = new AtomicReference<>(binding);
         this.registry = registry;
         this.connections = connections;
+        this.clients = clients;
     }
 
     void rebind(Binding binding) {
@@ -54,6 +58,10 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         connections.add(channel);
+        Client client = clients.open(current.ssl() != null ? Client.Protocol.RTMPS : Client.Protocol.RTMP,
+            channel.remoteAddress(), current.server());
+        channel.closeFuture().addListener(closed -> clients.close(client));
+        channel.pipeline().addLast(new TrafficCounter(client));
         if (current.ssl() != null) {
             SslHandler tls = current.ssl().newHandler(channel.alloc());
             tls.setHandshakeTimeoutMillis(config.timeout().toMillis());
@@ -64,6 +72,6 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
             new ChunkDecoder(config.maxMessage(), config.maxStreams(), ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
             new ChunkEncoder(),
             new RtmpMessageCodec(),
-            new RtmpSession(config, registry));
+            new RtmpSession(config, registry, client));
     }
 }

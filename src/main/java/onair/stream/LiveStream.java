@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,12 +29,15 @@ public final class LiveStream {
     private final TimestampRepair repair = new TimestampRepair();
     private volatile Subscriber[] subscribers = NONE;
     private volatile PublicationHandle publication;
+    private volatile Client publisher;
+    private final StreamMeter meter = new StreamMeter();
     private volatile boolean retired;
     private volatile long framesIn;
     private volatile long bytesIn;
     private volatile long timestampRepairs;
+    private volatile long droppedByLeavers;
     private boolean delivered;
-    private int lastTimestamp;
+    private volatile int lastTimestamp;
     private boolean firstOfPublication;
 
     LiveStream(StreamKey key, LiveOptions options, StreamRegistry registry) {
@@ -47,8 +51,13 @@ public final class LiveStream {
         return key;
     }
 
-    /** Starts a publication, or returns null if a publisher is already live. */
+    /** Starts a publication by no client connection (a test or an internal source); see {@link #publish(Client)}. */
     public Publication publish() {
+        return publish(null);
+    }
+
+    /** Starts a publication by {@code client} (null for none), or returns null if a publisher is already live. */
+    public Publication publish(Client client) {
         lock.lock();
         try {
             if (!retired) {
@@ -56,6 +65,7 @@ public final class LiveStream {
                     return null;
                 }
                 publication = new PublicationHandle();
+                publisher = client;
                 firstOfPublication = true;
                 for (Subscriber subscriber : subscribers) {
                     subscriber.onPublishStart();
@@ -65,7 +75,7 @@ public final class LiveStream {
         } finally {
             lock.unlock();
         }
-        return registry.stream(key, options).publish();
+        return registry.stream(key, options).publish(client);
     }
 
     /** Attaches {@code subscriber}; if a publisher is live, it first gets the cache on the calling thread. */
@@ -100,6 +110,20 @@ public final class LiveStream {
     /** A snapshot of the current subscribers, for statistics and control. */
     public List<Subscriber> subscribers() {
         return List.of(subscribers);
+    }
+
+    /** The client publishing this stream, if it is live and published by a client connection. */
+    public Optional<Client> publisher() {
+        return Optional.ofNullable(publication == null ? null : publisher);
+    }
+
+    /** This stream's statistics now. */
+    public StreamStats stats() {
+        long dropped = droppedByLeavers;
+        for (Subscriber subscriber : subscribers) {
+            dropped += subscriber.droppedFrames();
+        }
+        return meter.snapshot(isLive(), framesIn, timestampRepairs, dropped, lastTimestamp);
     }
 
     public long framesIn() {
@@ -147,6 +171,7 @@ public final class LiveStream {
                 }
                 lastTimestamp = continued.timestamp();
                 delivered = true;
+                meter.frame(continued, continued.timestamp(), subscribers.length, metadata);
                 for (Subscriber subscriber : subscribers) {
                     subscriber.onFrame(continued.retain());
                 }
@@ -193,6 +218,7 @@ public final class LiveStream {
                 return;
             }
             publication = null;
+            publisher = null;
             cache.clear();
             for (Subscriber subscriber : subscribers) {
                 subscriber.onPublishStop();
@@ -219,6 +245,7 @@ public final class LiveStream {
             while (current[at] != subscription.subscriber) {
                 at++;
             }
+            droppedByLeavers += subscription.subscriber.droppedFrames();
             Subscriber[] shrunk = Arrays.copyOf(current, current.length - 1);
             System.arraycopy(current, at + 1, shrunk, at, current.length - at - 1);
             subscribers = shrunk;

@@ -17,6 +17,11 @@ public interface Subscriber {
     /** The publisher left. */
     void onPublishStop();
 
+    /** The client connection this subscriber sends to, or null for an internal consumer (a muxer, a recorder). */
+    default Client client() {
+        return null;
+    }
+
     /** Frames this subscriber skipped because it fell behind. */
     default long droppedFrames() {
         return 0;

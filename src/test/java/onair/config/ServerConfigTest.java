@@ -300,7 +300,7 @@ class ServerConfigTest {
         "hls_fragments_per_key 1;", "hls_allow_client_cache enabled;", "hls_datetime system;",
         "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
         "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
-        "access_log off;", "log_format f x;", "allow play all;", "deny publish all;",
+        "allow play all;", "deny publish all;",
         "out_queue 1;", "out_cork 1;", "busy on;", "play_time_fix on;", "publish_time_fix on;",
         "so_keepalive on;", "stream_buckets 1;", "buffer 1s;", "server_name x;", "log_interval 1s;",
         "log_size 1k;",

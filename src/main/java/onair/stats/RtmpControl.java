@@ -1,0 +1,214 @@
+package onair.stats;
+
+import onair.config.ApplicationConfig;
+import onair.config.ServerConfig;
+import onair.stream.Client;
+import onair.stream.LiveStream;
+import onair.stream.StreamKey;
+import onair.stream.StreamRegistry;
+import onair.stream.Subscriber;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * nginx-rtmp's HTTP control API ({@code ngx_rtmp_control_module.c}) without the HTTP: a request path ending in
+ * {@code /<section>/<method>} and its query select clients of the live streams of server block {@code srv} (default
+ * 0) by {@code app}, {@code name}, {@code addr} and {@code clientid}, then drop or redirect them. Replies as nginx-rtmp
+ * does: 200 with the number of clients as text, 500 for an error, 404 for a section this location does not allow.
+ */
+public final class RtmpControl {
+
+    /** The sections an {@code rtmp_control} location allows ({@code all|record|drop|redirect}). */
+    public enum Section {
+        RECORD, DROP, REDIRECT;
+
+        /** The sections named by the arguments of {@code rtmp_control}; an unknown name is an IllegalArgumentException. */
+        public static Set<Section> parse(List<String> names) {
+            Set<Section> sections = EnumSet.noneOf(Section.class);
+            for (String name : names) {
+                switch (name) {
+                    case "all" -> sections.addAll(EnumSet.allOf(Section.class));
+                    case "record" -> sections.add(RECORD);
+                    case "drop" -> sections.add(DROP);
+                    case "redirect" -> sections.add(REDIRECT);
+                    default -> throw new IllegalArgumentException("invalid value \"" + name
+                        + "\", it must be \"all\", \"record\", \"drop\" or \"redirect\"");
+                }
+            }
+            return sections;
+        }
+    }
+
+    private enum Filter { PUBLISHER, SUBSCRIBER, CLIENT }
+
+    /** One client's part in one stream, as nginx-rtmp's live context. */
+    private record Match(LiveStream stream, Client client) {}
+
+    /** nginx-rtmp's {@code NGX_RTMP_MAX_NAME}: a longer new name is cut to 255 bytes. */
+    private static final int MAX_NAME = 255;
+
+    private final Supplier<ServerConfig> config;
+    private final StreamRegistry registry;
+
+    public RtmpControl(Supplier<ServerConfig> config, StreamRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /**
+     * Handles one control request.
+     *
+     * @param path    the request path, e.g. {@code /control/drop/publisher}; only its last two segments count
+     * @param query   the decoded query arguments; the first value of each is used
+     * @param allowed the sections the {@code rtmp_control} directive of this location enables
+     */
+    public Reply handle(String path, Map<String, List<String>> query, Set<Section> allowed) {
+        String[] segments = path.split("/", -1);
+        if (segments.length < 3) {
+            return notFound();
+        }
+        String section = segments[segments.length - 2];
+        String method = segments[segments.length - 1];
+        Map<String, String> args = new LinkedHashMap<>();
+        query.forEach((key, values) -> {
+            if (!values.isEmpty()) {
+                args.put(key, values.getFirst());
+            }
+        });
+        return switch (section) {
+            case "drop" -> allowed.contains(Section.DROP) ? drop(method, args) : notFound();
+            case "redirect" -> allowed.contains(Section.REDIRECT) ? redirect(method, args) : notFound();
+            case "record" -> allowed.contains(Section.RECORD) ? record(method, args) : notFound();
+            default -> notFound();
+        };
+    }
+
+    private Reply drop(String method, Map<String, String> args) {
+        Filter filter = filter(method);
+        if (filter == null) {
+            return error("Undefined filter");
+        }
+        List<Match> matches = new ArrayList<>();
+        String failure = walk(args, filter, matches);
+        if (failure != null) {
+            return error(failure);
+        }
+        List<Client> dropped = matches.stream().map(Match::client).distinct().toList();
+        dropped.forEach(client -> client.control().drop());
+        return Reply.text(200, Integer.toString(dropped.size()));
+    }
+
+    private Reply redirect(String method, Map<String, String> args) {
+        Filter filter = filter(method);
+        if (filter == null) {
+            return error("Undefined filter");
+        }
+        List<Match> matches = new ArrayList<>();
+        String failure = walk(args, filter, matches);
+        if (failure != null) {
+            return error(failure);
+        }
+        if (matches.isEmpty()) {
+            return Reply.text(200, "0");
+        }
+        String newName = args.get("newname");
+        if (newName == null) {
+            return error("newname not specified");
+        }
+        String name = truncate(newName);
+        for (Match match : matches) {
+            match.client().control().redirect(match.stream().key(), name);
+        }
+        return Reply.text(200, Integer.toString(matches.size()));
+    }
+
+    /** Recording is not built yet: like nginx-rtmp with no matching recorder, a matched publisher is an error. */
+    private Reply record(String method, Map<String, String> args) {
+        if (!method.equals("start") && !method.equals("stop")) {
+            return error("Undefined method");
+        }
+        List<Match> matches = new ArrayList<>();
+        String failure = walk(args, Filter.CLIENT, matches);
+        if (failure != null) {
+            return error(failure);
+        }
+        return matches.isEmpty() ? new Reply(204, "text/plain", "") : error("Recorder not found");
+    }
+
+    private static Filter filter(String method) {
+        return switch (method) {
+            case "publisher" -> Filter.PUBLISHER;
+            case "subscriber" -> Filter.SUBSCRIBER;
+            case "client" -> Filter.CLIENT;
+            default -> null;
+        };
+    }
+
+    /** Collects the matching clients into {@code matches}, or returns nginx-rtmp's error text. */
+    private String walk(Map<String, String> args, Filter filter, List<Match> matches) {
+        ServerConfig servers = config.get();
+        long srv = args.containsKey("srv") ? number(args.get("srv")) : 0;
+        if (srv < 0 || srv >= servers.rtmpServers().size()) {
+            return "Server index out of range";
+        }
+        String app = args.getOrDefault("app", "");
+        String name = args.get("name");
+        String addr = args.get("addr");
+        long clientId = args.containsKey("clientid") ? number(args.get("clientid")) : -1;
+        for (ApplicationConfig application : servers.rtmpServers().get((int) srv).applications()) {
+            if (!app.isEmpty() && !application.name().equals(app)) {
+                continue;
+            }
+            for (LiveStream stream : registry.streams()) {
+                if (!stream.key().app().equals(application.name())
+                    || name != null && !stream.key().name().equals(name)) {
+                    continue;
+                }
+                List<Client> publishers = stream.publisher().map(List::of).orElse(List.of());
+                List<Client> subscribers = stream.subscribers().stream().map(Subscriber::client)
+                    .filter(Objects::nonNull).toList();
+                if (filter != Filter.SUBSCRIBER) {
+                    publishers.forEach(client -> matches.add(new Match(stream, client)));
+                }
+                if (filter != Filter.PUBLISHER) {
+                    subscribers.forEach(client -> matches.add(new Match(stream, client)));
+                }
+            }
+        }
+        matches.removeIf(match -> addr != null && !match.client().address().equals(addr)
+            || args.containsKey("clientid") && match.client().id() != clientId);
+        return null;
+    }
+
+    /** nginx's {@code ngx_atoi}: a decimal number, or -1. */
+    private static long number(String text) {
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(text);
+    }
+
+    private static String truncate(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_NAME) {
+            return name;
+        }
+        return new String(bytes, 0, MAX_NAME, StandardCharsets.UTF_8);
+    }
+
+    private static Reply error(String message) {
+        return Reply.text(500, message);
+    }
+
+    private static Reply notFound() {
+        return Reply.text(404, "Not Found");
+    }
+}

@@ -1,0 +1,57 @@
+package onair.stats;
+
+import onair.config.ServerConfig;
+import onair.stream.Clients;
+import onair.stream.StreamRegistry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The statistics endpoints without the HTTP: {@code rtmp_stat} (XML, or JSON on {@code ?format=json} or an
+ * {@code Accept} asking for JSON only) and the Prometheus {@code /metrics} page, each from a fresh snapshot.
+ */
+public final class StatPages {
+
+    private final Supplier<ServerConfig> config;
+    private final StreamRegistry registry;
+    private final Clients clients;
+
+    public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients) {
+        this.config = config;
+        this.registry = registry;
+        this.clients = clients;
+    }
+
+    public StatSnapshot snapshot() {
+        return StatSnapshot.take(config.get(), registry, clients);
+    }
+
+    /**
+     * The {@code rtmp_stat} page.
+     *
+     * @param query      decoded query arguments ({@code format=json|xml})
+     * @param accept     the request's {@code Accept} header, or null
+     * @param sections   the {@code rtmp_stat} sections of the location
+     * @param stylesheet the {@code rtmp_stat_stylesheet} of the location, or null
+     */
+    public Reply stat(Map<String, List<String>> query, String accept, Set<StatSection> sections, String stylesheet) {
+        List<String> format = query.getOrDefault("format", List.of());
+        boolean json = format.isEmpty() ? wantsJson(accept) : format.getFirst().equalsIgnoreCase("json");
+        StatSnapshot snapshot = snapshot();
+        return json
+            ? new Reply(200, StatJson.CONTENT_TYPE, StatJson.render(snapshot, sections))
+            : new Reply(200, StatXml.CONTENT_TYPE, StatXml.render(snapshot, sections, stylesheet));
+    }
+
+    /** The Prometheus page. */
+    public Reply metrics() {
+        return new Reply(200, PrometheusMetrics.CONTENT_TYPE, PrometheusMetrics.render(snapshot()));
+    }
+
+    private static boolean wantsJson(String accept) {
+        return accept != null && accept.contains("application/json") && !accept.contains("xml");
+    }
+}

@@ -1,0 +1,97 @@
+package onair.stream;
+
+/**
+ * A snapshot of one live stream's statistics, measured in the hub's fan-out (rates over a
+ * {@link Bandwidth#WINDOW_SECONDS}-second window) and read from the sequence headers and {@code onMetaData}.
+ *
+ * @param ageMillis          milliseconds since the stream was created
+ * @param bytesOut           payload bytes handed to subscribers (before any drop for a slow one)
+ * @param bitrateIn          bits per second received from the publisher; likewise out, audio, video
+ * @param fps                video frames per second received
+ * @param keyframeInterval   seconds between the last two video keyframes, 0 before two
+ * @param avDriftMillis      last audio timestamp minus last video timestamp (nginx-rtmp's {@code avsync})
+ * @param timestamp          the last timestamp delivered, in milliseconds
+ * @param droppedFrames      frames dropped for slow subscribers since the stream was created
+ */
+public record StreamStats(long ageMillis, boolean live, long framesIn, long bytesIn, long bytesOut, long bitrateIn,
+        long bitrateOut, long bitrateAudio, long bitrateVideo, double fps, double keyframeInterval, int avDriftMillis,
+        long timestamp, long timestampRepairs, long droppedFrames, Video video, Audio audio) {
+
+    /**
+     * The video track: {@code codec} is the FLV codec id ("7") or the Enhanced RTMP FourCC ("hvc1"), empty when
+     * unknown; profile, compatibility and level come from an AVC configuration record; size and frame rate from
+     * {@code onMetaData} (0 when absent).
+     */
+    public record Video(String codec, int profile, int compat, int level, int width, int height, double frameRate) {
+
+        /** nginx-rtmp's name of the codec ("H264"), or Onair's for codecs it does not know ("HEVC", "AV1"). */
+        public String codecName() {
+            return switch (codec) {
+                case "1" -> "Jpeg";
+                case "2" -> "Sorenson-H263";
+                case "3" -> "ScreenVideo";
+                case "4" -> "On2-VP6";
+                case "5" -> "On2-VP6-Alpha";
+                case "6" -> "ScreenVideo2";
+                case "7", "avc1" -> "H264";
+                case "12", "hvc1" -> "HEVC";
+                case "av01" -> "AV1";
+                case "vp09" -> "VP9";
+                case "vp08" -> "VP8";
+                default -> "";
+            };
+        }
+
+        /** nginx-rtmp's name of the AVC profile, empty when unknown. */
+        public String profileName() {
+            return switch (profile) {
+                case 66 -> "Baseline";
+                case 77 -> "Main";
+                case 100 -> "High";
+                default -> "";
+            };
+        }
+    }
+
+    /**
+     * The audio track: {@code codec} as for video; {@code objectType} the AAC audio object type (2 = LC) with the SBR
+     * and PS flags of HE-AAC; channels and sample rate from the AudioSpecificConfig or the FLV audio header.
+     */
+    public record Audio(String codec, int objectType, boolean sbr, boolean ps, int channels, int sampleRate) {
+
+        /** nginx-rtmp's name of the codec ("AAC"), empty when unknown. */
+        public String codecName() {
+            return switch (codec) {
+                case "3" -> "LinearLE";
+                case "1" -> "ADPCM";
+                case "2", ".mp3" -> "MP3";
+                case "4" -> "Nellymoser16";
+                case "5" -> "Nellymoser8";
+                case "6" -> "Nellymoser";
+                case "7" -> "G711A";
+                case "8" -> "G711U";
+                case "10", "mp4a" -> "AAC";
+                case "11" -> "Speex";
+                case "14" -> "MP3-8K";
+                case "15" -> "DeviceSpecific";
+                case "Opus" -> "Opus";
+                case "fLaC" -> "FLAC";
+                case "ac-3" -> "AC3";
+                case "ec-3" -> "EAC3";
+                default -> "";
+            };
+        }
+
+        /** nginx-rtmp's name of the AAC profile ("LC", "HE", "HEv2"), empty when unknown. */
+        public String profileName() {
+            return switch (objectType) {
+                case 1 -> "Main";
+                case 2 -> ps ? "HEv2" : sbr ? "HE" : "LC";
+                case 3 -> "SSR";
+                case 4 -> "LTP";
+                case 5 -> "SBR";
+                default -> "";
+            };
+        }
+    }
+}

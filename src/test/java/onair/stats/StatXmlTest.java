@@ -1,0 +1,62 @@
+package onair.stats;
+
+import onair.config.ServerConfig;
+import onair.media.MediaFrame;
+import onair.stream.Clients;
+import onair.stream.LiveOptions;
+import onair.stream.StreamKey;
+import onair.stream.StreamRegistry;
+import onair.stream.Subscriber;
+import onair.stream.Subscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.EnumSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatXmlTest {
+
+    private static final Subscriber INTERNAL = new Subscriber() {
+        @Override
+        public void onFrame(MediaFrame frame) {
+            frame.release();
+        }
+
+        @Override
+        public void onPublishStart() {
+        }
+
+        @Override
+        public void onPublishStop() {
+        }
+    };
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "plain|plain",
+        "a<b>&\"c\"|a&lt;b&gt;&amp;&quot;c&quot;",
+        "`bell\u0007tab\t`|`belltab\t`",
+    })
+    void textIsEscapedAndCharactersXmlCannotCarryAreLeftOut(String text, String escaped) {
+        assertThat(StatXml.escape(text)).isEqualTo(escaped);
+    }
+
+    @Test
+    void aStreamWithoutPublisherHasNoMetaAndInternalSubscribersAreNoClients() {
+        ServerConfig config = ServerConfig.parse("rtmp { server { listen 1; application live { live on; } "
+            + "application other { live on; } } }", "t.conf");
+        StreamRegistry registry = new StreamRegistry();
+        try (Subscription ignored = registry.stream(new StreamKey("live", "wait<ing>"), LiveOptions.defaults())
+            .subscribe(INTERNAL)) {
+            String xml = StatXml.render(StatSnapshot.take(config, registry, new Clients()),
+                EnumSet.allOf(StatSection.class), "/s.xsl?a=1&b=2");
+            assertThat(xml).contains("<?xml-stylesheet type=\"text/xsl\" href=\"/s.xsl?a=1&amp;b=2\" ?>\r\n",
+                "<stream>\r\n<name>wait&lt;ing&gt;</name>\r\n<time>",
+                "<bw_video>0</bw_video>\r\n<nclients>0</nclients>\r\n</stream>\r\n<nclients>0</nclients>\r\n</live>",
+                "<application>\r\n<name>other</name>\r\n<live>\r\n<nclients>0</nclients>\r\n</live>");
+            assertThat(xml).doesNotContain("<meta>", "<client>", "<publishing/>");
+        }
+    }
+}
