@@ -11,10 +11,11 @@ import java.util.Optional;
  * @param maxConnections connections its listens hold at once, 0 for no limit
  * @param maxConnectionsPerAddress connections one remote address holds at once, 0 for no limit
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
+ * @param admission the server-level notify settings: {@code on_connect}, {@code on_disconnect} and how they are sent
  */
 public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
         Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
-        int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications) {
+        int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications, AdmissionConfig admission) {
 
     public RtmpServerConfig {
         listens = List.copyOf(listens);
@@ -23,6 +24,7 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         Objects.requireNonNull(ping, "ping");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(buflen, "buflen");
+        Objects.requireNonNull(admission, "admission");
         if (ssl == null && listens.stream().anyMatch(Listen::ssl)) {
             throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
         }

@@ -28,6 +28,7 @@ import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import onair.live.RtmpSession;
+import onair.notify.Admission;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public final class MediaServer implements AutoCloseable {
 
     private final AtomicReference<ServerConfig> config;
     private final StreamRegistry registry = new StreamRegistry();
+    private final Admission admission = new Admission();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -190,7 +192,7 @@ public final class MediaServer implements AutoCloseable {
         Listen listen = wanted.listen();
         InetSocketAddress address = listen.host() == null
             ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
-        RtmpChannelInitializer initializer = new RtmpChannelInitializer(wanted.binding(), registry, connections);
+        RtmpChannelInitializer initializer = new RtmpChannelInitializer(wanted.binding(), registry, admission, connections);
         Channel channel = new ServerBootstrap()
             .group(acceptors, workers)
             .channel(channelType)
@@ -256,6 +258,7 @@ public final class MediaServer implements AutoCloseable {
         }
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        admission.close();
         log.info("stopped");
     }
 
