@@ -196,6 +196,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             closeReason = "server shutting down";
             for (NetStream stream : streams.values()) {
                 if (stream.publication != null) {
+                    admission.done(app, peer, true, stream.key.name(), stream.args, chunks.bytesReceived(),
+                        encoder.bytesSent());
                     stream.publication.close();
                     stream.publication = null;
                 }

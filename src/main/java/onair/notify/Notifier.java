@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -38,6 +39,7 @@ final class Notifier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
     private static final AtomicInteger threads = new AtomicInteger();
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
     private final ExecutorService executor = Executors.newFixedThreadPool(2, task -> {
         Thread thread = new Thread(task, "onair-notify-" + threads.incrementAndGet());
@@ -138,10 +140,20 @@ final class Notifier implements AutoCloseable {
         }
     }
 
+    /** Lets requests in flight (the last {@code on_*_done}) finish for up to a second, then stops. */
     @Override
     public void close() {
+        clients.values().forEach(HttpClient::shutdown);
+        try {
+            for (HttpClient client : clients.values()) {
+                if (!client.awaitTermination(CLOSE_GRACE)) {
+                    client.shutdownNow();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         clients.values().forEach(HttpClient::shutdownNow);
-        clients.clear();
         executor.shutdownNow();
     }
 }

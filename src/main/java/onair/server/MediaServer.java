@@ -241,6 +241,11 @@ public final class MediaServer implements AutoCloseable {
         return registry;
     }
 
+    /** Admission and callbacks of every connection; the recorder sends {@code on_record_done} through it. */
+    public Admission admission() {
+        return admission;
+    }
+
     @Override
     public void close() {
         synchronized (this) {

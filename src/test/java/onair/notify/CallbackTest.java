@@ -1,5 +1,6 @@
 package onair.notify;
 
+import onair.config.AdmissionConfig;
 import onair.live.RtmpSession;
 import onair.rtmp.message.CommandMessage;
 import onair.stream.LiveStream;
@@ -19,10 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -358,6 +362,50 @@ class CallbackTest {
             assertThat(RtmpTestClient.code(status)).isEqualTo("NetStream.Publish.BadName");
             assertThat(client.awaitClosed(WAIT)).isTrue();
             assertThat(log.lines("closed: on_publish " + backend.url("/p") + " failed: TLS:")).hasSize(1);
+        }
+    }
+
+    @Test
+    void onDisconnectFiresWhenAConnectedClientLeaves() throws Exception {
+        try (CallbackBackend backend = CallbackBackend.start();
+             TestServer server = TestServer.start(config("on_disconnect " + backend.url("/bye") + ";", ""))) {
+            try (RtmpTestClient client = RtmpTestClient.open(server.address())) {
+                client.connect("live?u=1");
+            }
+            Call call = backend.await("disconnect");
+
+            assertThat(call.names()).containsExactlyElementsOf(names("call", "app", "u"));
+            assertThat(call.map()).containsEntry("app", "live").containsEntry("u", "1");
+        }
+    }
+
+    @Test
+    void shuttingDownSendsOnPublishDoneForEveryPublisher() throws Exception {
+        try (CallbackBackend backend = CallbackBackend.start()) {
+            TestServer server = TestServer.start(config("", "on_publish_done " + backend.url("/pd") + ";"));
+            try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 5, 100)) {
+                publisher.send(2);
+                publisher.sync();
+                server.close();
+            }
+            assertThat(backend.await("publish_done").arg("name")).isEqualTo("key");
+        }
+    }
+
+    @Test
+    void onRecordDoneSendsTheRecorderNameAndPathWithThePublisherArguments() throws Exception {
+        try (CallbackBackend backend = CallbackBackend.start(); Admission admission = new Admission()) {
+            AdmissionConfig config = new AdmissionConfig(Map.of(AdmissionConfig.Callback.RECORD_DONE,
+                URI.create(backend.url("/rd"))), AdmissionConfig.Method.POST, Duration.ofSeconds(30), false,
+                Duration.ofSeconds(5), null, List.of(), List.of(), 0, null);
+            Peer publisher = new Peer(7, InetAddress.getLoopbackAddress(), "live", "FMLE/3.0", "", "rtmp://h/live", "",
+                "", 0);
+            admission.recordDone(config, publisher, "", "key", "k=v", Path.of("/rec/key-1.flv"));
+            Call call = backend.await("record_done");
+
+            assertThat(call.names()).containsExactlyElementsOf(names("call", "recorder", "name", "path", "k"));
+            assertThat(call.map()).containsEntry("clientid", "7").containsEntry("recorder", "")
+                .containsEntry("name", "key").containsEntry("path", "/rec/key-1.flv").containsEntry("k", "v");
         }
     }
 }
