@@ -18,6 +18,8 @@ import onair.media.MediaFrame;
 import onair.notify.Admission;
 import onair.notify.Decision;
 import onair.notify.Peer;
+import onair.relay.RelayTarget;
+import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
@@ -395,23 +397,28 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         StreamName name = StreamName.parse(string(command, 0));
         String type = optionalString(command, 1);
         decide(admission.publish(app, peer, name.key(), name.query(), type), decision -> {
-            String key = admitted(decision, name.key());
-            if (key == null) {
-                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + reasonOf(decision)));
-                close(reasonOf(decision));
-            } else {
-                startPublish(stream, key, name.query(), type);
+            String refusal = refusal(decision);
+            if (refusal != null) {
+                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + refusal));
+                close(refusal);
+                return;
+            }
+            LiveStream live = startPublish(stream, admittedName(decision, name.key()), name.query(), type);
+            RelayTarget relay = relayTarget(decision);
+            if (live != null && relay != null) {
+                RtmpRelay.push(relay, live, ctx.channel(), config.chunkSize());
             }
         });
     }
 
-    private void startPublish(NetStream stream, String name, String args, String type) {
+    /** Publishes on {@code stream} and returns the live stream, or refuses and returns null when it is taken. */
+    private LiveStream startPublish(NetStream stream, String name, String args, String type) {
         LiveStream live = registry.stream(new StreamKey(app.name(), name), options());
         Publication publication = live.publish();
         if (publication == null) {
             ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
             close("stream \"" + name + "\" is already being published");
-            return;
+            return null;
         }
         stream.key = live.key();
         stream.args = args;
@@ -421,20 +428,39 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         ctx.writeAndFlush(onStatus(stream.id, Status.PUBLISH_START));
         scheduleUpdate(stream);
         log.info("{} publish app={} name={} type={}", label, app.name(), name, type);
+        return live;
+    }
+
+    /** Why a publish or play may not go on, or null when it may. */
+    private static String refusal(Decision decision) {
+        if (!decision.allowed()) {
+            return decision.reason();
+        }
+        try {
+            relayTarget(decision);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "redirect to an invalid relay URL: " + e.getMessage();
+        }
     }
 
     /**
-     * The stream name a decision lets a publish or play use: {@code requested}, or a redirect's {@code Location}
-     * (its own {@code ?query} ignored); null when rejected or redirected to an {@code rtmp://} relay, which Onair does
-     * not do yet.
+     * The stream name a publish or play uses: {@code requested}, or the {@code Location} of a redirect (its own
+     * {@code ?query} ignored) unless that is an {@code rtmp://} relay URL, which keeps the requested name.
      */
-    private static String admitted(Decision decision, String requested) {
-        return switch (decision.verdict()) {
-            case ALLOW -> requested;
-            case REJECT -> null;
-            case REDIRECT -> decision.location().regionMatches(true, 0, "rtmp://", 0, 7)
-                ? null : StreamName.parse(decision.location()).key();
-        };
+    private static String admittedName(Decision decision, String requested) {
+        return decision.verdict() == Decision.Verdict.REDIRECT && !isRelay(decision)
+            ? StreamName.parse(decision.location()).key() : requested;
+    }
+
+    private static boolean isRelay(Decision decision) {
+        return decision.verdict() == Decision.Verdict.REDIRECT
+            && decision.location().regionMatches(true, 0, "rtmp://", 0, 7);
+    }
+
+    /** Where an {@code rtmp://} redirect relays to, or null for any other decision. */
+    private static RelayTarget relayTarget(Decision decision) {
+        return isRelay(decision) ? RelayTarget.parse(decision.location()) : null;
     }
 
     private void play(CommandMessage command) {
@@ -446,19 +472,22 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
         decide(admission.play(app, peer, name.key(), name.query(), number(command, 1, -2), number(command, 2, -1),
             reset), decision -> {
-                String key = admitted(decision, name.key());
-                if (key == null) {
-                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + reasonOf(decision)));
-                    close(reasonOf(decision));
-                } else {
-                    startPlay(stream, key, name.query(), reset);
+                String refusal = refusal(decision);
+                if (refusal != null) {
+                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + refusal));
+                    close(refusal);
+                    return;
                 }
+                String key = admittedName(decision, name.key());
+                RelayTarget relay = relayTarget(decision);
+                if (relay != null) {
+                    LiveStream live = registry.stream(new StreamKey(app.name(), key), options());
+                    if (!live.isLive()) {
+                        RtmpRelay.pull(relay, live, ctx.channel(), config.chunkSize());
+                    }
+                }
+                startPlay(stream, key, name.query(), reset);
             });
-    }
-
-    private static String reasonOf(Decision decision) {
-        return decision.allowed() ? "redirect to " + decision.location() + " (relays are not supported)"
-            : decision.reason();
     }
 
     private void startPlay(NetStream stream, String name, String args, boolean reset) {

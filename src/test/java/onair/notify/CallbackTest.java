@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * nginx-rtmp's HTTP callbacks against a real backend over real sockets: the exact arguments each callback sends, and
@@ -227,9 +228,52 @@ class CallbackTest {
     }
 
     @Test
-    void aRelayRedirectIsRefusedBecauseRelaysAreNotSupported() throws Exception {
-        try (CallbackBackend backend = CallbackBackend.start()
-                 .answer(call -> Reply.redirect("rtmp://192.0.2.1/live/elsewhere"));
+    void onPlayRedirectToAnRtmpUrlPullsTheRemoteStreamUntilNoPlayerIsLeft() throws Exception {
+        try (TestServer upstream = TestServer.start();
+             SyntheticPublisher publisher = new SyntheticPublisher(upstream.address(), "live", "src", 5, 100);
+             CallbackBackend backend = CallbackBackend.start()
+                 .answer(call -> Reply.redirect(upstream.url("live", "src")));
+             TestServer server = TestServer.start(config("", "on_play " + backend.url("/p") + ";"))) {
+            publisher.send(5);
+            try (TestPlayer player = TestPlayer.play(server.address(), "live", "alias")) {
+                await().atMost(WAIT).until(() -> upstream.server().registry().find(new StreamKey("live", "src"))
+                    .map(LiveStream::subscriberCount).orElse(0) == 1);
+                publisher.send(10);
+                player.readUntilVideo(14, WAIT);
+
+                assertThat(player.videoSequences()).endsWith(14);
+                assertThat(server.server().registry().find(new StreamKey("live", "alias")).map(LiveStream::isLive))
+                    .contains(true);
+            }
+            await().atMost(WAIT).until(() -> upstream.server().registry().find(new StreamKey("live", "src"))
+                .map(LiveStream::subscriberCount).orElse(0) == 0);
+        }
+    }
+
+    @Test
+    void onPublishRedirectToAnRtmpUrlPublishesLocallyAndPushesThere() throws Exception {
+        try (TestServer upstream = TestServer.start();
+             CallbackBackend backend = CallbackBackend.start()
+                 .answer(call -> Reply.redirect(upstream.url("live", "pushed")));
+             TestServer server = TestServer.start(config("", "on_publish " + backend.url("/p") + ";"));
+             TestPlayer remote = TestPlayer.play(upstream.address(), "live", "pushed");
+             SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 5, 100);
+             TestPlayer local = TestPlayer.play(server.address(), "live", "key")) {
+            await().atMost(WAIT).until(() -> upstream.server().registry().find(new StreamKey("live", "pushed"))
+                .map(LiveStream::isLive).orElse(false));
+            publisher.send(10);
+            remote.readUntilVideo(9, WAIT);
+            local.readUntilVideo(9, WAIT);
+
+            assertThat(remote.videoSequences()).endsWith(9);
+            assertThat(local.videoSequences()).endsWith(9);
+            assertThat(remote.events()).contains("onMetaData", "V-seq", "A-seq");
+        }
+    }
+
+    @Test
+    void aRedirectToAnInvalidRelayUrlRefuses() throws Exception {
+        try (CallbackBackend backend = CallbackBackend.start().answer(call -> Reply.redirect("rtmp://192.0.2.1/"));
              TestServer server = TestServer.start(config("", "on_play " + backend.url("/p") + ";"));
              RtmpTestClient client = RtmpTestClient.open(server.address())) {
             client.connect("live");
