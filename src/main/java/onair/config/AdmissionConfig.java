@@ -17,6 +17,8 @@ import java.util.Optional;
  *
  * @param callbacks             the URL of each configured callback
  * @param updateTimeout         period of {@code on_update}; {@link Duration#ZERO} disables it
+ * @param relayRedirect         {@code notify_relay_redirect}: an {@code rtmp://} redirect names the local stream after
+ *                              the hex MD5 of the URL instead of keeping the requested name
  * @param netcallTimeout        bound on one callback request, connect to response headers
  * @param trustedCertificate    {@code notify_ssl_trusted_certificate}: PEM file of the CAs or self-signed certificates
  *                              trusted for {@code https://} callbacks; null for the JDK's default trust store
@@ -27,12 +29,12 @@ import java.util.Optional;
  * @param publishTokenSecret    {@code publish_token_secret}: publishers must carry a valid token; null when off
  */
 public record AdmissionConfig(Map<Callback, URI> callbacks, Method method, Duration updateTimeout, boolean updateStrict,
-        Duration netcallTimeout, Path trustedCertificate, List<X509Certificate> trusted, List<AccessRule> access,
+        boolean relayRedirect, Duration netcallTimeout, Path trustedCertificate, List<X509Certificate> trusted, List<AccessRule> access,
         int maxConnections, String publishTokenSecret) {
 
     /** Nothing configured: no callbacks, no rules, no limit, no token. */
     public static final AdmissionConfig DEFAULT = new AdmissionConfig(Map.of(), Method.POST, Duration.ofSeconds(30), false,
-            Duration.ofSeconds(10), null, List.of(), List.of(), 0, null);
+            false, Duration.ofSeconds(10), null, List.of(), List.of(), 0, null);
 
     /** {@code notify_method}: form arguments in a POST body, or in the query of a GET. */
     public enum Method { GET, POST }

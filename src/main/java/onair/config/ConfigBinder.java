@@ -93,6 +93,7 @@ final class ConfigBinder {
             new Setting("notify_method", LIVE, AdmissionConfig.Method.POST, ConfigBinder::notifyMethod),
             new Setting("notify_update_timeout", LIVE, AdmissionConfig.DEFAULT.updateTimeout(), Units::time),
             new Setting("notify_update_strict", LIVE, false, Units::flag),
+            new Setting("notify_relay_redirect", LIVE, false, Units::flag),
             new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), ConfigBinder::positiveTime),
             new Setting("notify_ssl_trusted_certificate", LIVE, null, Path::of),
             new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret));
@@ -109,7 +110,7 @@ final class ConfigBinder {
             "exec", "exec_push", "exec_pull", "exec_static", "exec_publish", "exec_publish_done", "exec_play",
             "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
             "respawn", "respawn_timeout",
-            "on_record_started", "on_playlist", "notify_relay_redirect", "notify_send_redirect", "netcall_buffer",
+            "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
             "hls", "hls_path", "hls_fragment", "hls_max_fragment", "hls_playlist_length", "hls_sync",
             "hls_continuous", "hls_nested", "hls_base_url", "hls_cleanup", "hls_fragment_naming",
             "hls_fragment_naming_granularity", "hls_fragment_slicing", "hls_variant", "hls_type", "hls_muxdelay",
@@ -299,7 +300,7 @@ final class ConfigBinder {
         }
         return new AdmissionConfig(callbacks, (AdmissionConfig.Method) scope.get("notify_method"),
                 (Duration) scope.get("notify_update_timeout"), (boolean) scope.get("notify_update_strict"),
-                (Duration) scope.get("netcall_timeout"), trustedFile, trusted, access, maxConnections,
+                (boolean) scope.get("notify_relay_redirect"), (Duration) scope.get("netcall_timeout"), trustedFile, trusted, access, maxConnections,
                 (String) scope.get("publish_token_secret"));
     }
 

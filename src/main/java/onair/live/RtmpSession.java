@@ -446,11 +446,17 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /**
      * The stream name a publish or play uses: {@code requested}, or the {@code Location} of a redirect (its own
-     * {@code ?query} ignored) unless that is an {@code rtmp://} relay URL, which keeps the requested name.
+     * {@code ?query} ignored); an {@code rtmp://} relay URL keeps the requested name, or with
+     * {@code notify_relay_redirect} takes the hex MD5 of the URL.
      */
-    private static String admittedName(Decision decision, String requested) {
-        return decision.verdict() == Decision.Verdict.REDIRECT && !isRelay(decision)
-            ? StreamName.parse(decision.location()).key() : requested;
+    private String admittedName(Decision decision, String requested) {
+        if (decision.verdict() != Decision.Verdict.REDIRECT) {
+            return requested;
+        }
+        if (!isRelay(decision)) {
+            return StreamName.parse(decision.location()).key();
+        }
+        return app.admission().relayRedirect() ? RelayTarget.md5(decision.location()) : requested;
     }
 
     private static boolean isRelay(Decision decision) {

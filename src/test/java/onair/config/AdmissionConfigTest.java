@@ -38,6 +38,7 @@ class AdmissionConfigTest {
                             on_publish https://auth/publish; on_play http://auth/play; on_publish_done http://auth/pd;
                             on_play_done http://auth/yd; on_done http://auth/d; on_record_done http://auth/rd;
                             on_update http://auth/u; notify_update_timeout 10s; notify_update_strict on;
+                            notify_relay_redirect on;
                             notify_method post; notify_ssl_trusted_certificate %s;
                             max_connections 5; publish_token_secret 0123456789abcdef0123;
                         }
@@ -57,6 +58,7 @@ class AdmissionConfigTest {
         assertThat(a.method()).isEqualTo(AdmissionConfig.Method.POST);
         assertThat(a.updateTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(a.updateStrict()).isTrue();
+        assertThat(a.relayRedirect()).isTrue();
         assertThat(a.netcallTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(a.trustedCertificate()).isEqualTo(certificate.certificate());
         assertThat(a.trusted()).containsExactly(certificate.x509());

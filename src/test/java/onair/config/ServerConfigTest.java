@@ -288,7 +288,7 @@ class ServerConfigTest {
         "exec_publish_done x;", "exec_play x;", "exec_play_done x;", "exec_record_done x;",
         "exec_record_started x;", "exec_options on;", "exec_kill_signal term;", "respawn off;",
         "respawn_timeout 1s;",
-        "on_record_started http://h/;", "on_playlist http://h/;", "notify_relay_redirect on;",
+        "on_record_started http://h/;", "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
         "hls on;", "hls_path /tmp;", "hls_fragment 1s;", "hls_max_fragment 1s;", "hls_playlist_length 1s;",
         "hls_sync 1ms;", "hls_continuous on;", "hls_nested on;", "hls_base_url u;", "hls_cleanup on;",

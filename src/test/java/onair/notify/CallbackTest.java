@@ -2,6 +2,7 @@ package onair.notify;
 
 import onair.config.AdmissionConfig;
 import onair.live.RtmpSession;
+import onair.relay.RelayTarget;
 import onair.rtmp.message.CommandMessage;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
@@ -251,6 +252,26 @@ class CallbackTest {
     }
 
     @Test
+    void withNotifyRelayRedirectThePulledStreamIsNamedAfterTheMd5OfTheUrl() throws Exception {
+        try (TestServer upstream = TestServer.start();
+             SyntheticPublisher publisher = new SyntheticPublisher(upstream.address(), "live", "src", 5, 100);
+             CallbackBackend backend = CallbackBackend.start()
+                 .answer(call -> Reply.redirect(upstream.url("live", "src")));
+             TestServer server = TestServer.start(config("", "on_play " + backend.url("/p")
+                 + "; notify_relay_redirect on;"));
+             TestPlayer player = TestPlayer.play(server.address(), "live", "alias")) {
+            publisher.send(10);
+            player.readUntilVideo(9, WAIT);
+
+            String md5 = RelayTarget.md5(upstream.url("live", "src"));
+            assertThat(md5).hasSize(32);
+            assertThat(server.server().registry().find(new StreamKey("live", md5)).map(LiveStream::isLive))
+                .contains(true);
+            assertThat(server.server().registry().find(new StreamKey("live", "alias"))).isEmpty();
+        }
+    }
+
+    @Test
     void onPublishRedirectToAnRtmpUrlPublishesLocallyAndPushesThere() throws Exception {
         try (TestServer upstream = TestServer.start();
              CallbackBackend backend = CallbackBackend.start()
@@ -441,7 +462,7 @@ class CallbackTest {
         try (CallbackBackend backend = CallbackBackend.start(); Admission admission = new Admission()) {
             AdmissionConfig config = new AdmissionConfig(Map.of(AdmissionConfig.Callback.RECORD_DONE,
                 URI.create(backend.url("/rd"))), AdmissionConfig.Method.POST, Duration.ofSeconds(30), false,
-                Duration.ofSeconds(5), null, List.of(), List.of(), 0, null);
+                false, Duration.ofSeconds(5), null, List.of(), List.of(), 0, null);
             Peer publisher = new Peer(7, InetAddress.getLoopbackAddress(), "live", "FMLE/3.0", "", "rtmp://h/live", "",
                 "", 0);
             admission.recordDone(config, publisher, "", "key", "k=v", Path.of("/rec/key-1.flv"));
