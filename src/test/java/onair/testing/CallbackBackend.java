@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
@@ -75,7 +75,7 @@ public final class CallbackBackend implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final LinkedBlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
     private volatile Function<Call, Reply> replies = call -> Reply.status(200);
 
     private CallbackBackend(HttpServer server) {
@@ -116,20 +116,22 @@ public final class CallbackBackend implements AutoCloseable {
         return this;
     }
 
-    /** Waits up to 5 s for the next request whose {@code call} argument is {@code call}, skipping others. */
+    /**
+     * Waits up to 5 s for the first request, in arrival order, whose {@code call} argument is {@code call}, and takes
+     * it; other requests stay for later calls (callbacks sent together may arrive in any order).
+     */
     public Call await(String call) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        List<String> skipped = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            Call next = calls.poll(100, TimeUnit.MILLISECONDS);
-            if (next != null && call.equals(next.arg("call"))) {
-                return next;
+            for (Call next : calls) {
+                if (call.equals(next.arg("call")) && calls.remove(next)) {
+                    return next;
+                }
             }
-            if (next != null) {
-                skipped.add(next.arg("call"));
-            }
+            Thread.sleep(10);
         }
-        throw new AssertionError("no call=" + call + " within 5 s; skipped " + skipped);
+        throw new AssertionError("no call=" + call + " within 5 s; received "
+            + calls.stream().map(c -> c.arg("call")).toList());
     }
 
     /** The requests received and not yet taken by {@link #await}. */
