@@ -323,7 +323,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             requested.query(), epochMillis);
         decide(admission.connect(config.admission(), peer), decision -> {
             if (!decision.allowed()) {
-                rejectConnect(command, decision.reason());
+                rejectConnect(command, decision);
             } else {
                 if (decision.verdict() == Decision.Verdict.REDIRECT) {
                     peer = peer.withApp(appName(decision.location()));
@@ -337,12 +337,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         String appName = peer.app();
         ApplicationConfig found = config.application(appName).orElse(null);
         if (found == null || !found.live()) {
-            rejectConnect(command, "connect to unknown application \"" + appName + "\"");
+            rejectConnect(command, Decision.reject("connect to unknown application \"" + appName + "\""));
             return;
         }
         if (!admission.enter(found)) {
-            rejectConnect(command, "max_connections " + found.admission().maxConnections()
-                + " reached for application \"" + appName + "\"");
+            rejectConnect(command, Decision.reject("max_connections " + found.admission().maxConnections()
+                + " reached for application \"" + appName + "\""));
             return;
         }
         app = found;
@@ -360,11 +360,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             properties.get("tcUrl"));
     }
 
-    private void rejectConnect(CommandMessage command, String reason) {
+    private void rejectConnect(CommandMessage command, Decision refusal) {
         Map<String, Object> info = info(Status.CONNECT_REJECTED);
-        info.put("description", "Connection rejected: " + reason);
+        info.put("description", "Connection rejected: " + refusal.description());
         ctx.write(result("_error", command.transactionId(), null, info));
-        close(reason);
+        close(refusal.reason());
     }
 
     private static String text(Object value) {
@@ -396,11 +396,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamName name = StreamName.parse(string(command, 0));
         String type = optionalString(command, 1);
-        decide(admission.publish(app, peer, name.key(), name.query(), type), decision -> {
-            String refusal = refusal(decision);
-            if (refusal != null) {
-                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + refusal));
-                close(refusal);
+        decide(admission.publish(app, peer, name.key(), name.query(), type), made -> {
+            Decision decision = checked(made);
+            if (!decision.allowed()) {
+                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + decision.description()));
+                close(decision.reason());
                 return;
             }
             LiveStream live = startPublish(stream, admittedName(decision, name.key()), name.query(), type);
@@ -431,16 +431,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return live;
     }
 
-    /** Why a publish or play may not go on, or null when it may. */
-    private static String refusal(Decision decision) {
-        if (!decision.allowed()) {
-            return decision.reason();
-        }
+    /** {@code decision}, or a refusal when it redirects to an invalid relay URL. */
+    private static Decision checked(Decision decision) {
         try {
             relayTarget(decision);
-            return null;
+            return decision;
         } catch (IllegalArgumentException e) {
-            return "redirect to an invalid relay URL: " + e.getMessage();
+            return Decision.reject("redirect to an invalid relay URL: " + e.getMessage());
         }
     }
 
@@ -477,11 +474,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         StreamName name = StreamName.parse(string(command, 0));
         boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
         decide(admission.play(app, peer, name.key(), name.query(), number(command, 1, -2), number(command, 2, -1),
-            reset), decision -> {
-                String refusal = refusal(decision);
-                if (refusal != null) {
-                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + refusal));
-                    close(refusal);
+            reset), made -> {
+                Decision decision = checked(made);
+                if (!decision.allowed()) {
+                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + decision.description()));
+                    close(decision.reason());
                     return;
                 }
                 String key = admittedName(decision, name.key());

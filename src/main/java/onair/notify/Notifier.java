@@ -59,14 +59,16 @@ final class Notifier implements AutoCloseable {
         try {
             sent = client(config.trusted()).sendAsync(request(config, url, form), HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Decision.reject(callback.directive() + " " + url + " failed: "
-                    + e.getMessage()));
+            return CompletableFuture.completedFuture(Decision.reject(callback.directive() + " " + shown(url)
+                    + " failed: " + e.getMessage(), callback.directive() + " failed"));
         }
         CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS, executor).execute(() -> sent.cancel(true));
         return sent.handle((response, error) -> {
-            String prefix = callback.directive() + " " + url;
+            String prefix = callback.directive() + " " + shown(url);
             if (error != null) {
-                return Decision.reject(prefix + " " + failure(error, timeout));
+                String failure = failure(error, timeout);
+                return Decision.reject(prefix + " " + failure, callback.directive() + " "
+                        + (failure.startsWith("timed out") ? "timed out" : "failed"));
             }
             int status = response.statusCode();
             if (status / 100 == 2) {
@@ -76,8 +78,14 @@ final class Notifier implements AutoCloseable {
                 return response.headers().firstValue("Location").filter(l -> !l.isEmpty())
                         .map(Decision::redirect).orElse(Decision.ALLOW);
             }
-            return Decision.reject(prefix + " answered " + status);
+            return Decision.reject(prefix + " answered " + status, callback.directive() + " answered " + status);
         });
+    }
+
+    /** The URL as logged: without user info and query, which may hold credentials. */
+    private static String shown(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     /** Calls {@code callback} and ignores the reply (the {@code on_*_done} family); a failure is logged. */

@@ -19,6 +19,7 @@ import onair.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
@@ -145,21 +146,33 @@ class CallbackTest {
     }
 
     @ParameterizedTest(name = "backend {0}")
-    @ValueSource(strings = {"200", "204", "403", "404", "500", "timeout", "down"})
-    void onPublishAllowsOnlyWith2xxAndOtherwiseSendsBadNameAndCloses(String reply) throws Exception {
+    @CsvSource(delimiter = '|', textBlock = """
+            200     | NetStream.Publish.Start   |
+            204     | NetStream.Publish.Start   |
+            403     | NetStream.Publish.BadName | on_publish answered 403
+            404     | NetStream.Publish.BadName | on_publish answered 404
+            500     | NetStream.Publish.BadName | on_publish answered 500
+            timeout | NetStream.Publish.BadName | on_publish timed out
+            down    | NetStream.Publish.BadName | on_publish failed
+            """)
+    void onPublishAllowsOnlyWith2xxAndOtherwiseSendsBadNameAndCloses(String reply, String code, String description)
+        throws Exception {
         try (CallbackBackend backend = backend(reply);
-             TestServer server = TestServer.start(config("", "on_publish " + backend.url("/p") + ";"));
-             RtmpTestClient client = RtmpTestClient.open(server.address())) {
+             TestServer server = TestServer.start(config("", "on_publish " + backend.url("/p?key=hidden") + ";"));
+             RtmpTestClient client = RtmpTestClient.open(server.address());
+             LogCapture log = new LogCapture(RtmpSession.class)) {
             client.connect("live");
             CommandMessage status = client.publish(client.createStream(), "key");
 
-            if (reply.startsWith("2")) {
-                assertThat(RtmpTestClient.code(status)).isEqualTo("NetStream.Publish.Start");
-            } else {
-                assertThat(RtmpTestClient.code(status)).isEqualTo("NetStream.Publish.BadName");
+            assertThat(RtmpTestClient.code(status)).isEqualTo(code);
+            if (description != null) {
+                assertThat(((Map<?, ?>) status.arguments().getFirst()).get("description"))
+                    .isEqualTo("Publish denied: " + description);
                 assertThat(client.awaitClosed(WAIT)).isTrue();
                 assertThat(server.server().registry().find(new StreamKey("live", "key")).map(LiveStream::isLive))
                     .isNotEqualTo(Optional.of(true));
+                await().atMost(WAIT).untilAsserted(() -> assertThat(log.lines("closed: on_publish "
+                    + backend.url("/p ")).getFirst()).doesNotContain("hidden"));
             }
         }
     }
