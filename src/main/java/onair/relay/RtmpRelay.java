@@ -41,13 +41,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * One relay connection to another RTMP server, made for an {@code rtmp://} redirect of {@code on_play} or
  * {@code on_publish} (nginx-rtmp reference §8.3): a pull plays the remote stream into a local {@link LiveStream} until
- * the remote ends or no local player is left; a push publishes a local stream there until its publisher leaves. Runs
- * on one event loop; logs one line when it starts and one when it ends.
+ * the remote ends or no local player is left; a push publishes a local stream there until its publisher leaves. A relay
+ * the remote has not started within 10 s ends; none is retried. Runs on one event loop; logs one line when it starts
+ * and one when it ends.
  */
 public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
 
     private static final Logger log = LoggerFactory.getLogger(RtmpRelay.class);
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final int START_TIMEOUT_MILLIS = 10_000;
     private static final long IDLE_CHECK_MILLIS = 1000;
     private static final int MAX_MESSAGE = 16 << 20;
     private static final int QUEUE_FRAMES = 2048;
@@ -70,6 +71,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private FrameQueue queue;
     private Pusher pusher;
     private ScheduledFuture<?> idleCheck;
+    private boolean started;
     private String endReason;
 
     private RtmpRelay(Direction direction, RelayTarget target, LiveStream local, int chunkSize) {
@@ -102,7 +104,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
         RtmpRelay relay = this;
         channel = new Bootstrap().group(beside.eventLoop()).channel(beside.getClass())
             .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, START_TIMEOUT_MILLIS)
             .handler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
@@ -118,6 +120,11 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                 }
             }).channel();
         log.info("[relay {} {}] started for {}", direction.name().toLowerCase(), target, local.key());
+        beside.eventLoop().schedule(() -> {
+            if (!started) {
+                end("the remote did not start the stream within " + START_TIMEOUT_MILLIS + " ms");
+            }
+        }, START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -196,6 +203,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private void onStatus(String code) {
         switch (code) {
             case "NetStream.Publish.Start" -> {
+                started = true;
                 if (direction == Direction.PUSH && subscription == null) {
                     if (!local.isLive()) {
                         end("local stream ended");
@@ -207,6 +215,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                 }
             }
             case "NetStream.Play.Start" -> {
+                started = true;
                 if (idleCheck == null) {
                     idleCheck = channel.eventLoop().scheduleAtFixedRate(() -> {
                         if (local.subscriberCount() == 0) {
@@ -296,7 +305,9 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
             subscription = null;
             queue.close();
         }
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
         log.info("[relay {} {}] ended: {}", direction.name().toLowerCase(), target, reason);
     }
 

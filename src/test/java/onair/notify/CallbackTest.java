@@ -47,7 +47,7 @@ class CallbackTest {
     private static final String FLASHVER = "FMLE/3.0 (compatible; onair-test)";
 
     private static String config(String server, String application) {
-        return "rtmp { netcall_timeout 500ms; server { listen 127.0.0.1:0; " + server
+        return "rtmp { netcall_timeout 2s; server { listen 127.0.0.1:0; " + server
             + " application live { live on; " + application + " } application other { live on; } } }";
     }
 
