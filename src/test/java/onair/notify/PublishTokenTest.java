@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Onair's signed publish URLs: valid, expired, tampered, missing and foreign tokens, and the documented openssl mint. */
@@ -68,6 +70,27 @@ class PublishTokenTest {
         assertThat(openssl.exitValue()).as("openssl output: " + output).isZero();
 
         assertThat(output).isEqualTo(PublishToken.sign(SECRET, "live", "key", 1_800_000_060L));
+    }
+
+    @Test
+    void theTokenCommandPrintsTheNameWithItsTokenValidForTheGivenSeconds() {
+        assertThat(PublishToken.command(List.of("-a", "live", "-n", "key", "-e", "60", "-s", SECRET), null, NOW))
+            .isEqualTo("key?expires=1800000060&token=" + PublishToken.sign(SECRET, "live", "key", 1_800_000_060L));
+        assertThat(PublishToken.command(List.of("-n", "key", "-a", "live"), SECRET, NOW))
+            .startsWith("key?expires=1800003600&token=");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            -a live -n key           | the application, the name and the secret are required
+            -a live -s x             | the application, the name and the secret are required
+            -a live -n key -s x -e 1h | -e takes a number of seconds
+            -a live -n key -x y      | unexpected "-x"
+            -a live -n               | unexpected "-n"
+            """)
+    void theTokenCommandExplainsWhatIsMissing(String args, String message) {
+        assertThatThrownBy(() -> PublishToken.command(List.of(args.split(" ")), null, NOW))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage(message + "\n" + PublishToken.USAGE);
     }
 
     @Test
