@@ -6,7 +6,7 @@ import onair.config.AdmissionConfig.Callback;
 import onair.config.ApplicationConfig;
 
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,15 +21,6 @@ public final class Admission implements AutoCloseable {
 
     private final Notifier notifier = new Notifier();
     private final ConcurrentHashMap<ApplicationConfig, Integer> connections = new ConcurrentHashMap<>();
-    private final Clock clock;
-
-    public Admission() {
-        this(Clock.systemUTC());
-    }
-
-    Admission(Clock clock) {
-        this.clock = clock;
-    }
 
     /** {@code on_connect} of the server: call=connect, app, flashver, swfurl, tcurl, pageurl, addr, epoch, args. */
     public CompletableFuture<Decision> connect(AdmissionConfig server, Peer peer) {
@@ -84,7 +75,7 @@ public final class Admission implements AutoCloseable {
         }
         if (config.publishTokenSecret() != null) {
             String problem = PublishToken.problem(config.publishTokenSecret(), app.name(), name, args,
-                    clock.instant().getEpochSecond());
+                    Instant.now().getEpochSecond());
             if (problem != null) {
                 return rejected(problem);
             }

@@ -128,11 +128,6 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
         return this;
     }
 
-    /** Ends the relay: closes its connection and what it holds of the local stream. */
-    public void close() {
-        channel.eventLoop().execute(() -> end("closed"));
-    }
-
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         chunks = ctx.pipeline().get(ChunkDecoder.class);
