@@ -4,6 +4,7 @@ import onair.config.Cli;
 import onair.config.ConfigCheck;
 import onair.config.ConfigException;
 import onair.config.ServerConfig;
+import onair.notify.PublishToken;
 import onair.server.MediaServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +14,13 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code onair} command: nginx-like flags, then serve until SIGTERM or SIGINT, reloading the configuration on
- * SIGHUP; {@code -s} signals the server named by the pid file instead.
+ * SIGHUP; {@code -s} signals the server named by the pid file instead; {@code onair token ...} mints a publish token.
  */
 public final class Main {
 
@@ -27,6 +30,16 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("token")) {
+            try {
+                System.out.println(PublishToken.command(List.of(args).subList(1, args.length),
+                    System.getenv("ONAIR_PUBLISH_TOKEN_SECRET"), Instant.now().getEpochSecond()));
+            } catch (IllegalArgumentException e) {
+                System.err.println("onair: " + e.getMessage());
+                System.exit(2);
+            }
+            return;
+        }
         Cli cli;
         try {
             cli = Cli.parse(args);

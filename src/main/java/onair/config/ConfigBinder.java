@@ -1,11 +1,14 @@
 package onair.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -60,7 +63,7 @@ final class ConfigBinder {
             new Setting("ack_window", CORE, 5_000_000L, v -> bounded(Units.size(v), 1, 0xFFFF_FFFFL)),
             new Setting("max_message", CORE, 1 << 20, v -> (int) bounded(Units.size(v), 1, Integer.MAX_VALUE)),
             new Setting("max_streams", CORE, 32, v -> (int) bounded(integer(v), 1, Integer.MAX_VALUE)),
-            new Setting("max_connections", CORE, 10_000, ConfigBinder::limit),
+            new Setting("max_connections", LIVE, 10_000, ConfigBinder::limit),
             new Setting("max_connections_per_address", CORE, 100, ConfigBinder::limit),
             new Setting("buflen", CORE, Duration.ofMillis(1000), Units::time),
             new Setting("ssl_certificate", CORE, null, Path::of),
@@ -77,12 +80,27 @@ final class ConfigBinder {
             new Setting("meta", LIVE, ApplicationConfig.Meta.ON, ConfigBinder::meta),
             new Setting("interleave", LIVE, false, Units::flag),
             new Setting("sync", LIVE, Duration.ofMillis(300), Units::time),
-            new Setting("gop_cache", LIVE, true, Units::flag));
+            new Setting("gop_cache", LIVE, true, Units::flag),
+            new Setting("on_connect", CORE, null, ConfigBinder::callbackUrl),
+            new Setting("on_disconnect", CORE, null, ConfigBinder::callbackUrl),
+            new Setting("on_publish", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("on_play", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("on_publish_done", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("on_play_done", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("on_done", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("on_record_done", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("on_update", LIVE, null, ConfigBinder::callbackUrl),
+            new Setting("notify_method", LIVE, AdmissionConfig.Method.POST, ConfigBinder::notifyMethod),
+            new Setting("notify_update_timeout", LIVE, AdmissionConfig.DEFAULT.updateTimeout(), Units::time),
+            new Setting("notify_update_strict", LIVE, false, Units::flag),
+            new Setting("notify_relay_redirect", LIVE, false, Units::flag),
+            new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), ConfigBinder::positiveTime),
+            new Setting("notify_ssl_trusted_certificate", LIVE, null, Path::of),
+            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
             "server_name", "log_interval", "log_size",
-            "allow", "deny",
             "stream_buckets", "buffer",
             "record", "record_path", "record_suffix", "record_unique", "record_append", "record_lock",
             "record_max_size", "record_max_frames", "record_interval", "record_notify", "recorder",
@@ -92,10 +110,7 @@ final class ConfigBinder {
             "exec", "exec_push", "exec_pull", "exec_static", "exec_publish", "exec_publish_done", "exec_play",
             "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
             "respawn", "respawn_timeout",
-            "on_connect", "on_disconnect", "on_publish", "on_play", "on_publish_done", "on_play_done", "on_done",
-            "on_record_done", "on_record_started", "on_update", "on_playlist", "notify_method",
-            "notify_update_timeout", "notify_update_strict", "notify_relay_redirect", "notify_send_redirect",
-            "netcall_timeout", "netcall_buffer",
+            "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
             "hls", "hls_path", "hls_fragment", "hls_max_fragment", "hls_playlist_length", "hls_sync",
             "hls_continuous", "hls_nested", "hls_base_url", "hls_cleanup", "hls_fragment_naming",
             "hls_fragment_naming_granularity", "hls_fragment_slicing", "hls_variant", "hls_type", "hls_muxdelay",
@@ -105,6 +120,8 @@ final class ConfigBinder {
             "dash_clock_compensation", "dash_clock_helper_uri",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
 
+    private static final String ACCESS = "allow/deny";
+
     private static final Set<String> NGINX_MAIN = Set.of(
             "user", "worker_processes", "error_log", "events", "http", "stream", "mail", "load_module", "env",
             "worker_rlimit_nofile", "worker_rlimit_core", "daemon", "master_process", "timer_resolution",
@@ -112,8 +129,8 @@ final class ConfigBinder {
             "thread_pool", "pcre_jit", "ssl_engine", "google_perftools_profiles", "debug_points");
 
     private static final Set<String> ELSEWHERE = Set.of(
-            "pid", "rtmp", "server", "listen", "application", "include", "rtmp_stat", "rtmp_stat_stylesheet",
-            "rtmp_control", "access_log", "log_format");
+            "pid", "rtmp", "server", "listen", "application", "include", "allow", "deny", "rtmp_stat",
+            "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format");
 
     private final String fileName;
     private final List<String> ignored = new ArrayList<>();
@@ -222,7 +239,7 @@ final class ConfigBinder {
                 (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
                 (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
                 (int) scope.get("max_connections"), (int) scope.get("max_connections_per_address"), ssl, apps,
-                accessLog);
+                accessLog, admission(scope, 0));
     }
 
     @SuppressWarnings("unchecked")
@@ -267,7 +284,8 @@ final class ConfigBinder {
                 (Duration) scope.get("drop_idle_publisher"), (boolean) scope.get("play_restart"),
                 (ApplicationConfig.Meta) scope.get("meta"), (boolean) scope.get("interleave"),
                 (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"),
-                accessLog(app.block(), serverLog));
+                accessLog(app.block(), serverLog),
+                admission(scope, (int) values.getOrDefault("max_connections", 0)));
     }
 
     /** {@code log_format name format...}: the format arguments are joined as nginx-rtmp compiles them, back to back. */
@@ -325,7 +343,52 @@ final class ConfigBinder {
         return off ? AccessLogConfig.OFF : new AccessLogConfig(targets);
     }
 
+    @SuppressWarnings("unchecked")
+    private static AdmissionConfig admission(Scope scope, int maxConnections) {
+        Map<AdmissionConfig.Callback, URI> callbacks = new EnumMap<>(AdmissionConfig.Callback.class);
+        for (AdmissionConfig.Callback callback : AdmissionConfig.Callback.values()) {
+            if (scope.get(callback.directive()) instanceof URI url) {
+                callbacks.put(callback, url);
+            }
+        }
+        Path trustedFile = null;
+        List<X509Certificate> trusted = List.of();
+        if (scope.get("notify_ssl_trusted_certificate") instanceof FileSetting file) {
+            trustedFile = file.file();
+            try {
+                trusted = Pem.certificates(trustedFile);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.at(file.directive(),
+                        "cannot load certificate \"" + trustedFile + "\": " + e.getMessage());
+            }
+        }
+        List<AccessRule> access = new ArrayList<>();
+        for (Scope s = scope; s != null; s = s.parent()) {
+            access.addAll((List<AccessRule>) s.values().getOrDefault(ACCESS, List.of()));
+        }
+        return new AdmissionConfig(callbacks, (AdmissionConfig.Method) scope.get("notify_method"),
+                (Duration) scope.get("notify_update_timeout"), (boolean) scope.get("notify_update_strict"),
+                (boolean) scope.get("notify_relay_redirect"), (Duration) scope.get("netcall_timeout"), trustedFile, trusted, access, maxConnections,
+                (String) scope.get("publish_token_secret"));
+    }
+
+    @SuppressWarnings("unchecked")
     private void set(Directive d, Context context, Map<String, Object> values) {
+        if (d.name().equals("allow") || d.name().equals("deny")) {
+            if (d.block() != null) {
+                throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
+            }
+            if (d.args().isEmpty() || d.args().size() > 3) {
+                throw invalidArgumentCount(d);
+            }
+            try {
+                AccessRule rule = AccessRule.parse(d.name().equals("allow"), d.args());
+                ((List<AccessRule>) values.computeIfAbsent(ACCESS, k -> new ArrayList<AccessRule>())).add(rule);
+            } catch (IllegalArgumentException e) {
+                throw invalidValue(d, String.join(" ", d.args()), e.getMessage());
+            }
+            return;
+        }
         Setting setting = SETTINGS.get(d.name());
         if (setting == null || !setting.contexts().contains(context)) {
             throw refused(d);
@@ -440,6 +503,39 @@ final class ConfigBinder {
             }
         }
         return ciphers;
+    }
+
+    /** A callback URL: {@code http://} or {@code https://} with a host; without a scheme, {@code http://}. */
+    private static URI callbackUrl(String text) {
+        String url = text.contains("://") ? text : "http://" + text;
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getReason());
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("the URL must start with \"http://\" or \"https://\"");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("the URL has no host");
+        }
+        return uri;
+    }
+
+    private static AdmissionConfig.Method notifyMethod(String text) {
+        return switch (text) {
+            case "get" -> AdmissionConfig.Method.GET;
+            case "post" -> AdmissionConfig.Method.POST;
+            default -> throw new IllegalArgumentException("it must be \"get\" or \"post\"");
+        };
+    }
+
+    private static String tokenSecret(String text) {
+        if (text.length() < 16) {
+            throw new IllegalArgumentException("the secret must be at least 16 characters");
+        }
+        return text;
     }
 
     private static ApplicationConfig.Meta meta(String text) {

@@ -12,11 +12,12 @@ import java.util.Optional;
  * @param maxConnectionsPerAddress connections one remote address holds at once, 0 for no limit
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
  * @param accessLog the {@code access_log} targets of connections that never reached an application
+ * @param admission the server-level notify settings: {@code on_connect}, {@code on_disconnect} and how they are sent
  */
 public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
         Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
         int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog, AdmissionConfig admission) {
 
     public RtmpServerConfig {
         listens = List.copyOf(listens);
@@ -25,18 +26,19 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         Objects.requireNonNull(ping, "ping");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(buflen, "buflen");
+        Objects.requireNonNull(admission, "admission");
         if (ssl == null && listens.stream().anyMatch(Listen::ssl)) {
             throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
         }
         Objects.requireNonNull(accessLog, "accessLog");
     }
 
-    /** A server block without access log. */
+    /** A server block without access log and server-level callbacks. */
     public RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
             Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
             int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications) {
         this(listens, chunkSize, timeout, ping, pingTimeout, ackWindow, maxMessage, maxStreams, buflen, maxConnections,
-            maxConnectionsPerAddress, ssl, applications, AccessLogConfig.OFF);
+            maxConnectionsPerAddress, ssl, applications, AccessLogConfig.OFF, AdmissionConfig.DEFAULT);
     }
 
     /** The application with exactly this name, as matched against the app of a {@code connect} command. */

@@ -62,6 +62,7 @@ final class RtmpPlayer implements Subscriber {
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
     private long blockedSinceNanos;
+    private int lastTimestamp;
 
     RtmpPlayer(Channel channel, Client client, int streamId, int chunkSize, ApplicationConfig app, FrameQueue queue) {
         this.channel = channel;
@@ -156,6 +157,7 @@ final class RtmpPlayer implements Subscriber {
         MediaFrame frame;
         while (channel.isWritable() && (frame = queue.poll()) != null) {
             socket.write(chunks(frame), socket.voidPromise());
+            lastTimestamp = frame.timestamp();
             frame.release();
             wrote = true;
         }
@@ -163,6 +165,11 @@ final class RtmpPlayer implements Subscriber {
         if (wrote) {
             channel.flush();
         }
+    }
+
+    /** The timestamp of the last frame written to the socket, 0 before any. */
+    int lastTimestamp() {
+        return lastTimestamp;
     }
 
     /** Nanoseconds this player has had frames waiting on a socket that does not take them, or 0. */

@@ -8,14 +8,21 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
 import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
 import onair.media.MediaFrame;
+import onair.notify.Admission;
+import onair.notify.Decision;
+import onair.notify.Peer;
+import onair.relay.RelayTarget;
+import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.message.Abort;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
@@ -38,19 +45,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
  * One RTMP connection after the handshake: answers NetConnection and NetStream commands (RTMP spec §7.2) as
  * nginx-rtmp does, feeds a publisher's frames into its {@link LiveStream} and attaches players as subscribers.
- * Runs on the connection's event loop only; logs one line when the connection opens and one when it closes.
+ * Connects, publishes and plays go on once {@link Admission} allows them; while a decision is pending the connection
+ * stops reading and holds back what it already read. Runs on the connection's event loop only; logs one line when
+ * the connection opens and one when it closes.
  */
 public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> {
 
@@ -59,22 +73,29 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long TICK_MILLIS = 1000;
     private static final long CLOSE_FLUSH_MILLIS = 2000;
+    private static final int MAX_HELD_MESSAGES = 1024;
     private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
         "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
         "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
 
     private RtmpServerConfig config;
     private final StreamRegistry registry;
+    private final Admission admission;
     private final Client client;
     private final Map<Integer, NetStream> streams = new HashMap<>();
+    private final ArrayDeque<RtmpMessage> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ChunkDecoder chunks;
+    private ChunkEncoder encoder;
+    private Peer peer;
+    private boolean deciding;
     private String label;
     private ApplicationConfig app;
     private int nextStreamId = 1;
     private long peerAckWindow;
     private long lastAcknowledged;
     private long startNanos;
+    private long epochMillis;
     private boolean tlsHandshaking;
     private long lastReadNanos;
     private long pingSentNanos;
@@ -85,6 +106,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private static final class NetStream {
         final int id;
         StreamKey key;
+        String args = "";
+        long startNanos;
+        int lastTimestamp;
+        ScheduledFuture<?> update;
         Publication publication;
         long lastMediaNanos;
         RtmpPlayer player;
@@ -96,9 +121,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Client client) {
+    public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Admission admission, Client client) {
         this.config = config;
         this.registry = registry;
+        this.admission = admission;
         this.client = client;
     }
 
@@ -106,9 +132,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.chunks = ctx.pipeline().get(ChunkDecoder.class);
+        this.encoder = ctx.pipeline().get(ChunkEncoder.class);
         this.label = "[conn " + client.id() + " " + ctx.channel().remoteAddress() + "]";
         client.control(new ControlActions());
         startNanos = lastReadNanos = System.nanoTime();
+        epochMillis = TimeUnit.NANOSECONDS.toMillis(startNanos) & 0xFFFF_FFFFL;
         tlsHandshaking = ctx.pipeline().get(SslHandler.class) != null;
         log.info("{} opened", label);
         tick = ctx.executor().scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -124,6 +152,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             endStream(stream);
         }
         streams.clear();
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+        if (app != null) {
+            admission.leave(app);
+            admission.disconnect(config.admission(), peer);
+        }
         log.info("{} closed: {}", label, closeReason == null ? "peer closed the connection" : closeReason);
         ctx.fireChannelInactive();
     }
@@ -165,6 +199,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             closeReason = "server shutting down";
             for (NetStream stream : streams.values()) {
                 if (stream.publication != null) {
+                    admission.done(app, peer, true, stream.key.name(), stream.args, chunks.bytesReceived(),
+                        encoder.bytesSent());
                     stream.publication.close();
                     stream.publication = null;
                 }
@@ -218,6 +254,18 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     protected void channelRead0(ChannelHandlerContext ctx, RtmpMessage message) {
         lastReadNanos = System.nanoTime();
         pingSentNanos = 0;
+        if (deciding) {
+            if (held.size() >= MAX_HELD_MESSAGES) {
+                throw new RtmpProtocolException("more than " + MAX_HELD_MESSAGES
+                    + " messages sent while a callback was pending");
+            }
+            held.add(ReferenceCountUtil.retain(message));
+            return;
+        }
+        handle(message);
+    }
+
+    private void handle(RtmpMessage message) {
         switch (message) {
             case MediaMessage media -> onMedia(media);
             case DataMessage data -> onData(data);
@@ -269,11 +317,33 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (!(command.commandObject() instanceof Map<?, ?> properties)) {
             throw new RtmpProtocolException("connect without a command object");
         }
-        String appName = appName(properties.get("app"));
+        StreamName requested = StreamName.parse(properties.get("app") instanceof String s ? s : "");
+        InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        peer = new Peer(client.id(), address, appName(requested.key()), text(properties.get("flashVer")),
+            text(properties.get("swfUrl")), text(properties.get("tcUrl")), text(properties.get("pageUrl")),
+            requested.query(), epochMillis);
+        decide(admission.connect(config.admission(), peer), decision -> {
+            if (!decision.allowed()) {
+                rejectConnect(command, decision);
+            } else {
+                if (decision.verdict() == Decision.Verdict.REDIRECT) {
+                    peer = peer.withApp(appName(decision.location()));
+                }
+                accept(command, properties);
+            }
+        });
+    }
+
+    private void accept(CommandMessage command, Map<?, ?> properties) {
+        String appName = peer.app();
         ApplicationConfig found = config.application(appName).orElse(null);
         if (found == null || !found.live()) {
-            ctx.write(result("_error", command.transactionId(), null, info(Status.CONNECT_REJECTED)));
-            close("connect to unknown application \"" + appName + "\"");
+            rejectConnect(command, Decision.reject("connect to unknown application \"" + appName + "\""));
+            return;
+        }
+        if (!admission.enter(found)) {
+            rejectConnect(command, Decision.reject("max_connections " + found.admission().maxConnections()
+                + " reached for application \"" + appName + "\""));
             return;
         }
         app = found;
@@ -293,12 +363,19 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             properties.get("tcUrl"));
     }
 
-    private static String appName(Object app) {
-        String name = app instanceof String s ? s : "";
-        int query = name.indexOf('?');
-        if (query >= 0) {
-            name = name.substring(0, query);
-        }
+    private void rejectConnect(CommandMessage command, Decision refusal) {
+        Map<String, Object> info = info(Status.CONNECT_REJECTED);
+        info.put("description", "Connection rejected: " + refusal.description());
+        ctx.write(result("_error", command.transactionId(), null, info));
+        close(refusal.reason());
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : "";
+    }
+
+    private static String appName(String app) {
+        String name = app;
         while (name.endsWith("/")) {
             name = name.substring(0, name.length() - 1);
         }
@@ -321,20 +398,76 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             throw new RtmpProtocolException("publish on stream " + stream.id + " that is already in use");
         }
         StreamName name = StreamName.parse(string(command, 0));
-        LiveStream live = registry.stream(new StreamKey(app.name(), name.key()), options());
+        String type = optionalString(command, 1);
+        decide(admission.publish(app, peer, name.key(), name.query(), type), made -> {
+            Decision decision = checked(made);
+            if (!decision.allowed()) {
+                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + decision.description()));
+                close(decision.reason());
+                return;
+            }
+            LiveStream live = startPublish(stream, admittedName(decision, name.key()), name.query(), type);
+            RelayTarget relay = relayTarget(decision);
+            if (live != null && relay != null) {
+                RtmpRelay.push(relay, live, ctx.channel(), config.chunkSize());
+            }
+        });
+    }
+
+    /** Publishes on {@code stream} and returns the live stream, or refuses and returns null when it is taken. */
+    private LiveStream startPublish(NetStream stream, String name, String args, String type) {
+        LiveStream live = registry.stream(new StreamKey(app.name(), name), options());
         Publication publication = live.publish(client);
         if (publication == null) {
             ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
-            close("stream \"" + name.key() + "\" is already being published");
-            return;
+            close("stream \"" + name + "\" is already being published");
+            return null;
         }
         stream.key = live.key();
+        stream.args = args;
         stream.publication = publication;
-        stream.lastMediaNanos = System.nanoTime();
-        client.started(true, name.key(), name.query());
+        stream.lastMediaNanos = stream.startNanos = System.nanoTime();
+        client.started(true, name, args);
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
         ctx.writeAndFlush(onStatus(stream.id, Status.PUBLISH_START));
-        log.info("{} publish app={} name={} type={}", label, app.name(), name.key(), optionalString(command, 1));
+        scheduleUpdate(stream);
+        log.info("{} publish app={} name={} type={}", label, app.name(), name, type);
+        return live;
+    }
+
+    /** {@code decision}, or a refusal when it redirects to an invalid relay URL. */
+    private static Decision checked(Decision decision) {
+        try {
+            relayTarget(decision);
+            return decision;
+        } catch (IllegalArgumentException e) {
+            return Decision.reject("redirect to an invalid relay URL: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The stream name a publish or play uses: {@code requested}, or the {@code Location} of a redirect (its own
+     * {@code ?query} ignored); an {@code rtmp://} relay URL keeps the requested name, or with
+     * {@code notify_relay_redirect} takes the hex MD5 of the URL.
+     */
+    private String admittedName(Decision decision, String requested) {
+        if (decision.verdict() != Decision.Verdict.REDIRECT) {
+            return requested;
+        }
+        if (!isRelay(decision)) {
+            return StreamName.parse(decision.location()).key();
+        }
+        return app.admission().relayRedirect() ? RelayTarget.md5(decision.location()) : requested;
+    }
+
+    private static boolean isRelay(Decision decision) {
+        return decision.verdict() == Decision.Verdict.REDIRECT
+            && decision.location().regionMatches(true, 0, "rtmp://", 0, 7);
+    }
+
+    /** Where an {@code rtmp://} redirect relays to, or null for any other decision. */
+    private static RelayTarget relayTarget(Decision decision) {
+        return isRelay(decision) ? RelayTarget.parse(decision.location()) : null;
     }
 
     private void play(CommandMessage command) {
@@ -343,14 +476,35 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
         }
         StreamName name = StreamName.parse(string(command, 0));
-        StreamKey key = new StreamKey(app.name(), name.key());
+        boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
+        decide(admission.play(app, peer, name.key(), name.query(), number(command, 1, -2), number(command, 2, -1),
+            reset), made -> {
+                Decision decision = checked(made);
+                if (!decision.allowed()) {
+                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + decision.description()));
+                    close(decision.reason());
+                    return;
+                }
+                String key = admittedName(decision, name.key());
+                RelayTarget relay = relayTarget(decision);
+                if (relay != null) {
+                    LiveStream live = registry.stream(new StreamKey(app.name(), key), options());
+                    if (!live.isLive()) {
+                        RtmpRelay.pull(relay, live, ctx.channel(), config.chunkSize());
+                    }
+                }
+                startPlay(stream, key, name.query(), reset);
+            });
+    }
+
+    private void startPlay(NetStream stream, String name, String args, boolean reset) {
+        StreamKey key = new StreamKey(app.name(), name);
         if (!app.idleStreams() && !registry.find(key).map(LiveStream::isLive).orElse(false)) {
             ctx.write(onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
-            close("play of stream \"" + name.key() + "\" that is not published (idle_streams off)");
+            close("play of stream \"" + name + "\" that is not published (idle_streams off)");
             return;
         }
         LiveStream live = registry.stream(key, options());
-        boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
         if (reset) {
             ctx.write(onStatus(stream.id, Status.PLAY_RESET));
@@ -358,12 +512,75 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         ctx.write(onStatus(stream.id, Status.PLAY_START));
         ctx.write(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
         stream.key = live.key();
+        stream.args = args;
+        stream.startNanos = System.nanoTime();
         stream.playing = live;
         stream.player = newPlayer(stream.id, app.waitKey());
         stream.subscription = live.subscribe(stream.player);
-        client.started(false, name.key(), name.query());
+        client.started(false, name, args);
         ctx.flush();
-        log.info("{} play app={} name={}", label, app.name(), name.key());
+        scheduleUpdate(stream);
+        log.info("{} play app={} name={}", label, app.name(), name);
+    }
+
+    /**
+     * Runs {@code then} with the decision on this event loop: at once when it is already made, otherwise once it
+     * arrives, reading nothing meanwhile and then handling the messages held back in order.
+     */
+    private void decide(CompletableFuture<Decision> decision, Consumer<Decision> then) {
+        if (decision.isDone()) {
+            then.accept(decision.join());
+            return;
+        }
+        deciding = true;
+        ctx.channel().config().setAutoRead(false);
+        decision.whenComplete((made, error) -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            deciding = false;
+            ctx.channel().config().setAutoRead(true);
+            try {
+                then.accept(error == null ? made : Decision.reject("callback failed: " + error));
+                while (!deciding && !held.isEmpty() && closeReason == null) {
+                    RtmpMessage message = held.poll();
+                    try {
+                        handle(message);
+                    } finally {
+                        ReferenceCountUtil.release(message);
+                    }
+                }
+            } catch (RuntimeException e) {
+                exceptionCaught(ctx, e);
+            }
+        }));
+    }
+
+    /** Calls {@code on_update} one period from now, then every period while the stream lasts (reference §8.4). */
+    private void scheduleUpdate(NetStream stream) {
+        if (!Admission.updates(app)) {
+            return;
+        }
+        long period = app.admission().updateTimeout().toMillis();
+        stream.update = ctx.executor().schedule(() -> update(stream), period, TimeUnit.MILLISECONDS);
+    }
+
+    private void update(NetStream stream) {
+        ScheduledFuture<?> current = stream.update;
+        boolean publishing = stream.publication != null;
+        int timestamp = publishing ? stream.lastTimestamp : stream.player == null ? 0 : stream.player.lastTimestamp();
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stream.startNanos);
+        admission.update(app, peer, publishing, stream.key.name(), stream.args, seconds, timestamp)
+            .whenComplete((decision, error) -> ctx.executor().execute(() -> {
+                if (stream.update != current || !ctx.channel().isActive()) {
+                    return;
+                }
+                if (error == null && decision.allowed()) {
+                    scheduleUpdate(stream);
+                } else {
+                    close(error == null ? decision.reason() : "on_update failed: " + error);
+                }
+            }));
     }
 
     private void pause(CommandMessage command) {
@@ -413,6 +630,14 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private void endStream(NetStream stream) {
+        if (stream.update != null) {
+            stream.update.cancel(false);
+            stream.update = null;
+        }
+        if (stream.publication != null || stream.playing != null) {
+            admission.done(app, peer, stream.publication != null, stream.key.name(), stream.args,
+                chunks.bytesReceived(), encoder.bytesSent());
+        }
         if (stream.publication != null) {
             stream.publication.close();
             stream.publication = null;
@@ -437,6 +662,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             return;
         }
         stream.lastMediaNanos = System.nanoTime();
+        stream.lastTimestamp = media.timestamp();
         MediaFrame.Kind kind = media.typeId() == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
         stream.publication.send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
     }
@@ -591,12 +817,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return s;
     }
 
-    private static String text(Object value) {
-        return value instanceof String s ? s : "";
-    }
-
     private static String optionalString(CommandMessage command, int index) {
         return command.arguments().size() > index && command.arguments().get(index) instanceof String s ? s : "live";
+    }
+
+    private static double number(CommandMessage command, int index, double absent) {
+        return command.arguments().size() > index && command.arguments().get(index) instanceof Number n
+            ? n.doubleValue() : absent;
     }
 
     private static boolean bool(CommandMessage command, int index) {
@@ -618,7 +845,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private static CommandMessage onStatus(int streamId, Status status) {
-        return CommandMessage.onStatus(streamId, status.level, status.code, status.description);
+        return onStatus(streamId, status, status.description);
+    }
+
+    private static CommandMessage onStatus(int streamId, Status status, String description) {
+        return CommandMessage.onStatus(streamId, status.level, status.code, description);
     }
 
     /**

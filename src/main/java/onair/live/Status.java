@@ -16,6 +16,7 @@ enum Status {
     PLAY_PUBLISH_NOTIFY("status", "NetStream.Play.PublishNotify", "Start publishing"),
     PLAY_UNPUBLISH_NOTIFY("status", "NetStream.Play.UnpublishNotify", "Stop publishing"),
     PLAY_STREAM_NOT_FOUND("error", "NetStream.Play.StreamNotFound", "No such stream"),
+    PLAY_FAILED("error", "NetStream.Play.Failed", "Play failed"),
     PAUSE_NOTIFY("status", "NetStream.Pause.Notify", "Paused live"),
     UNPAUSE_NOTIFY("status", "NetStream.Unpause.Notify", "Unpaused live");
 

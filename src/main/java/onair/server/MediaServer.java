@@ -28,6 +28,7 @@ import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import onair.live.RtmpSession;
+import onair.notify.Admission;
 import onair.stats.AccessLog;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
@@ -63,6 +64,7 @@ public final class MediaServer implements AutoCloseable {
     private final StreamRegistry registry = new StreamRegistry();
     private final Clients clients = new Clients();
     private final AccessLog accessLog;
+    private final Admission admission = new Admission();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -198,7 +200,7 @@ public final class MediaServer implements AutoCloseable {
         InetSocketAddress address = listen.host() == null
             ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
         RtmpChannelInitializer initializer =
-            new RtmpChannelInitializer(wanted.binding(), registry, connections, clients);
+            new RtmpChannelInitializer(wanted.binding(), registry, admission, connections, clients);
         Channel channel = new ServerBootstrap()
             .group(acceptors, workers)
             .channel(channelType)
@@ -252,6 +254,11 @@ public final class MediaServer implements AutoCloseable {
         return clients;
     }
 
+    /** Admission and callbacks of every connection; the recorder sends {@code on_record_done} through it. */
+    public Admission admission() {
+        return admission;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -270,6 +277,7 @@ public final class MediaServer implements AutoCloseable {
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         accessLog.close();
+        admission.close();
         log.info("stopped");
     }
 

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import onair.config.RtmpServerConfig;
 import onair.live.RtmpSession;
+import onair.notify.Admission;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.handshake.HandshakeHandler;
@@ -32,12 +33,15 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
     private final AtomicReference<Binding> binding;
     private final StreamRegistry registry;
+    private final Admission admission;
     private final ChannelGroup connections;
     private final Clients clients;
 
-    RtmpChannelInitializer(Binding binding, StreamRegistry registry, ChannelGroup connections, Clients clients) {
+    RtmpChannelInitializer(Binding binding, StreamRegistry registry, Admission admission, ChannelGroup connections,
+            Clients clients) {
         this.binding = new AtomicReference<>(binding);
         this.registry = registry;
+        this.admission = admission;
         this.connections = connections;
         this.clients = clients;
     }
@@ -72,6 +76,6 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
             new ChunkDecoder(config.maxMessage(), config.maxStreams(), ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
             new ChunkEncoder(),
             new RtmpMessageCodec(),
-            new RtmpSession(config, registry, client));
+            new RtmpSession(config, registry, admission, client));
     }
 }

@@ -49,7 +49,8 @@ public final class RtmpTestClient implements AutoCloseable {
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private double nextTransaction = 1;
 
-    private RtmpTestClient(InetSocketAddress server, int receiveBuffer, SslContext tls) throws InterruptedException {
+    private RtmpTestClient(InetSocketAddress server, int receiveBuffer, SslContext tls, String localHost)
+        throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(new ChannelInitializer<Channel>() {
@@ -65,23 +66,29 @@ public final class RtmpTestClient implements AutoCloseable {
         if (receiveBuffer > 0) {
             bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
         }
-        channel = bootstrap.connect(server).sync().channel();
+        channel = (localHost == null ? bootstrap.connect(server)
+            : bootstrap.connect(server, new InetSocketAddress(localHost, 0))).sync().channel();
         handshake.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     /** Connects, completes the handshake and sends nothing else. */
     public static RtmpTestClient open(InetSocketAddress server) throws InterruptedException {
-        return new RtmpTestClient(server, 0, null);
+        return new RtmpTestClient(server, 0, null, null);
+    }
+
+    /** Like {@link #open} from the local address {@code localHost} (any 127.x.y.z works on Linux loopback). */
+    public static RtmpTestClient openFrom(InetSocketAddress server, String localHost) throws InterruptedException {
+        return new RtmpTestClient(server, 0, null, localHost);
     }
 
     /** Like {@link #open} over TLS (RTMPS) with a client context from {@code tls}. */
     public static RtmpTestClient open(InetSocketAddress server, SslContext tls) throws InterruptedException {
-        return new RtmpTestClient(server, 0, tls);
+        return new RtmpTestClient(server, 0, tls, null);
     }
 
     /** Like {@link #open} with a small socket receive buffer, for players that stop reading. */
     public static RtmpTestClient open(InetSocketAddress server, int receiveBuffer) throws InterruptedException {
-        return new RtmpTestClient(server, receiveBuffer, null);
+        return new RtmpTestClient(server, receiveBuffer, null, null);
     }
 
     public Channel channel() {

@@ -1,0 +1,360 @@
+package onair.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import onair.amf.Amf0;
+import onair.media.MediaFrame;
+import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.chunk.ChunkEncoder;
+import onair.rtmp.handshake.ClientHandshakeHandler;
+import onair.rtmp.handshake.HandshakeComplete;
+import onair.rtmp.message.Acknowledgement;
+import onair.rtmp.message.CommandMessage;
+import onair.rtmp.message.DataMessage;
+import onair.rtmp.message.MediaMessage;
+import onair.rtmp.message.RtmpMessage;
+import onair.rtmp.message.RtmpMessageCodec;
+import onair.rtmp.message.SetChunkSize;
+import onair.rtmp.message.UserControl;
+import onair.rtmp.message.WindowAcknowledgementSize;
+import onair.stream.FrameQueue;
+import onair.stream.LiveStream;
+import onair.stream.Publication;
+import onair.stream.Subscriber;
+import onair.stream.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One relay connection to another RTMP server, made for an {@code rtmp://} redirect of {@code on_play} or
+ * {@code on_publish} (nginx-rtmp reference §8.3): a pull plays the remote stream into a local {@link LiveStream} until
+ * the remote ends or no local player is left; a push publishes a local stream there until its publisher leaves. A relay
+ * the remote has not started within 10 s ends; none is retried. Runs on one event loop; logs one line when it starts
+ * and one when it ends.
+ */
+public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
+
+    private static final Logger log = LoggerFactory.getLogger(RtmpRelay.class);
+    private static final int START_TIMEOUT_MILLIS = 10_000;
+    private static final long IDLE_CHECK_MILLIS = 1000;
+    private static final int MAX_MESSAGE = 16 << 20;
+    private static final int QUEUE_FRAMES = 2048;
+    private static final long QUEUE_BYTES = 32L << 20;
+    private static final String FLASH_VERSION = "FMLE/3.0 (compatible; Onair)";
+
+    private enum Direction { PULL, PUSH }
+
+    private final Direction direction;
+    private final RelayTarget target;
+    private final LiveStream local;
+    private final int chunkSize;
+    private Channel channel;
+    private ChunkDecoder chunks;
+    private long ackWindow;
+    private long acknowledged;
+    private int streamId;
+    private Publication publication;
+    private Subscription subscription;
+    private FrameQueue queue;
+    private Pusher pusher;
+    private ScheduledFuture<?> idleCheck;
+    private boolean started;
+    private String endReason;
+
+    private RtmpRelay(Direction direction, RelayTarget target, LiveStream local, int chunkSize) {
+        this.direction = direction;
+        this.target = target;
+        this.local = local;
+        this.chunkSize = chunkSize;
+    }
+
+    /**
+     * Plays {@code target} into {@code local}, which must not be live: its publication is taken now, so players
+     * subscribe at once and get the remote frames when they arrive. Returns null when {@code local} is already live.
+     */
+    public static RtmpRelay pull(RelayTarget target, LiveStream local, Channel beside, int chunkSize) {
+        RtmpRelay relay = new RtmpRelay(Direction.PULL, target, local, chunkSize);
+        relay.publication = local.publish();
+        if (relay.publication == null) {
+            return null;
+        }
+        return relay.start(beside);
+    }
+
+    /** Publishes {@code local} (already live) to {@code target} until its publisher leaves or the remote ends. */
+    public static RtmpRelay push(RelayTarget target, LiveStream local, Channel beside, int chunkSize) {
+        return new RtmpRelay(Direction.PUSH, target, local, chunkSize).start(beside);
+    }
+
+    /** Connects on the event loop of {@code beside} (the client connection that asked), with its channel type. */
+    private RtmpRelay start(Channel beside) {
+        RtmpRelay relay = this;
+        channel = new Bootstrap().group(beside.eventLoop()).channel(beside.getClass())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, START_TIMEOUT_MILLIS)
+            .handler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new ClientHandshakeHandler(),
+                        new ChunkDecoder(MAX_MESSAGE, 64, ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
+                        new ChunkEncoder(), new RtmpMessageCodec(), relay);
+                }
+            })
+            .connect(target.host(), target.port())
+            .addListener((ChannelFutureListener) connected -> {
+                if (!connected.isSuccess()) {
+                    end("cannot connect: " + connected.cause().getMessage());
+                }
+            }).channel();
+        log.info("[relay {} {}] started for {}", direction.name().toLowerCase(), target, local.key());
+        beside.eventLoop().schedule(() -> {
+            if (!started) {
+                end("the remote did not start the stream within " + START_TIMEOUT_MILLIS + " ms");
+            }
+        }, START_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        chunks = ctx.pipeline().get(ChunkDecoder.class);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof HandshakeComplete) {
+            ctx.write(new SetChunkSize(chunkSize));
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("app", target.app());
+            properties.put("type", "nonprivate");
+            properties.put("flashVer", FLASH_VERSION);
+            properties.put("tcUrl", target.tcUrl());
+            ctx.writeAndFlush(new CommandMessage(0, 0, "connect", 1, properties, List.of()));
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RtmpMessage message) {
+        switch (message) {
+            case CommandMessage command -> onCommand(ctx, command);
+            case MediaMessage media -> {
+                if (publication != null) {
+                    MediaFrame.Kind kind = media.isAudio() ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
+                    publication.send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
+                }
+            }
+            case DataMessage data -> onData(ctx, data);
+            case WindowAcknowledgementSize window -> ackWindow = window.size();
+            case UserControl control when control.event() == UserControl.Event.PING_REQUEST ->
+                ctx.writeAndFlush(UserControl.pingResponse(control.eventData()));
+            default -> { }
+        }
+        long received = chunks.bytesReceived();
+        if (ackWindow > 0 && received - acknowledged >= ackWindow) {
+            acknowledged = received;
+            ctx.writeAndFlush(new Acknowledgement(received & 0xFFFFFFFFL));
+        }
+    }
+
+    private void onCommand(ChannelHandlerContext ctx, CommandMessage command) {
+        switch (command.name()) {
+            case "_result" -> {
+                if (command.transactionId() == 1) {
+                    ctx.writeAndFlush(new CommandMessage(0, 0, "createStream", 2, null, List.of()));
+                } else if (command.transactionId() == 2 && !command.arguments().isEmpty()
+                    && command.arguments().getFirst() instanceof Number id) {
+                    streamId = id.intValue();
+                    if (direction == Direction.PULL) {
+                        ctx.write(UserControl.setBufferLength(streamId, 1000));
+                        ctx.writeAndFlush(new CommandMessage(streamId, 0, "play", 0, null,
+                            List.of(target.name(), -2.0, -1.0, true)));
+                    } else {
+                        ctx.writeAndFlush(new CommandMessage(streamId, 0, "publish", 0, null,
+                            List.of(target.name(), "live")));
+                    }
+                }
+            }
+            case "_error" -> end("refused: " + code(command));
+            case "onStatus" -> onStatus(code(command));
+            default -> { }
+        }
+    }
+
+    private void onStatus(String code) {
+        switch (code) {
+            case "NetStream.Publish.Start" -> {
+                started = true;
+                if (direction == Direction.PUSH && subscription == null) {
+                    if (!local.isLive()) {
+                        end("local stream ended");
+                        return;
+                    }
+                    queue = new FrameQueue(QUEUE_FRAMES, QUEUE_BYTES, true, false);
+                    pusher = new Pusher();
+                    subscription = local.subscribe(pusher);
+                }
+            }
+            case "NetStream.Play.Start" -> {
+                started = true;
+                if (idleCheck == null) {
+                    idleCheck = channel.eventLoop().scheduleAtFixedRate(() -> {
+                        if (local.subscriberCount() == 0) {
+                            end("no local player left");
+                        }
+                    }, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
+            case "NetStream.Play.UnpublishNotify", "NetStream.Play.Stop" -> end("remote stream ended");
+            default -> {
+                if (code.contains("Failed") || code.contains("BadName") || code.contains("NotFound")
+                    || code.contains("Rejected")) {
+                    end("remote answered " + code);
+                }
+            }
+        }
+    }
+
+    private void onData(ChannelHandlerContext ctx, DataMessage data) {
+        List<Object> values = data.values();
+        if (publication == null || values.isEmpty()) {
+            return;
+        }
+        if ("@setDataFrame".equals(values.getFirst())) {
+            values = values.subList(1, values.size());
+        }
+        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
+            return;
+        }
+        ByteBuf body = ctx.alloc().buffer();
+        try {
+            Amf0.writeAll(body, values.toArray());
+        } catch (IllegalArgumentException e) {
+            body.release();
+            return;
+        }
+        MediaFrame frame = MediaFrame.of(MediaFrame.Kind.DATA, data.timestamp(), body);
+        if (name.equals("onMetaData")) {
+            publication.sendMetadata(frame);
+        } else {
+            publication.send(frame);
+        }
+    }
+
+    private static String code(CommandMessage command) {
+        for (Object argument : command.arguments()) {
+            if (argument instanceof Map<?, ?> info && info.get("code") instanceof String code) {
+                return code;
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (pusher != null && ctx.channel().isWritable()) {
+            pusher.drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        end("error: " + cause.getMessage());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end("remote closed the connection");
+        ctx.fireChannelInactive();
+    }
+
+    private void end(String reason) {
+        if (endReason != null) {
+            return;
+        }
+        endReason = reason;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        if (publication != null) {
+            publication.close();
+            publication = null;
+        }
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+            queue.close();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        log.info("[relay {} {}] ended: {}", direction.name().toLowerCase(), target, reason);
+    }
+
+    /** Feeds the local stream's frames to the remote, dropping to the next keyframe when the remote is slow. */
+    private final class Pusher implements Subscriber {
+
+        @Override
+        public void onFrame(MediaFrame frame) {
+            if (queue.offer(frame)) {
+                channel.eventLoop().execute(this::drain);
+            }
+        }
+
+        private void drain() {
+            MediaFrame frame;
+            boolean wrote = false;
+            while (endReason == null && channel.isWritable() && (frame = queue.poll()) != null) {
+                try {
+                    channel.write(message(frame), channel.voidPromise());
+                    wrote = true;
+                } finally {
+                    frame.release();
+                }
+            }
+            if (wrote) {
+                channel.flush();
+            }
+        }
+
+        private RtmpMessage message(MediaFrame frame) {
+            return switch (frame.kind()) {
+                case AUDIO -> new MediaMessage(streamId, frame.timestamp(), MediaMessage.AUDIO,
+                    frame.payload().retainedDuplicate());
+                case VIDEO -> new MediaMessage(streamId, frame.timestamp(), MediaMessage.VIDEO,
+                    frame.payload().retainedDuplicate());
+                case DATA -> {
+                    List<Object> values = new ArrayList<>(Amf0.readAll(frame.payload().duplicate()));
+                    if (!values.isEmpty() && "onMetaData".equals(values.getFirst())) {
+                        values.addFirst("@setDataFrame");
+                    }
+                    yield new DataMessage(streamId, frame.timestamp(), values);
+                }
+            };
+        }
+
+        @Override
+        public void onPublishStart() {
+        }
+
+        @Override
+        public void onPublishStop() {
+            channel.eventLoop().execute(() -> end("local stream ended"));
+        }
+    }
+}
