@@ -32,6 +32,8 @@ public final class LiveStream {
     private volatile long framesIn;
     private volatile long bytesIn;
     private volatile long timestampRepairs;
+    private volatile String videoCodec = "";
+    private volatile String audioCodec = "";
     private boolean delivered;
     private int lastTimestamp;
     private boolean firstOfPublication;
@@ -115,6 +117,25 @@ public final class LiveStream {
         return timestampRepairs;
     }
 
+    /** The FLV codec id ("7" for H.264) or Enhanced RTMP FourCC of the latest video frame; empty before any. */
+    public String videoCodec() {
+        return videoCodec;
+    }
+
+    /** The FLV sound format ("10" for AAC) or Enhanced RTMP FourCC of the latest audio frame; empty before any. */
+    public String audioCodec() {
+        return audioCodec;
+    }
+
+    private void noteCodec(MediaFrame frame) {
+        String codec = frame.header().codec();
+        if (frame.isVideo() && !frame.header().signal() && !codec.equals(videoCodec)) {
+            videoCodec = codec;
+        } else if (frame.isAudio() && !codec.equals(audioCodec)) {
+            audioCodec = codec;
+        }
+    }
+
     boolean retired() {
         return retired;
     }
@@ -138,6 +159,7 @@ public final class LiveStream {
             }
             framesIn++;
             bytesIn += frame.size();
+            noteCodec(frame);
             MediaFrame continued = continueTimeline(frame);
             try {
                 if (metadata) {
