@@ -6,6 +6,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -176,7 +179,20 @@ public final class HttpExchange {
         begin(head);
         channel.write(head);
         if (body != null) {
-            channel.write(body);
+            ChannelProgressivePromise progress = channel.newProgressivePromise();
+            connection.bodyProgressed(true);
+            progress.addListener(new ChannelProgressiveFutureListener() {
+                @Override
+                public void operationProgressed(ChannelProgressiveFuture future, long done, long total) {
+                    connection.bodyProgressed(true);
+                }
+
+                @Override
+                public void operationComplete(ChannelProgressiveFuture future) {
+                    connection.bodyProgressed(false);
+                }
+            });
+            channel.write(body, progress);
         }
         write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(done -> connection.responseEnded(this));
     }

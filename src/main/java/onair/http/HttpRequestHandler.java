@@ -4,8 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -53,6 +51,7 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private long waitingSinceNanos;
     private long waitLimitNanos;
     private long unwritableSinceNanos;
+    private long bodyProgressNanos;
     private Runnable writabilityListener;
 
     public HttpRequestHandler(HttpServerConfig server, Map<LocationHandler.Kind, LocationHandler> handlers) {
@@ -229,6 +228,11 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
     }
 
+    /** A file body made progress ({@code pending}) or finished; a body that makes none times out like a full socket. */
+    void bodyProgressed(boolean pending) {
+        bodyProgressNanos = pending ? System.nanoTime() : 0;
+    }
+
     void writabilityListener(Runnable listener) {
         this.writabilityListener = listener;
     }
@@ -244,10 +248,14 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             log.info("[{}] closed: no request within {} ms", ctx.channel().remoteAddress(),
                     TimeUnit.NANOSECONDS.toMillis(waitLimitNanos));
             ctx.close();
-        } else if (unwritableSinceNanos != 0 && now - unwritableSinceNanos > TimeUnit.MILLISECONDS.toNanos(writeTimeoutMillis)) {
+        } else if (stalled(unwritableSinceNanos, now) || stalled(bodyProgressNanos, now)) {
             log.info("[{}] closed: peer did not read for {} ms", ctx.channel().remoteAddress(), writeTimeoutMillis);
             ctx.close();
         }
+    }
+
+    private boolean stalled(long sinceNanos, long now) {
+        return sinceNanos != 0 && now - sinceNanos > TimeUnit.MILLISECONDS.toNanos(writeTimeoutMillis);
     }
 
     private static String printable(String uri) {

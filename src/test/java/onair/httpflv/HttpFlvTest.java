@@ -1,0 +1,247 @@
+package onair.httpflv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.Unpooled;
+import onair.it.FlvTag;
+import onair.it.FlvTagReader;
+import onair.testing.Frames;
+import onair.testing.SyntheticPublisher;
+import onair.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+class HttpFlvTest {
+
+    private TestServer server;
+    private InetSocketAddress http;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start("""
+                rtmp { server { listen 127.0.0.1:0; application live { live on; } } }
+                http { server { listen 127.0.0.1:0; location /live { flv_live on; } location /flv { flv_live on; } } }
+                """);
+        http = server.server().httpAddresses().getFirst();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** An HTTP-FLV response being read: the head's headers, then FLV tags from the de-chunked body. */
+    private record Download(Socket socket, String head, FlvTagReader tags) implements AutoCloseable {
+
+        static Download open(InetSocketAddress http, String path) throws IOException {
+            Socket socket = new Socket(http.getAddress(), http.getPort());
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("closed in the head: " + head);
+                }
+                head.append((char) b);
+            }
+            return new Download(socket, head.toString(), new FlvTagReader(new Dechunked(in)));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** The de-chunked body of an HTTP/1.1 chunked response. */
+    private static final class Dechunked extends InputStream {
+        private final InputStream in;
+        private int left;
+        private boolean done;
+
+        Dechunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                left = Integer.parseInt(line(), 16);
+                if (left == 0) {
+                    line();
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, Math.min(len, left));
+            if (n < 0) {
+                throw new IOException("closed inside a chunk");
+            }
+            left -= n;
+            if (left == 0) {
+                line();
+            }
+            return n;
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("closed without the terminating chunk");
+                }
+                line.append((char) c);
+            }
+            return line.toString().trim();
+        }
+    }
+
+    private static int sequence(FlvTag tag) {
+        return Frames.sequence(Unpooled.wrappedBuffer(tag.body()));
+    }
+
+    @Test
+    void aViewerGetsTheHeaderTheCacheThenLiveTagsAndTheEndWhenThePublisherLeaves() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 200)) {
+            publisher.send(30);
+            publisher.sync();
+            try (Download download = Download.open(http, "/live/key.flv")) {
+                assertThat(download.head()).startsWith("HTTP/1.1 200 OK")
+                        .containsIgnoringCase("content-type: video/x-flv")
+                        .containsIgnoringCase("transfer-encoding: chunked");
+                FlvTag metadata = download.tags().next();
+                FlvTag videoConfig = download.tags().next();
+                FlvTag audioConfig = download.tags().next();
+                FlvTag first = download.tags().next();
+                assertThat(metadata.type()).isEqualTo(FlvTag.SCRIPT);
+                assertThat(videoConfig.isSequenceHeader()).isTrue();
+                assertThat(audioConfig.type()).isEqualTo(FlvTag.AUDIO);
+                assertThat(audioConfig.body()).containsExactly(Frames.aacSequenceHeader());
+                assertThat(first.isVideoKeyframe()).isTrue();
+                assertThat(sequence(first)).isEqualTo(25);
+                assertThat(first.timestamp()).isEqualTo(25 * 40);
+
+                publisher.send(10);
+                publisher.sync();
+                List<Integer> videos = new ArrayList<>(List.of(25));
+                for (FlvTag tag = download.tags().next(); videos.size() < 15; tag = download.tags().next()) {
+                    if (tag.type() == FlvTag.VIDEO) {
+                        videos.add(sequence(tag));
+                    }
+                }
+                assertThat(videos).containsExactly(25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39);
+
+                publisher.close();
+                FlvTag tag;
+                do {
+                    tag = download.tags().next();
+                } while (tag != null);
+            }
+        }
+    }
+
+    @Test
+    void aViewerOfAStreamNotYetPublishedWaitsForThePublisher() throws Exception {
+        try (Download download = Download.open(http, "/flv?app=live&stream=later")) {
+            assertThat(download.head()).startsWith("HTTP/1.1 200 OK");
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().registry().streams().stream()
+                    .anyMatch(s -> s.key().name().equals("later") && s.subscriberCount() == 1));
+            try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "later", 25, 100)) {
+                publisher.send(3);
+                publisher.sync();
+
+                assertThat(download.tags().next().type()).isEqualTo(FlvTag.SCRIPT);
+                assertThat(download.tags().next().isSequenceHeader()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theViewerLeavingUnsubscribesIt() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 100)) {
+            publisher.send(5);
+            publisher.sync();
+            Download download = Download.open(http, "/live/key.flv");
+            download.tags().next();
+            await().until(() -> server.server().registry().streams().iterator().next().subscriberCount() == 1);
+
+            download.close();
+
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.server().registry().streams().iterator().next().subscriberCount() == 0);
+        }
+    }
+
+    @Test
+    void webSocketFlvCarriesTheSameTagsInBinaryMessages() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 200)) {
+            publisher.send(30);
+            publisher.sync();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            CompletableFuture<Void> enough = new CompletableFuture<>();
+            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + http.getPort() + "/live/key.flv"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                            byte[] bytes = new byte[data.remaining()];
+                            data.get(bytes);
+                            synchronized (received) {
+                                received.writeBytes(bytes);
+                                if (received.size() > 1000) {
+                                    enough.complete(null);
+                                }
+                            }
+                            webSocket.request(1);
+                            return null;
+                        }
+                    }).get(5, TimeUnit.SECONDS);
+            enough.get(5, TimeUnit.SECONDS);
+            socket.abort();
+
+            byte[] bytes;
+            synchronized (received) {
+                bytes = received.toByteArray();
+            }
+            assertThat(new String(bytes, 0, 3, StandardCharsets.US_ASCII)).isEqualTo("FLV");
+            FlvTagReader reader = new FlvTagReader(new ByteArrayInputStream(bytes));
+            assertThat(reader.next().type()).isEqualTo(FlvTag.SCRIPT);
+            assertThat(reader.next().isSequenceHeader()).isTrue();
+            assertThat(reader.next().body()).containsExactly(Frames.aacSequenceHeader());
+            FlvTag first = reader.next();
+            assertThat(first.isVideoKeyframe()).isTrue();
+            assertThat(sequence(first)).isEqualTo(25);
+        }
+    }
+}
