@@ -16,7 +16,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -82,11 +81,11 @@ class WebPageBrowserIT {
             int port = server.server().httpAddresses().getFirst().getPort();
             browser.get("http://127.0.0.1:" + port + "/");
             By play = By.cssSelector("button[data-kind='" + kind + "'][data-stream='live/" + STREAM + "']");
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(play).isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(play).isEmpty());
             browser.findElement(play).click();
 
             JavascriptExecutor js = (JavascriptExecutor) browser;
-            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d ->
+            await().atMost(Duration.ofSeconds(30)).until(() ->
                     ((Number) js.executeScript("return document.getElementById('video').currentTime;")).doubleValue() > 2);
             double variance = ((Number) js.executeScript("""
                     const v = document.getElementById('video');
