@@ -3,7 +3,6 @@ package onair.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -46,7 +45,6 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> tick;
     private HttpExchange current;
-    private boolean discardingBody;
     private boolean closeAfterResponse;
     private long waitingSinceNanos;
     private long waitLimitNanos;
@@ -85,9 +83,6 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 request(request);
-            } else if (msg instanceof HttpContent content && discardingBody && content.content().isReadable()) {
-                discardingBody = false;
-                closeAfterResponse = true;
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -121,7 +116,6 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closeAfterResponse = false;
-        discardingBody = false;
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             Throwable cause = result.cause();
@@ -140,7 +134,6 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             refuseAndClose(request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request with a body");
             return;
         }
-        discardingBody = true;
         RequestPath target;
         try {
             target = RequestPath.parse(request.uri());
