@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -30,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Headless Chromium opens Onair's web page while ffmpeg publishes, picks the stream from the list and plays it: the
  * video's clock advances and a frame drawn from the video element is not blank. Each playback protocol the page offers
- * is one case (HLS joins once HLS muxing lands).
+ * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js (HLS joins once HLS muxing lands).
  */
 class WebPageBrowserIT {
 
@@ -73,7 +74,7 @@ class WebPageBrowserIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"flv"})
+    @ValueSource(strings = {"flv", "ws-flv"})
     void thePagePlaysALiveStreamThatShowsAPicture(String kind) throws IOException {
         Path profile = Files.createTempDirectory("onair-chromium-");
         WebDriver browser = browser(profile);
@@ -87,35 +88,44 @@ class WebPageBrowserIT {
             JavascriptExecutor js = (JavascriptExecutor) browser;
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     ((Number) js.executeScript("return document.getElementById('video').currentTime;")).doubleValue() > 2);
-            double variance = ((Number) js.executeScript("""
-                    const v = document.getElementById('video');
-                    const c = document.createElement('canvas');
-                    c.width = v.videoWidth; c.height = v.videoHeight;
-                    const g = c.getContext('2d');
-                    g.drawImage(v, 0, 0);
-                    const p = g.getImageData(0, 0, c.width, c.height).data;
-                    let n = 0, sum = 0, squares = 0;
-                    for (let i = 0; i < p.length; i += 4 * 7) {
-                      const y = 0.299 * p[i] + 0.587 * p[i + 1] + 0.114 * p[i + 2];
-                      n++; sum += y; squares += y * y;
-                    }
-                    const mean = sum / n;
-                    return squares / n - mean * mean;
-                    """)).doubleValue();
+            List<?> first = frame(js);
+            await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            List<?> later = frame(js);
+            double variance = ((Number) later.get(0)).doubleValue();
             File screenshot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
             Path saved = Path.of("target", "browser", "web-page-" + kind + ".png");
             Files.createDirectories(saved.getParent());
             Files.copy(screenshot.toPath(), saved, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
             assertThat(variance).as("luma variance of the frame drawn from the video").isGreaterThan(100);
+            assertThat(later.get(1)).as("the picture moves on").isNotEqualTo(first.get(1));
             assertThat(browser.findElement(By.id("now-playing")).getText())
                     .contains("live/" + STREAM, kind.toUpperCase());
-            String viewers = (String) js.executeScript(
-                    "return document.querySelector('#streams tbody tr td:nth-child(4)').textContent;");
-            assertThat(Integer.parseInt(viewers)).isPositive();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.parseInt((String) js.executeScript(
+                    "return document.querySelector('#streams tbody tr td:nth-child(4)').textContent;")) > 0);
         } finally {
             browser.quit();
         }
+    }
+
+    /** The luma variance and a checksum of the video's current picture, drawn into a canvas. */
+    private static List<?> frame(JavascriptExecutor js) {
+        return (List<?>) js.executeScript("""
+                const v = document.getElementById('video');
+                const c = document.createElement('canvas');
+                c.width = v.videoWidth; c.height = v.videoHeight;
+                const g = c.getContext('2d');
+                g.drawImage(v, 0, 0);
+                const p = g.getImageData(0, 0, c.width, c.height).data;
+                let n = 0, sum = 0, squares = 0, hash = 0;
+                for (let i = 0; i < p.length; i += 4 * 7) {
+                  const y = 0.299 * p[i] + 0.587 * p[i + 1] + 0.114 * p[i + 2];
+                  n++; sum += y; squares += y * y;
+                  hash = (hash * 31 + p[i] + 7 * p[i + 1] + 13 * p[i + 2]) | 0;
+                }
+                const mean = sum / n;
+                return [squares / n - mean * mean, hash];
+                """);
     }
 
     private static WebDriver browser(Path profile) {

@@ -19,13 +19,14 @@
     video.load();
   }
 
-  function playFlv(stream) {
+  function playFlv(stream, overWebSocket) {
     if (!window.mpegts || !mpegts.isSupported()) {
       nowPlaying.textContent = 'This browser cannot play HTTP-FLV (no Media Source Extensions).';
       return;
     }
-    const url = new URL(stream.flv, location.href).href;
-    player = mpegts.createPlayer({ type: 'flv', isLive: true, url: url },
+    const url = new URL(stream.flv, location.href);
+    if (overWebSocket) { url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'; }
+    player = mpegts.createPlayer({ type: 'flv', isLive: true, url: url.href },
       { enableStashBuffer: false, liveBufferLatencyChasing: true, lazyLoad: false });
     player.on(mpegts.Events.ERROR, (type, detail) => { nowPlaying.textContent = 'FLV error: ' + type + ' ' + detail; });
     player.attachMediaElement(video);
@@ -58,7 +59,7 @@
     playing = { app: stream.app, name: stream.name, kind: kind };
     video.dataset.stream = stream.app + '/' + stream.name;
     video.dataset.kind = kind;
-    if (kind === 'flv') { playFlv(stream); } else { playHls(stream); }
+    if (kind === 'hls') { playHls(stream); } else { playFlv(stream, kind === 'ws-flv'); }
     describe(stream);
   }
 
@@ -96,7 +97,7 @@
       cell(row, s.bitrate + ' kbit/s');
       cell(row, [s.video, s.audio].filter(Boolean).join(' / '));
       const td = cell(row, '');
-      if (s.flv) { button(td, 'HTTP-FLV', 'flv', s); }
+      if (s.flv) { button(td, 'HTTP-FLV', 'flv', s); button(td, 'WS-FLV', 'ws-flv', s); }
       if (s.hls) { button(td, 'HLS', 'hls', s); }
       tbody.appendChild(row);
       if (playing && playing.app === s.app && playing.name === s.name) { describe(s); }
