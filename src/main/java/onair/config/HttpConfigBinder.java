@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +48,7 @@ final class HttpConfigBinder {
             this.parent = parent;
         }
 
-        <T> T inherited(java.util.function.Function<Level, T> field) {
+        <T> T inherited(Function<Level, T> field) {
             for (Level level = this; level != null; level = level.parent) {
                 T value = field.apply(level);
                 if (value != null) {
@@ -57,7 +58,7 @@ final class HttpConfigBinder {
             return null;
         }
 
-        <T> List<T> inheritedList(java.util.function.Function<Level, List<T>> field) {
+        <T> List<T> inheritedList(Function<Level, List<T>> field) {
             for (Level level = this; level != null; level = level.parent) {
                 if (!field.apply(level).isEmpty()) {
                     return field.apply(level);
@@ -423,7 +424,7 @@ final class HttpConfigBinder {
                 protocols == null ? List.of("TLSv1.2", "TLSv1.3") : protocols, ciphers == null ? List.of() : ciphers);
     }
 
-    private static <T> T parse(Directive d, java.util.function.Function<String, T> parser) {
+    private static <T> T parse(Directive d, Function<String, T> parser) {
         if (d.args().isEmpty()) {
             throw ConfigBinder.invalidArgumentCount(d);
         }

@@ -2,6 +2,7 @@ package onair.config;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +49,7 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
             byte[] want = network.getAddress();
             byte[] have = address.getAddress();
             if (have.length == 16 && want.length == 4 && isMappedIpv4(have)) {
-                have = java.util.Arrays.copyOfRange(have, 12, 16);
+                have = Arrays.copyOfRange(have, 12, 16);
             }
             if (have.length != want.length) {
                 return false;

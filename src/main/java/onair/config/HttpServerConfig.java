@@ -2,7 +2,6 @@ package onair.config;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,10 +32,5 @@ public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLoc
         return locations.stream()
                 .filter(location -> !location.exact() && path.startsWith(location.path()))
                 .max(Comparator.comparingInt(location -> location.path().length()));
-    }
-
-    /** The first location with this path and kind, e.g. to find where HTTP-FLV is served. */
-    public Optional<HttpLocation> location(String path, boolean exact) {
-        return locations.stream().filter(l -> l.exact() == exact && Objects.equals(l.path(), path)).findFirst();
     }
 }

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -26,7 +25,9 @@ import onair.config.HttpLocation;
 import onair.config.HttpServerConfig;
 
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -131,8 +132,9 @@ public final class HttpExchange {
     }
 
     /**
-     * Sends the head of a response whose body follows in parts ({@link #writeStream}); without a Content-Length it is
-     * sent chunked to HTTP/1.1 clients and ends with the connection for HTTP/1.0 ones.
+     * Sends the head of a response whose body follows in parts, written to the channel as {@code HttpContent}s and
+     * ended by {@link #endStream()}; without a Content-Length it is sent chunked to HTTP/1.1 clients and ends with the
+     * connection for HTTP/1.0 ones.
      */
     public void startStream(HttpResponse head) {
         if (!HttpUtil.isContentLengthSet(head)) {
@@ -145,11 +147,6 @@ public final class HttpExchange {
         }
         begin(head);
         write(head);
-    }
-
-    /** Writes one part of a streamed body without flushing; takes ownership of {@code part}. */
-    public ChannelFuture writeStream(ByteBuf part) {
-        return channel.write(new DefaultHttpContent(part));
     }
 
     /** Ends a streamed response; the connection then waits for its next request or closes. */
@@ -230,10 +227,10 @@ public final class HttpExchange {
             return;
         }
         boolean success = HEADER_STATUSES.contains(response.status().code());
-        Set<String> replaced = new java.util.HashSet<>();
+        Set<String> replaced = new HashSet<>();
         for (HttpLocation.Header header : location.headers()) {
             if (success || header.always()) {
-                if (replaced.add(header.name().toLowerCase(java.util.Locale.ROOT))) {
+                if (replaced.add(header.name().toLowerCase(Locale.ROOT))) {
                     response.headers().set(header.name(), header.value());
                 } else {
                     response.headers().add(header.name(), header.value());

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -106,7 +107,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
         } catch (NoSuchFileException e) {
             return HttpResponseStatus.NOT_FOUND;
         } catch (IOException | SecurityException e) {
-            return e instanceof java.nio.file.AccessDeniedException || e instanceof SecurityException
+            return e instanceof AccessDeniedException || e instanceof SecurityException
                     ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.NOT_FOUND;
         }
     }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.config.ApplicationConfig;
 import onair.config.HttpLocation;
@@ -92,7 +94,7 @@ public final class HttpFlvHandler implements LocationHandler {
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         if (exchange.isHead()) {
             head.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-            exchange.respond(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            exchange.respond(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
             return;
         }
@@ -108,7 +110,7 @@ public final class HttpFlvHandler implements LocationHandler {
     private void webSocket(HttpExchange exchange, StreamKey key, ApplicationConfig app) {
         HttpRequest request = exchange.request();
         Channel channel = exchange.channel();
-        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws://" : "wss://";
+        String scheme = channel.pipeline().get(SslHandler.class) == null ? "ws://" : "wss://";
         String url = scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, null, false, MAX_WEBSOCKET_FRAME).newHandshaker(request);
