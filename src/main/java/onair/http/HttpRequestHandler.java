@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -161,8 +162,9 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         if (kind == null) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "location " + location.path() + " serves nothing");
         } else if (handler == null) {
-            exchange.refuse(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    kind.name().toLowerCase() + " is not available in this server");
+            String reason = kind.name().toLowerCase(Locale.ROOT) + " is not available in this server";
+            logRefusal(exchange, HttpResponseStatus.SERVICE_UNAVAILABLE, reason);
+            exchange.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", reason + "\n");
         } else {
             try {
                 handler.handle(exchange);

@@ -207,6 +207,14 @@ class HttpServerTest {
     }
 
     @Test
+    void aStatisticsLocationWithoutAHandlerSaysSo() throws Exception {
+        RawHttp.Response response = RawHttp.get(http, "/stat");
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.text()).isEqualTo("rtmp_stat is not available in this server\n");
+    }
+
+    @Test
     void anOversizeRequestLineIs414AndOversizeHeadersAre431() throws Exception {
         RawHttp.Response longUri = RawHttp.request(http, "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
         RawHttp.Response bigHeaders = RawHttp.request(http,

@@ -40,7 +40,7 @@ class HttpFlvTest {
     void start() throws Exception {
         server = TestServer.start("""
                 rtmp { server { listen 127.0.0.1:0; application live { live on; } } }
-                http { server { listen 127.0.0.1:0; location /live { flv_live on; } location /flv { flv_live on; } } }
+                http { server { listen 127.0.0.1:0; location / { } location /live { flv_live on; } location /flv { flv_live on; } } }
                 """);
         http = server.server().httpAddresses().getFirst();
     }
@@ -185,6 +185,41 @@ class HttpFlvTest {
                 assertThat(download.tags().next().type()).isEqualTo(FlvTag.SCRIPT);
                 assertThat(download.tags().next().isSequenceHeader()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void theStreamsApiListsALiveStreamWithItsViewersCodecsAndUrls() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 100)) {
+            publisher.send(5);
+            publisher.sync();
+            try (Download download = Download.open(http, "/live/key.flv")) {
+                download.tags().next();
+                HttpClient client = HttpClient.newHttpClient();
+                String json = client.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + http.getPort() + "/api/streams")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+                assertThat(json).isEqualTo("[{\"app\":\"live\",\"name\":\"key\",\"live\":true,\"viewers\":1,"
+                        + "\"bitrate\":0,\"video\":\"H.264\",\"audio\":\"AAC\",\"flv\":\"/live/key.flv\"}]");
+            }
+        }
+    }
+
+    @Test
+    void headAnswersWithoutSubscribing() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 100)) {
+            publisher.send(5);
+            publisher.sync();
+            HttpClient client = HttpClient.newHttpClient();
+            java.net.http.HttpResponse<Void> head = client.send(java.net.http.HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + http.getPort() + "/live/key.flv"))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValue("content-type")).hasValue("video/x-flv");
+            assertThat(server.server().registry().streams().iterator().next().subscriberCount()).isZero();
         }
     }
 
