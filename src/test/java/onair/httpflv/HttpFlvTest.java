@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.netty.buffer.Unpooled;
 import onair.it.FlvTag;
 import onair.it.FlvTagReader;
+import onair.stream.LiveStream;
+import onair.stream.StreamKey;
+import onair.stream.Subscriber;
 import onair.testing.Frames;
 import onair.testing.SyntheticPublisher;
 import onair.testing.TestServer;
@@ -59,6 +62,11 @@ class HttpFlvTest {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
+            return new Download(socket, readHead(in), new FlvTagReader(new Dechunked(in)));
+        }
+
+        /** Reads a response head up to and including its blank line. */
+        static String readHead(InputStream in) throws IOException {
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
                 int b = in.read();
@@ -67,7 +75,7 @@ class HttpFlvTest {
                 }
                 head.append((char) b);
             }
-            return new Download(socket, head.toString(), new FlvTagReader(new Dechunked(in)));
+            return head.toString();
         }
 
         @Override
@@ -220,6 +228,51 @@ class HttpFlvTest {
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.headers().firstValue("content-type")).hasValue("video/x-flv");
             assertThat(server.server().registry().streams().iterator().next().subscriberCount()).isZero();
+        }
+    }
+
+    @Test
+    void aViewerThatStopsReadingDropsToTheNextKeyframeWithinItsBound() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 50, 10_000);
+             Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(http);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /live/key.flv HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            LiveStream stream = server.server().registry().find(new StreamKey("live", "key")).orElseThrow();
+            await().until(() -> stream.subscriberCount() == 1);
+            long dropped = 0;
+            long mostQueuedBytes = 0;
+            for (int batch = 0; batch < 50 && dropped == 0; batch++) {
+                publisher.send(100);
+                publisher.sync();
+                for (Subscriber viewer : stream.subscribers()) {
+                    dropped = Math.max(dropped, viewer.droppedFrames());
+                    mostQueuedBytes = Math.max(mostQueuedBytes, viewer.queuedBytes());
+                }
+            }
+            publisher.send(60);
+            publisher.sync();
+
+            assertThat(dropped).as("frames the stalled viewer skipped").isPositive();
+            assertThat(mostQueuedBytes).isLessThanOrEqualTo(HttpFlvHandler.VIEWER_QUEUE_BYTES);
+            InputStream in = socket.getInputStream();
+            assertThat(Download.readHead(in)).startsWith("HTTP/1.1 200 OK");
+            FlvTagReader tags = new FlvTagReader(new Dechunked(in));
+            int previous = -1;
+            while (true) {
+                FlvTag tag = tags.next();
+                if (tag.type() != FlvTag.VIDEO || tag.isSequenceHeader()) {
+                    continue;
+                }
+                int sequence = sequence(tag);
+                if (previous >= 0 && sequence != previous + 1) {
+                    assertThat(tag.isVideoKeyframe()).as("the first frame after a gap, %d", sequence).isTrue();
+                    assertThat(sequence % 50).isZero();
+                    break;
+                }
+                previous = sequence;
+            }
         }
     }
 
