@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -167,6 +166,48 @@ class HttpConfigTest {
     }
 
     @Test
+    void theHttpBlocksOfTheNginxRtmpAndHttpFlvReadmesAreAccepted() {
+        ServerConfig config = parse("""
+                http {
+                    sendfile off;
+                    tcp_nopush on;
+                    directio 512;
+                    default_type application/octet-stream;
+                    server {
+                        listen 8080;
+                        location / {
+                            add_header 'Cache-Control' 'no-cache';
+                            add_header 'Access-Control-Allow-Origin' '*' always;
+                            add_header 'Access-Control-Expose-Headers' 'Content-Length';
+                            types {
+                                application/dash+xml mpd;
+                                application/vnd.apple.mpegurl m3u8;
+                                video/mp2t ts;
+                            }
+                            root /mnt/;
+                        }
+                        location /live {
+                            flv_live on;
+                            chunked_transfer_encoding on;
+                            add_header 'Access-Control-Allow-Origin' '*';
+                            add_header 'Access-Control-Allow-Credentials' 'true';
+                        }
+                        location /stat { rtmp_stat all; rtmp_stat_stylesheet stat.xsl; }
+                        location /stat.xsl { root /var/www/; }
+                        location /control { rtmp_control all; }
+                    }
+                }
+                """);
+
+        HttpServerConfig server = config.httpServers().getFirst();
+        assertThat(server.location("/x.mpd").orElseThrow().contentType("x.mpd")).isEqualTo("application/dash+xml");
+        assertThat(server.location("/live/a.flv").orElseThrow().headers()).hasSize(2);
+        assertThat(server.location("/stat.xsl").orElseThrow().root()).isEqualTo(Path.of("/var/www"));
+        assertThat(server.location("/stat").orElseThrow().statStylesheet()).isEqualTo("stat.xsl");
+        assertThat(config.ignored()).hasSize(3);
+    }
+
+    @Test
     void anExistingIncludedMimeTypesFileIsRead(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("mime.types"), "types { text/x-test tst; }\n");
         Path conf = dir.resolve("onair.conf");
@@ -251,6 +292,5 @@ class HttpConfigTest {
                 .extracting(HttpLocation::exact)
                 .containsExactly(true, false);
         assertThat(server("location ^~ /a { }").location("/a/b")).isPresent();
-        assertThat(List.of()).isEmpty();
     }
 }
