@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Binds a parsed nginx configuration to {@link ServerConfig}: checks every directive of the {@code rtmp} section
- * against its context, parses values, and merges {@code rtmp} → {@code server} → {@code application}.
+ * against its context, parses values, and merges {@code rtmp} → {@code server} → {@code application}; the
+ * {@code http} section goes to {@link HttpConfigBinder}.
  */
 final class ConfigBinder {
 
@@ -123,13 +124,13 @@ final class ConfigBinder {
     private static final String ACCESS = "allow/deny";
 
     private static final Set<String> NGINX_MAIN = Set.of(
-            "user", "worker_processes", "error_log", "events", "http", "stream", "mail", "load_module", "env",
+            "user", "worker_processes", "error_log", "events", "stream", "mail", "load_module", "env",
             "worker_rlimit_nofile", "worker_rlimit_core", "daemon", "master_process", "timer_resolution",
             "working_directory", "lock_file", "worker_cpu_affinity", "worker_priority", "worker_shutdown_timeout",
             "thread_pool", "pcre_jit", "ssl_engine", "google_perftools_profiles", "debug_points");
 
     private static final Set<String> ELSEWHERE = Set.of(
-            "pid", "rtmp", "server", "listen", "application", "include", "allow", "deny", "rtmp_stat",
+            "pid", "rtmp", "http", "server", "listen", "application", "include", "allow", "deny", "rtmp_stat",
             "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format");
 
     private final String fileName;
@@ -146,6 +147,7 @@ final class ConfigBinder {
 
     private ServerConfig main(List<Directive> main) {
         Directive rtmp = null;
+        Directive http = null;
         Path pidFile = ServerConfig.DEFAULT_PID_FILE;
         for (Directive d : main) {
             if (d.name().equals("pid")) {
@@ -159,6 +161,12 @@ final class ConfigBinder {
                     throw ConfigException.at(d, "\"rtmp\" directive is duplicate");
                 }
                 rtmp = d;
+            } else if (d.name().equals("http")) {
+                requireBlock(d, 0);
+                if (http != null) {
+                    throw ConfigException.at(d, "\"http\" directive is duplicate");
+                }
+                http = d;
             } else if (NGINX_MAIN.contains(d.name())) {
                 ignored.add(d.location() + ": directive \"" + d.name() + "\" is ignored (not supported yet)");
             } else {
@@ -168,7 +176,9 @@ final class ConfigBinder {
         if (rtmp == null) {
             throw new ConfigException(fileName + ": no \"rtmp\" section in configuration");
         }
-        return new ServerConfig(rtmp(rtmp), ignored, pidFile);
+        List<RtmpServerConfig> rtmpServers = rtmp(rtmp);
+        List<HttpServerConfig> httpServers = http == null ? List.of() : HttpConfigBinder.bind(http, ignored);
+        return new ServerConfig(rtmpServers, ignored, pidFile, httpServers);
     }
 
     private List<RtmpServerConfig> rtmp(Directive rtmp) {
@@ -251,23 +261,28 @@ final class ConfigBinder {
             throw ConfigException.at(listen,
                     "no \"ssl_certificate_key\" is defined for certificate \"" + certificate.file() + "\"");
         }
+        return loadSsl(certificate.file(), certificate.directive(), key.file(), key.directive(),
+                (List<String>) scope.get("ssl_protocols"), (List<String>) scope.get("ssl_ciphers"));
+    }
+
+    /** Reads and checks a certificate chain and its key; errors name the directive that gave the file. */
+    static SslConfig loadSsl(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
+            List<String> protocols, List<String> ciphers) {
         List<X509Certificate> chain;
         try {
-            chain = Pem.certificates(certificate.file());
+            chain = Pem.certificates(certificate);
         } catch (IllegalArgumentException e) {
-            throw ConfigException.at(certificate.directive(),
-                    "cannot load certificate \"" + certificate.file() + "\": " + e.getMessage());
+            throw ConfigException.at(certificateDirective,
+                    "cannot load certificate \"" + certificate + "\": " + e.getMessage());
         }
         PrivateKey privateKey;
         try {
-            privateKey = Pem.privateKey(key.file());
+            privateKey = Pem.privateKey(key);
             Pem.requireMatch(privateKey, chain.getFirst());
         } catch (IllegalArgumentException e) {
-            throw ConfigException.at(key.directive(),
-                    "cannot load certificate key \"" + key.file() + "\": " + e.getMessage());
+            throw ConfigException.at(keyDirective, "cannot load certificate key \"" + key + "\": " + e.getMessage());
         }
-        return new SslConfig(certificate.file(), key.file(), chain, privateKey,
-                (List<String>) scope.get("ssl_protocols"), (List<String>) scope.get("ssl_ciphers"));
+        return new SslConfig(certificate, key, chain, privateKey, protocols, ciphers);
     }
 
     private ApplicationConfig application(Directive app, Scope server, AccessLogConfig serverLog) {
@@ -477,7 +492,7 @@ final class ConfigBinder {
         return Path.of(d.file()).toAbsolutePath().getParent().resolve(path).normalize();
     }
 
-    private static List<String> sslProtocols(String text) {
+    static List<String> sslProtocols(String text) {
         List<String> protocols = List.of(text.split(" "));
         for (String protocol : protocols) {
             if (!SSL_PROTOCOLS.contains(protocol)) {
@@ -488,7 +503,7 @@ final class ConfigBinder {
         return protocols.stream().distinct().toList();
     }
 
-    private static List<String> sslCiphers(String text) {
+    static List<String> sslCiphers(String text) {
         Set<String> supported;
         try {
             supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Reads nginx configuration syntax into a tree of {@link Directive}s, splicing {@code include}d files in place.
- * Relative include paths are resolved against the directory of the including file.
+ * Relative include paths are resolved against the directory of the including file; an {@code include mime.types}
+ * inside a block whose file is missing stays in the tree as a directive, for the binder to note as ignored.
  */
 public final class ConfigParser {
 
@@ -135,6 +136,11 @@ public final class ConfigParser {
         }
         if (includeStack.size() > MAX_INCLUDE_DEPTH) {
             throw ConfigException.at(include, "too many nested includes of \"" + include.args().getFirst() + "\"");
+        }
+        Path named = dir.resolve(include.args().getFirst());
+        if (topBlock != null && named.getFileName() != null && named.getFileName().toString().equals("mime.types")
+                && !Files.exists(named)) {
+            return List.of(include);
         }
         List<Directive> spliced = new ArrayList<>();
         for (Path path : expand(include)) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Parses the {@code listen} directive of an rtmp {@code server}: {@code [host:]port} or {@code host[:port]}, optionally
+ * Parses the {@code listen} directive of an rtmp or http {@code server}: {@code [host:]port} or {@code host[:port]}, optionally
  * followed by {@code ssl} and parameters that are noted as ignored.
  */
 final class ListenParser {
@@ -18,6 +18,11 @@ final class ListenParser {
     private ListenParser() {}
 
     static Listen parse(Directive d, List<String> ignored) {
+        return parse(d, ignored, DEFAULT_PORT);
+    }
+
+    /** Like {@link #parse(Directive, List)} with the port an address without one listens on. */
+    static Listen parse(Directive d, List<String> ignored, int defaultPort) {
         if (d.block() != null) {
             throw ConfigException.at(d, "directive \"listen\" is not terminated by \";\"");
         }
@@ -28,19 +33,19 @@ final class ListenParser {
         if (address.startsWith("unix:")) {
             throw ConfigException.at(d, "\"unix:\" in \"listen\" directive is not supported yet");
         }
-        Listen listen = address(d, address);
+        Listen listen = address(d, address, defaultPort);
         boolean ssl = false;
         for (String parameter : d.args().subList(1, d.args().size())) {
             if (parameter.equals("ssl")) {
                 ssl = true;
             } else {
-                parameter(d, parameter, ignored);
+                parameter(d, parameter, ignored, defaultPort);
             }
         }
         return ssl ? new Listen(listen.host(), listen.port(), true) : listen;
     }
 
-    private static Listen address(Directive d, String address) {
+    private static Listen address(Directive d, String address, int defaultPort) {
         if (address.startsWith("[")) {
             int end = address.indexOf(']');
             String host = end < 0 ? "" : address.substring(1, end);
@@ -48,14 +53,14 @@ final class ListenParser {
             if (!IPV6.matcher(host).matches() || !(rest.isEmpty() || rest.startsWith(":"))) {
                 throw ConfigBinder.invalidValue(d, address, null);
             }
-            return new Listen(host, rest.isEmpty() ? DEFAULT_PORT : port(d, address, rest.substring(1)));
+            return new Listen(host, rest.isEmpty() ? defaultPort : port(d, address, rest.substring(1)));
         }
         if (PORT.matcher(address).matches()) {
             return new Listen(null, port(d, address, address));
         }
         int colon = address.lastIndexOf(':');
         String host = colon < 0 ? address : address.substring(0, colon);
-        int port = colon < 0 ? DEFAULT_PORT : port(d, address, address.substring(colon + 1));
+        int port = colon < 0 ? defaultPort : port(d, address, address.substring(colon + 1));
         if (host.equals("*")) {
             return new Listen(null, port);
         }
@@ -72,15 +77,16 @@ final class ListenParser {
         return Integer.parseInt(port);
     }
 
-    private static void parameter(Directive d, String parameter, List<String> ignored) {
+    private static void parameter(Directive d, String parameter, List<String> ignored, int defaultPort) {
         int equals = parameter.indexOf('=');
         String name = equals < 0 ? parameter : parameter.substring(0, equals);
         String value = equals < 0 ? null : parameter.substring(equals + 1);
         boolean valid = switch (name) {
             case "bind", "reuseport" -> value == null;
+            case "default_server" -> value == null && defaultPort != DEFAULT_PORT;
             case "ipv6only" -> "on".equals(value) || "off".equals(value);
             case "so_keepalive" -> value != null && KEEPALIVE.matcher(value).matches();
-            case "proxy_protocol" -> throw ConfigException.at(d,
+            case "proxy_protocol", "http2", "quic" -> throw ConfigException.at(d,
                     "\"" + name + "\" in \"listen\" directive is not supported yet");
             default -> throw ConfigException.at(d, "invalid parameter \"" + parameter + "\" in \"listen\" directive");
         };

@@ -5,15 +5,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Onair's whole configuration: the servers of the {@code rtmp} section, merged and validated, plus one note per
- * directive that was accepted but ignored (for one log line each).
+ * Onair's whole configuration: the servers of the {@code rtmp} and {@code http} sections, merged and validated, plus
+ * one note per directive that was accepted but ignored (for one log line each).
  *
  * @param pidFile where the running server writes its process id, from the main-context {@code pid} directive
+ * @param httpServers the servers of the {@code http} section; empty without one
  */
-public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored, Path pidFile) {
+public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored, Path pidFile,
+        List<HttpServerConfig> httpServers) {
 
     /** The pid file without a {@code pid} directive: {@code onair.pid} in the temporary directory. */
     public static final Path DEFAULT_PID_FILE = Path.of(System.getProperty("java.io.tmpdir"), "onair.pid");
+
+    /** The directory the built-in configuration serves under {@code /hls}: {@code onair} in the temporary directory. */
+    public static final Path DEFAULT_MEDIA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "onair");
 
     private static final String BUILT_IN = """
             rtmp {
@@ -25,26 +30,56 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
                     }
                 }
             }
-            """;
+            http {
+                server {
+                    listen 8080;
+                    location / {
+                    }
+                    location /live {
+                        flv_live on;
+                    }
+                    location /hls {
+                        root "%s";
+                        add_header Cache-Control no-cache;
+                        add_header Access-Control-Allow-Origin *;
+                    }
+                    location /stat {
+                        rtmp_stat all;
+                    }
+                    location /metrics {
+                        rtmp_metrics on;
+                    }
+                }
+            }
+            """.formatted(DEFAULT_MEDIA_DIR.toString().replace("\\", "\\\\").replace("\"", "\\\""));
 
     public ServerConfig {
         rtmpServers = List.copyOf(rtmpServers);
         ignored = List.copyOf(ignored);
         Objects.requireNonNull(pidFile, "pidFile");
+        httpServers = List.copyOf(httpServers);
     }
 
-    /** The configuration used without {@code -c}: one server on port 1935 with a live application "live". */
+    /**
+     * The configuration used without {@code -c}: one RTMP server on port 1935 with a live application "live", and an
+     * HTTP server on port 8080 with the web page, HTTP-FLV under {@code /live}, HLS files under {@code /hls},
+     * statistics under {@code /stat} and Prometheus metrics under {@code /metrics}.
+     */
     public static ServerConfig defaults() {
         return parse(BUILT_IN, "(built-in)");
     }
 
+    private static boolean followsIncludes(String block) {
+        return block.equals("rtmp") || block.equals("http");
+    }
+
     /** Reads, checks and binds a configuration file and the files it includes. */
     public static ServerConfig load(Path file) {
-        return ConfigBinder.bind(ConfigParser.parse(file, "rtmp"::equals), file.toString());
+        return ConfigBinder.bind(ConfigParser.parse(file, ServerConfig::followsIncludes), file.toString());
     }
 
     /** Like {@link #load(Path)} for text that is said to come from {@code fileName}. */
     public static ServerConfig parse(String text, String fileName) {
-        return ConfigBinder.bind(ConfigParser.parse(text, fileName, "rtmp"::equals), fileName);
+        return ConfigBinder.bind(ConfigParser.parse(text, fileName, ServerConfig::followsIncludes), fileName);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -23,13 +24,25 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import onair.config.ConfigException;
+import onair.config.HttpServerConfig;
 import onair.config.Listen;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import onair.http.HttpExchange;
+import onair.http.LocationHandler;
+import onair.http.StaticFiles;
+import onair.http.WebPage;
+import onair.httpflv.HttpFlvHandler;
 import onair.live.RtmpSession;
 import onair.notify.Admission;
 import onair.stats.AccessLog;
+import onair.stats.Reply;
+import onair.stats.RtmpControl;
+import onair.stats.StatPages;
+import onair.stats.StatSection;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -48,17 +61,18 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * The composition root: builds the stream registry and one listener per {@code listen} directive, serving every
- * connection on one event loop per core, reloads its configuration in place, and shuts down in order (publishers end,
+ * The composition root: builds the stream registry and one listener per {@code listen} directive of the rtmp and
+ * http sections, serving every connection on one event loop per core, reloads its configuration in place, and shuts down in order (publishers end,
  * players get their end of stream, sockets close).
  */
 public final class MediaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
 
-    private record Listener(Channel channel, RtmpChannelInitializer initializer) {}
+    private record Listener(Channel channel, ChannelInitializer<Channel> initializer) {}
 
-    private record Wanted(Listen listen, RtmpChannelInitializer.Binding binding) {}
+    /** A listening address the configuration asks for, with the binding of exactly one of the two protocols. */
+    private record Wanted(Listen listen, RtmpChannelInitializer.Binding rtmp, HttpChannelInitializer.Binding http) {}
 
     private final AtomicReference<ServerConfig> config;
     private final StreamRegistry registry = new StreamRegistry();
@@ -70,6 +84,8 @@ public final class MediaServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelType;
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final StaticFiles files = new StaticFiles();
+    private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
 
     public MediaServer(ServerConfig config) {
         this.config = new AtomicReference<>(config);
@@ -79,6 +95,22 @@ public final class MediaServer implements AutoCloseable {
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        StatPages stat = new StatPages(this.config::get, registry, clients);
+        RtmpControl control = new RtmpControl(this.config::get, registry);
+        this.httpHandlers = Map.of(
+            LocationHandler.Kind.FILES, files,
+            LocationHandler.Kind.PAGE, new WebPage(registry),
+            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get),
+            LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, stat.stat(exchange.query(),
+                exchange.request().headers().get(HttpHeaderNames.ACCEPT),
+                StatSection.parse(exchange.location().rtmpStat()), exchange.location().statStylesheet())),
+            LocationHandler.Kind.RTMP_CONTROL, exchange -> reply(exchange, control.handle(exchange.path(),
+                exchange.query(), RtmpControl.Section.parse(exchange.location().rtmpControl()))),
+            LocationHandler.Kind.METRICS, exchange -> reply(exchange, stat.metrics()));
+    }
+
+    private static void reply(HttpExchange exchange, Reply reply) {
+        exchange.respond(HttpResponseStatus.valueOf(reply.status()), reply.contentType(), reply.body());
     }
 
     /** Binds every listener; fails if any address cannot be bound. */
@@ -128,8 +160,8 @@ public final class MediaServer implements AutoCloseable {
         config.set(next);
         for (Channel channel : connections) {
             Listener listener = listenerOf(channel.parent());
-            if (listener != null) {
-                RtmpSession.Reload event = new RtmpSession.Reload(listener.initializer().config());
+            if (listener != null && listener.initializer() instanceof RtmpChannelInitializer rtmp) {
+                RtmpSession.Reload event = new RtmpSession.Reload(rtmp.config());
                 channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(event));
             }
         }
@@ -164,18 +196,21 @@ public final class MediaServer implements AutoCloseable {
                 entry.getValue().channel().close().awaitUninterruptibly();
                 log.info("stopped listening on {}", entry.getValue().channel().localAddress());
                 it.remove();
-            } else {
-                entry.getValue().initializer().rebind(kept.binding());
+            } else if (entry.getValue().initializer() instanceof RtmpChannelInitializer rtmp) {
+                rtmp.rebind(kept.rtmp());
+            } else if (entry.getValue().initializer() instanceof HttpChannelInitializer http) {
+                http.rebind(kept.http());
             }
         }
         added.forEach((key, listener) -> {
             listeners.put(key, listener);
-            log.info("{} listening on {}", wanted.get(key).listen().ssl() ? "rtmps" : "rtmp",
-                listener.channel().localAddress());
+            boolean ssl = wanted.get(key).listen().ssl();
+            String protocol = wanted.get(key).rtmp() != null ? (ssl ? "rtmps" : "rtmp") : (ssl ? "https" : "http");
+            log.info("{} listening on {}", protocol, listener.channel().localAddress());
         });
     }
 
-    private static Map<String, Wanted> wanted(ServerConfig next) {
+    private Map<String, Wanted> wanted(ServerConfig next) {
         Map<String, Wanted> wanted = new LinkedHashMap<>();
         Map<String, Integer> ephemeral = new HashMap<>();
         for (int index = 0; index < next.rtmpServers().size(); index++) {
@@ -183,15 +218,24 @@ public final class MediaServer implements AutoCloseable {
             SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ConnectionLimits limits = new ConnectionLimits(server.maxConnections(), server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
-                wanted.put(key(listen, ephemeral), new Wanted(listen,
-                    new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, index)));
+                wanted.put(key("rtmp", listen, ephemeral), new Wanted(listen,
+                    new RtmpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, index), null));
+            }
+        }
+        for (HttpServerConfig server : next.httpServers()) {
+            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
+            ConnectionLimits limits = new ConnectionLimits(HttpChannelInitializer.MAX_CONNECTIONS,
+                HttpChannelInitializer.MAX_CONNECTIONS_PER_ADDRESS);
+            for (Listen listen : server.listens()) {
+                wanted.put(key("http", listen, ephemeral), new Wanted(listen, null,
+                    new HttpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, httpHandlers)));
             }
         }
         return wanted;
     }
 
-    private static String key(Listen listen, Map<String, Integer> ephemeral) {
-        String address = new Listen(listen.host(), listen.port()).toString();
+    private static String key(String protocol, Listen listen, Map<String, Integer> ephemeral) {
+        String address = protocol + " " + new Listen(listen.host(), listen.port());
         return listen.port() != 0 ? address : address + "#" + ephemeral.merge(address, 1, Integer::sum);
     }
 
@@ -199,8 +243,9 @@ public final class MediaServer implements AutoCloseable {
         Listen listen = wanted.listen();
         InetSocketAddress address = listen.host() == null
             ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
-        RtmpChannelInitializer initializer =
-            new RtmpChannelInitializer(wanted.binding(), registry, admission, connections, clients);
+        ChannelInitializer<Channel> initializer = wanted.rtmp() != null
+            ? new RtmpChannelInitializer(wanted.rtmp(), registry, admission, connections, clients)
+            : new HttpChannelInitializer(wanted.http(), connections);
         Channel channel = new ServerBootstrap()
             .group(acceptors, workers)
             .channel(channelType)
@@ -227,11 +272,20 @@ public final class MediaServer implements AutoCloseable {
 
     /** The bound RTMP and RTMPS addresses, in configuration order (with real ports when port 0 was configured). */
     public synchronized List<InetSocketAddress> rtmpAddresses() {
+        return addresses("rtmp", config.get().rtmpServers().stream().map(RtmpServerConfig::listens).toList());
+    }
+
+    /** The bound HTTP and HTTPS addresses, in configuration order (with real ports when port 0 was configured). */
+    public synchronized List<InetSocketAddress> httpAddresses() {
+        return addresses("http", config.get().httpServers().stream().map(HttpServerConfig::listens).toList());
+    }
+
+    private List<InetSocketAddress> addresses(String protocol, List<List<Listen>> servers) {
         List<InetSocketAddress> addresses = new ArrayList<>();
         Map<String, Integer> ephemeral = new HashMap<>();
-        for (RtmpServerConfig server : config.get().rtmpServers()) {
-            for (Listen listen : server.listens()) {
-                Listener listener = listeners.get(key(listen, ephemeral));
+        for (List<Listen> listens : servers) {
+            for (Listen listen : listens) {
+                Listener listener = listeners.get(key(protocol, listen, ephemeral));
                 if (listener != null) {
                     addresses.add((InetSocketAddress) listener.channel().localAddress());
                 }
@@ -278,6 +332,7 @@ public final class MediaServer implements AutoCloseable {
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         accessLog.close();
         admission.close();
+        files.close();
         log.info("stopped");
     }
 

@@ -28,6 +28,7 @@ class OnairServeIT {
     @Test
     void servesTheBuiltInConfigurationAndShutsDownCleanlyOnSigterm() throws Exception {
         assertPortFree(1935);
+        assertPortFree(8080);
         Path log = Files.createTempFile("onair-serve", ".log");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
             "-jar", OnairCommandIT.OnairProcess.jar().toString()));

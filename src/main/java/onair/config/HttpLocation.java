@@ -1,0 +1,121 @@
+package onair.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@code location} block of an http {@code server}, with what it inherits from its server and the {@code http}
+ * block (root, types, default_type, add_header, allow/deny, as nginx inherits them).
+ *
+ * @param exact        {@code location = PATH}: matches only this path
+ * @param root         files are looked up as root + request path; null when unset
+ * @param alias        files are looked up as alias + the request path after the location path; null when unset
+ * @param types        file extension (lower case) → content type
+ * @param headers      {@code add_header} lines in order
+ * @param access       {@code allow}/{@code deny} rules, first match wins; empty allows everyone
+ * @param rtmpStat     the arguments of {@code rtmp_stat} ({@code all}, {@code global}, {@code live}, {@code clients});
+ *                     empty when the location has none
+ * @param statStylesheet the {@code rtmp_stat_stylesheet} URL; null when unset
+ * @param rtmpControl  the arguments of {@code rtmp_control} ({@code all}, {@code drop}, {@code redirect},
+ *                     {@code record}); empty when the location has none
+ * @param rtmpMetrics  Onair's {@code rtmp_metrics on}: the location answers Prometheus metrics
+ */
+public record HttpLocation(String path, boolean exact, Path root, Path alias, Map<String, String> types,
+        String defaultType, List<Header> headers, List<AccessRule> access, boolean flvLive, List<String> rtmpStat,
+        String statStylesheet, List<String> rtmpControl, boolean rtmpMetrics) {
+
+    /** One {@code add_header NAME VALUE [always]}; without {@code always} it is added to successful responses only. */
+    public record Header(String name, String value, boolean always) {
+
+        public Header {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /**
+     * One {@code allow} or {@code deny} rule.
+     *
+     * @param network null for {@code all}
+     * @param prefixLength the CIDR prefix length; the address length in bits for a single address
+     */
+    public record AccessRule(boolean allow, InetAddress network, int prefixLength) {
+
+        /** Whether {@code address} falls in this rule's network (IPv4-mapped IPv6 addresses match IPv4 rules). */
+        public boolean matches(InetAddress address) {
+            if (network == null) {
+                return true;
+            }
+            byte[] want = network.getAddress();
+            byte[] have = address.getAddress();
+            if (have.length == 16 && want.length == 4 && isMappedIpv4(have)) {
+                have = Arrays.copyOfRange(have, 12, 16);
+            }
+            if (have.length != want.length) {
+                return false;
+            }
+            int bits = prefixLength;
+            for (int i = 0; i < want.length && bits > 0; i++, bits -= 8) {
+                int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
+                if ((want[i] & mask) != (have[i] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isMappedIpv4(byte[] address) {
+            for (int i = 0; i < 10; i++) {
+                if (address[i] != 0) {
+                    return false;
+                }
+            }
+            return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
+        }
+    }
+
+    public HttpLocation {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(defaultType, "defaultType");
+        types = Map.copyOf(types);
+        headers = List.copyOf(headers);
+        rtmpStat = List.copyOf(rtmpStat);
+        rtmpControl = List.copyOf(rtmpControl);
+        access = List.copyOf(access);
+        if (root != null && alias != null) {
+            throw new IllegalArgumentException("a location has a root or an alias, not both");
+        }
+    }
+
+    /** Whether {@code address} may use this location: the first matching rule decides, no rule allows. */
+    public boolean allows(InetAddress address) {
+        for (AccessRule rule : access) {
+            if (rule.matches(address)) {
+                return rule.allow();
+            }
+        }
+        return true;
+    }
+
+    /** The content type for a file name by its extension, or {@link #defaultType()}. */
+    public String contentType(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        String type = dot < 0 ? null : types.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return type == null ? defaultType : type;
+    }
+
+    /** Whether this location serves files: it has a root or an alias. */
+    public boolean servesFiles() {
+        return root != null || alias != null;
+    }
+
+    /** Whether this location has no content directive (files, HTTP-FLV, statistics, control or metrics). */
+    public boolean contentFree() {
+        return !servesFiles() && !flvLive && rtmpStat.isEmpty() && rtmpControl.isEmpty() && !rtmpMetrics;
+    }
+}

@@ -1,0 +1,120 @@
+'use strict';
+// The Onair web page: lists live streams from /api/streams and plays one with mpegts.js (HTTP-FLV) or hls.js (HLS).
+(function () {
+  const video = document.getElementById('video');
+  const tbody = document.querySelector('#streams tbody');
+  const empty = document.getElementById('empty');
+  const nowPlaying = document.getElementById('now-playing');
+  const status = document.getElementById('status');
+  document.querySelectorAll('.host').forEach(e => { e.textContent = location.hostname; });
+  let player = null;
+  let playing = null;
+
+  function stop() {
+    if (player) {
+      try { player.destroy(); } catch (e) { console.warn(e); }
+      player = null;
+    }
+    video.removeAttribute('src');
+    video.load();
+  }
+
+  function playFlv(stream, overWebSocket) {
+    if (!window.mpegts || !mpegts.isSupported()) {
+      nowPlaying.textContent = 'This browser cannot play HTTP-FLV (no Media Source Extensions).';
+      return;
+    }
+    const url = new URL(stream.flv, location.href);
+    if (overWebSocket) { url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'; }
+    player = mpegts.createPlayer({ type: 'flv', isLive: true, url: url.href },
+      { enableStashBuffer: false, liveBufferLatencyChasing: true, lazyLoad: false });
+    player.on(mpegts.Events.ERROR, (type, detail) => { nowPlaying.textContent = 'FLV error: ' + type + ' ' + detail; });
+    player.attachMediaElement(video);
+    player.load();
+    const started = player.play();
+    if (started && started.catch) { started.catch(e => console.warn(e)); }
+  }
+
+  function playHls(stream) {
+    const url = new URL(stream.hls, location.href).href;
+    if (window.Hls && Hls.isSupported()) {
+      player = new Hls({ lowLatencyMode: true });
+      player.on(Hls.Events.ERROR, (event, data) => {
+        if (data.fatal) { nowPlaying.textContent = 'HLS error: ' + data.details; }
+      });
+      player.loadSource(url);
+      player.attachMedia(video);
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = url;
+    } else {
+      nowPlaying.textContent = 'This browser cannot play HLS.';
+      return;
+    }
+    const started = video.play();
+    if (started && started.catch) { started.catch(e => console.warn(e)); }
+  }
+
+  function play(stream, kind) {
+    stop();
+    playing = { app: stream.app, name: stream.name, kind: kind };
+    video.dataset.stream = stream.app + '/' + stream.name;
+    video.dataset.kind = kind;
+    if (kind === 'hls') { playHls(stream); } else { playFlv(stream, kind === 'ws-flv'); }
+    describe(stream);
+  }
+
+  function describe(stream) {
+    if (!playing) { return; }
+    nowPlaying.textContent = 'Playing ' + playing.app + '/' + playing.name + ' via ' + playing.kind.toUpperCase()
+      + (stream ? ' — ' + stream.viewers + ' viewer(s), ' + stream.bitrate + ' kbit/s' : '');
+  }
+
+  function cell(row, text) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    row.appendChild(td);
+    return td;
+  }
+
+  function button(td, label, kind, stream) {
+    const b = document.createElement('button');
+    b.textContent = label;
+    b.dataset.kind = kind;
+    b.dataset.stream = stream.app + '/' + stream.name;
+    b.addEventListener('click', () => play(stream, kind));
+    td.appendChild(b);
+  }
+
+  function render(streams) {
+    tbody.textContent = '';
+    empty.hidden = streams.length > 0;
+    for (const s of streams) {
+      const row = document.createElement('tr');
+      cell(row, s.app);
+      cell(row, s.name);
+      cell(row, s.live ? 'yes' : 'no');
+      cell(row, String(s.viewers));
+      cell(row, s.bitrate + ' kbit/s');
+      cell(row, [s.video, s.audio].filter(Boolean).join(' / '));
+      const td = cell(row, '');
+      if (s.flv) { button(td, 'HTTP-FLV', 'flv', s); button(td, 'WS-FLV', 'ws-flv', s); }
+      if (s.hls) { button(td, 'HLS', 'hls', s); }
+      tbody.appendChild(row);
+      if (playing && playing.app === s.app && playing.name === s.name) { describe(s); }
+    }
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch('/api/streams', { cache: 'no-store' });
+      render(await response.json());
+      status.textContent = '';
+    } catch (e) {
+      status.textContent = 'server unreachable';
+    }
+  }
+
+  window.onair = { play: play, stop: stop };
+  poll();
+  setInterval(poll, 2000);
+})();
