@@ -9,10 +9,11 @@ import java.util.Objects;
  * @param dropIdlePublisher {@link Duration#ZERO} when off
  * @param gopCache          Onair's own directive: new players start with the last cached group of pictures
  * @param accessLog         the {@code access_log} targets of connections to this application
+ * @param record            the recorders of this application
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
-        Duration sync, boolean gopCache, AccessLogConfig accessLog) {
+        Duration sync, boolean gopCache, AccessLogConfig accessLog, RecordConfig record) {
 
     /** What metadata players receive: rebuilt by the server, the publisher's verbatim, or none. */
     public enum Meta { ON, COPY, OFF }
@@ -23,13 +24,14 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(meta, "meta");
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(record, "record");
     }
 
-    /** An application without access log. */
+    /** An application without access log nor recorders. */
     public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
             boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
             Duration sync, boolean gopCache) {
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
-            interleave, sync, gopCache, AccessLogConfig.OFF);
+            interleave, sync, gopCache, AccessLogConfig.OFF, RecordConfig.OFF);
     }
 }

@@ -28,6 +28,7 @@ import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import onair.live.RtmpSession;
+import onair.record.Recorders;
 import onair.stats.AccessLog;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -49,11 +51,12 @@ import javax.net.ssl.SSLException;
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive, serving every
  * connection on one event loop per core, reloads its configuration in place, and shuts down in order (publishers end,
- * players get their end of stream, sockets close).
+ * recordings are flushed and closed, players get their end of stream, sockets close).
  */
 public final class MediaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
+    private static final Duration RECORD_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private record Listener(Channel channel, RtmpChannelInitializer initializer) {}
 
@@ -63,6 +66,7 @@ public final class MediaServer implements AutoCloseable {
     private final StreamRegistry registry = new StreamRegistry();
     private final Clients clients = new Clients();
     private final AccessLog accessLog;
+    private final Recorders recorders;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -73,6 +77,8 @@ public final class MediaServer implements AutoCloseable {
         this.config = new AtomicReference<>(config);
         this.accessLog = new AccessLog(this.config::get);
         clients.onClose(accessLog::write);
+        this.recorders = new Recorders(this.config::get, RECORD_CLOSE_TIMEOUT);
+        registry.observe(recorders);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -247,6 +253,11 @@ public final class MediaServer implements AutoCloseable {
         return registry;
     }
 
+    /** The recorders of live publications: control's {@code record start|stop}, record_done listeners. */
+    public Recorders recorders() {
+        return recorders;
+    }
+
     /** Every client connection, with the server-wide counters ({@code naccepted}, bytes, uptime). */
     public Clients clients() {
         return clients;
@@ -262,6 +273,7 @@ public final class MediaServer implements AutoCloseable {
         connections.forEach(channel -> ended.add(channel.eventLoop().submit(
             () -> channel.pipeline().fireUserEventTriggered(RtmpSession.Shutdown.INSTANCE))));
         ended.forEach(future -> future.awaitUninterruptibly(1, TimeUnit.SECONDS));
+        recorders.close();
         connections.forEach(channel -> channel.eventLoop().execute(
             () -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE)));
         if (!connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS)) {
