@@ -328,7 +328,7 @@ final class ConfigBinder {
                 (boolean) scope.get("record_notify"));
     }
 
-    /** {@code record off|all|audio|video|keyframes|manual ...}: the flags combine; {@code off} alone records nothing. */
+    /** {@code record off|all|audio|video|keyframes|manual ...}: the flags combine; {@code off} records nothing. */
     private static Set<RecordConfig.Flag> recordFlags(String text) {
         Set<RecordConfig.Flag> flags = EnumSet.noneOf(RecordConfig.Flag.class);
         boolean off = false;

@@ -33,7 +33,7 @@ final class RecordPath {
         return recorder.path().resolve(name.toString());
     }
 
-    /** nginx's {@code ngx_escape_uri} with {@code NGX_ESCAPE_URI_COMPONENT}, after cutting the name at a {@code /../}. */
+    /** nginx's {@code ngx_escape_uri} ({@code NGX_ESCAPE_URI_COMPONENT}) of the name cut at a {@code /../}. */
     static String escape(String stream) {
         int cut = stream.indexOf("/../");
         String name = cut >= 0 ? stream.substring(0, cut) : stream;

@@ -38,7 +38,8 @@ public final class Recorders implements StreamObserver, AutoCloseable {
 
     private final Supplier<ServerConfig> config;
     private final Duration closeTimeout;
-    private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+    private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
         task -> {
             Thread thread = new Thread(task, "onair-record");
             thread.setDaemon(true);
