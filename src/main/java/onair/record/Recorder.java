@@ -307,6 +307,7 @@ final class Recorder implements Subscriber {
         } catch (IOException | RuntimeException e) {
             log.error("{}: cannot open {}: {}", label, path, e.toString());
             failed = true;
+            notifyPublisher("error", "NetStream.Record.Failed");
             synchronized (this) {
                 if (path.equals(wanted)) {
                     wanted = null;
@@ -322,6 +323,7 @@ final class Recorder implements Subscriber {
         started = false;
         videoKeySent = false;
         epochSet = false;
+        notifyPublisher("status", "NetStream.Record.Start");
         owner.started(this, path);
     }
 
@@ -357,6 +359,7 @@ final class Recorder implements Subscriber {
         } catch (IOException e) {
             log.error("{}: closing {} failed: {}", label, closing.path(), e.toString());
         }
+        notifyPublisher("status", "NetStream.Record.Stop");
         owner.done(this, closing.path(), closing.size(), videoFrames);
     }
 
@@ -375,6 +378,13 @@ final class Recorder implements Subscriber {
             attached.close();
         }
         owner.ended(this);
+    }
+
+    /** {@code record_notify}: an onStatus to the publisher whose description is the recorder's name. */
+    private void notifyPublisher(String level, String code) {
+        if (config.notifyPublisher() && publisher != null) {
+            publisher.control().status(key, level, code, config.name());
+        }
     }
 
     private static MediaFrame replace(MediaFrame old, MediaFrame frame) {

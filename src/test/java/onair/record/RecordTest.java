@@ -1,10 +1,12 @@
 package onair.record;
 
 import onair.it.FlvTag;
+import onair.rtmp.message.CommandMessage;
 import onair.stats.Reply;
 import onair.stats.RtmpControl;
 import onair.stream.StreamKey;
 import onair.testing.LogCapture;
+import onair.testing.RtmpTestClient;
 import onair.testing.SyntheticPublisher;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -268,6 +270,27 @@ class RecordTest {
         assertThat(stopped.body()).isEqualTo(first.file().toString());
         assertThat(first.content().videoSequences()).isEqualTo(range(0, 7));
         assertThat(second.content().videoSequences()).isEqualTo(range(10, 12));
+    }
+
+    @Test
+    void recordNotifyTellsThePublisherWhenEachFileStartsAndStops() throws Exception {
+        start("record all; record_notify on; record_max_frames 5;");
+        SyntheticPublisher publisher = publish("cam", 5, 100);
+        RtmpTestClient client = publisher.client();
+        CommandMessage first = client.awaitCommand(RecordTest::recordStatus);
+        publisher.send(5);
+        CommandMessage stopped = client.awaitCommand(RecordTest::recordStatus);
+        publisher.send(1);
+        CommandMessage next = client.awaitCommand(RecordTest::recordStatus);
+
+        assertThat(List.of(first, stopped, next)).extracting(RtmpTestClient::code)
+            .containsExactly("NetStream.Record.Start", "NetStream.Record.Stop", "NetStream.Record.Start");
+        assertThat(first.streamId()).isEqualTo(1);
+        assertThat(((Map<?, ?>) first.arguments().getFirst()).get("description")).isEqualTo("");
+    }
+
+    private static boolean recordStatus(CommandMessage command) {
+        return command.name().equals("onStatus") && RtmpTestClient.code(command).startsWith("NetStream.Record.");
     }
 
     @Test
