@@ -4,6 +4,7 @@ import onair.it.FlvTag;
 import onair.rtmp.message.CommandMessage;
 import onair.stats.Reply;
 import onair.stats.RtmpControl;
+import onair.stream.Client;
 import onair.stream.StreamKey;
 import onair.testing.LogCapture;
 import onair.testing.RtmpTestClient;
@@ -17,7 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +30,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** nginx-rtmp's recorder, observed on disk while synthetic publishers stream to a real server. */
@@ -291,6 +297,60 @@ class RecordTest {
 
     private static boolean recordStatus(CommandMessage command) {
         return command.name().equals("onStatus") && RtmpTestClient.code(command).startsWith("NetStream.Record.");
+    }
+
+    @Test
+    void aStalledDiskDropsFramesToTheNextKeyframeCountsThemAndLogsOnce() throws Exception {
+        start("record all;");
+        CountDownLatch disk = new CountDownLatch(1);
+        server.server().recorders().listen(new RecordListener() {
+            @Override
+            public void recordStarted(StreamKey stream, String recorder, Path file, Client publisher) {
+                try {
+                    disk.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
+            }
+        });
+        try (LogCapture log = new LogCapture(Recorder.class)) {
+            SyntheticPublisher publisher = publish("cam", 50, 100);
+            int frames = Recorder.QUEUE_FRAMES;
+            publisher.send(frames);
+            publisher.sync();
+            long dropped = server.server().registry().find(new StreamKey("live", "cam")).orElseThrow().stats()
+                .droppedFrames();
+            disk.countDown();
+            publisher.close();
+            RecordedFile flv = awaitDone(1).getFirst().content();
+
+            assertThat(dropped).isPositive();
+            List<Integer> video = flv.videoSequences();
+            assertThat(video.getFirst()).as("resumes at a keyframe").isPositive().matches(first -> first % 50 == 0);
+            assertThat(video).isEqualTo(range(video.getFirst(), frames));
+            assertThat(flv.head(4)).isEqualTo(FILE_START);
+            assertThat(log.lines("recording falls behind")).hasSize(1);
+        }
+    }
+
+    @Test
+    void recordLockHoldsALockOnTheFileWhileItIsRecorded() throws Exception {
+        start("record all; record_lock on;");
+        SyntheticPublisher publisher = publish("cam", 5, 100);
+        publisher.send(5);
+        publisher.sync();
+        await().atMost(WAIT).until(() -> Files.exists(dir.resolve("cam.flv")));
+        try (FileChannel channel = FileChannel.open(dir.resolve("cam.flv"), StandardOpenOption.WRITE)) {
+            await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(channel::tryLock)
+                .isInstanceOf(OverlappingFileLockException.class));
+            publisher.close();
+            awaitDone(1);
+            channel.tryLock().release();
+        }
     }
 
     @Test
