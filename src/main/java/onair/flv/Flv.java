@@ -37,13 +37,23 @@ public final class Flv {
      */
     public static void writeTag(ByteBuf out, int type, int timestamp, ByteBuf body) {
         int size = body.readableBytes();
+        writeTagHeader(out, type, timestamp, size);
+        out.writeBytes(body, body.readerIndex(), size);
+        out.writeInt(previousTagSize(size));
+    }
+
+    /** Writes the 11-byte header of a tag with a body of {@code bodySize} bytes. */
+    public static void writeTagHeader(ByteBuf out, int type, int timestamp, int bodySize) {
         out.writeByte(type);
-        out.writeMedium(size);
+        out.writeMedium(bodySize);
         out.writeMedium(timestamp & 0xFF_FFFF);
         out.writeByte(timestamp >>> 24);
         out.writeMedium(0);
-        out.writeBytes(body, body.readerIndex(), size);
-        out.writeInt(TAG_HEADER_SIZE + size);
+    }
+
+    /** The PreviousTagSize that follows a tag with a body of {@code bodySize} bytes. */
+    public static int previousTagSize(int bodySize) {
+        return TAG_HEADER_SIZE + bodySize;
     }
 
     /** The timestamp of a tag whose 11-byte header starts at {@code at} in {@code in}. */

@@ -8,7 +8,6 @@ import onair.media.MediaFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
@@ -17,7 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
- * One FLV file being recorded, written through a 64 KiB buffer by the record writer thread only. Opened for
+ * One FLV file being recorded, written through a 64 KiB buffer (larger tags directly) by the record writer thread
+ * only. Opened for
  * {@code record_append}, it continues after the last complete tag of an existing file, whose timestamp it reports so
  * the recording goes on without a time gap, as nginx-rtmp's {@code ngx_rtmp_record_node_open} does.
  */
@@ -99,14 +99,25 @@ final class FlvFile implements AutoCloseable {
     /** Appends {@code frame} as a tag at {@code timestamp}. */
     void write(MediaFrame frame, int timestamp) throws IOException {
         int tag = Flv.tagSize(frame.size());
-        if (buffer.writableBytes() < tag && buffer.isReadable()) {
+        if (buffer.writableBytes() < tag) {
             flush();
         }
-        buffer.ensureWritable(tag);
-        Flv.writeTag(buffer, frame.kind().typeId, timestamp, frame.payload());
+        if (tag <= buffer.writableBytes()) {
+            Flv.writeTag(buffer, frame.kind().typeId, timestamp, frame.payload());
+        } else {
+            writeDirectly(frame, timestamp);
+        }
         size += tag;
-        if (buffer.readableBytes() >= BUFFER) {
-            flush();
+    }
+
+    /** Writes a tag larger than the buffer straight from the frame's payload. */
+    private void writeDirectly(MediaFrame frame, int timestamp) throws IOException {
+        ByteBuf header = Unpooled.buffer(TAG_HEADER);
+        Flv.writeTagHeader(header, frame.kind().typeId, timestamp, frame.size());
+        ByteBuffer[] parts = {header.nioBuffer(), frame.payload().nioBuffer(),
+            ByteBuffer.allocate(4).putInt(0, Flv.previousTagSize(frame.size()))};
+        while (parts[2].hasRemaining()) {
+            channel.write(parts);
         }
     }
 
@@ -121,6 +132,9 @@ final class FlvFile implements AutoCloseable {
     }
 
     private void flush() throws IOException {
+        if (!buffer.isReadable()) {
+            return;
+        }
         ByteBuffer bytes = buffer.nioBuffer();
         while (bytes.hasRemaining()) {
             channel.write(bytes);

@@ -102,7 +102,7 @@ final class Recorder implements Subscriber {
 
     /** {@code record start}: the file to be opened, or null if this recorder already records or has ended. */
     Path start() {
-        if (stopping || config.flags().isEmpty()) {
+        if (stopping) {
             return null;
         }
         Path path;

@@ -96,11 +96,6 @@ public final class Recorders implements StreamObserver, AutoCloseable {
         return null;
     }
 
-    /** Recorders attached to live publications. */
-    public int active() {
-        return (int) recorders.stream().filter(recorder -> !recorder.stopping()).count();
-    }
-
     /**
      * Stops recording: every recorder writes what it has queued, flushes and closes its file; waits up to the close
      * timeout for all of them. Publications started afterwards are not recorded.

@@ -356,7 +356,7 @@ class RecordTest {
     @Test
     void serverCloseWithALivePublisherLeavesEveryFileCompleteAndFlushed() throws Exception {
         start("record all; recorder audio { record audio; record_suffix .audio.flv; }");
-        SyntheticPublisher publisher = publish("cam", 10, 50_000);
+        SyntheticPublisher publisher = publish("cam", 10, 100_000);
         publisher.send(60);
         publisher.sync();
         server.close();
