@@ -222,23 +222,7 @@ final class Recorder implements Subscriber {
         boolean keyframe = frame.isKeyframe();
         boolean breakFrame = frame.isVideo() ? keyframe : !video;
         if (breakFrame && config.automatic()) {
-            if (config.interval() != null) {
-                if (System.nanoTime() - openedNanos > config.interval().toNanos()) {
-                    synchronized (this) {
-                        wanted = null;
-                    }
-                    closeFile();
-                    synchronized (this) {
-                        wanted = path();
-                    }
-                }
-            } else if (!failed) {
-                synchronized (this) {
-                    if (wanted == null) {
-                        wanted = path();
-                    }
-                }
-            }
+            atBreakFrame();
         }
         reconcile();
         if (file == null
@@ -254,16 +238,7 @@ final class Recorder implements Subscriber {
         }
         if (!started) {
             started = true;
-            int timestamp = frame.timestamp();
-            if (metadata != null) {
-                write(metadata, timestamp);
-            }
-            if (audio && audioHeader != null) {
-                write(audioHeader, timestamp);
-            }
-            if ((video || keyframes) && videoHeader != null) {
-                write(videoHeader, timestamp);
-            }
+            writeFileStart(frame.timestamp());
         }
         write(frame, frame.timestamp());
         if (frame.isVideo()) {
@@ -275,6 +250,43 @@ final class Recorder implements Subscriber {
                 wanted = null;
             }
             closeFile();
+        }
+    }
+
+    /**
+     * An automatic recorder switches files at a break frame once {@code record_interval} has passed since it opened
+     * the last one; without an interval it reopens a file that a limit or {@code record stop} closed.
+     */
+    private void atBreakFrame() {
+        if (config.interval() != null) {
+            if (System.nanoTime() - openedNanos > config.interval().toNanos()) {
+                synchronized (this) {
+                    wanted = null;
+                }
+                closeFile();
+                synchronized (this) {
+                    wanted = path();
+                }
+            }
+        } else if (!failed) {
+            synchronized (this) {
+                if (wanted == null) {
+                    wanted = path();
+                }
+            }
+        }
+    }
+
+    /** What a file starts with before its first frame: the latest metadata and the recorded tracks' headers. */
+    private void writeFileStart(int timestamp) {
+        if (metadata != null) {
+            write(metadata, timestamp);
+        }
+        if (audio && audioHeader != null) {
+            write(audioHeader, timestamp);
+        }
+        if ((video || keyframes) && videoHeader != null) {
+            write(videoHeader, timestamp);
         }
     }
 
