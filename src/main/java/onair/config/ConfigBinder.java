@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
  */
 final class ConfigBinder {
 
-    private enum Context { MAIN, RTMP, SERVER, APPLICATION }
+    private enum Context { MAIN, RTMP, SERVER, APPLICATION, RECORDER }
 
     private record Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser,
             boolean list) {
@@ -52,6 +52,8 @@ final class ConfigBinder {
 
     private static final Set<Context> CORE = EnumSet.of(Context.RTMP, Context.SERVER);
     private static final Set<Context> LIVE = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION);
+    private static final Set<Context> RECORD = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION,
+            Context.RECORDER);
     private static final int MIN_CHUNK_SIZE = 128;
     private static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
     private static final Set<String> SSL_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
@@ -97,14 +99,22 @@ final class ConfigBinder {
             new Setting("notify_relay_redirect", LIVE, false, Units::flag),
             new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), ConfigBinder::positiveTime),
             new Setting("notify_ssl_trusted_certificate", LIVE, null, Path::of),
-            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret));
+            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret),
+            new Setting("record", RECORD, null, ConfigBinder::recordFlags, true),
+            new Setting("record_path", RECORD, null, Path::of),
+            new Setting("record_suffix", RECORD, ".flv", v -> v),
+            new Setting("record_unique", RECORD, false, Units::flag),
+            new Setting("record_append", RECORD, false, Units::flag),
+            new Setting("record_lock", RECORD, false, Units::flag),
+            new Setting("record_max_size", RECORD, 0L, Units::size),
+            new Setting("record_max_frames", RECORD, 0L, ConfigBinder::integer),
+            new Setting("record_interval", RECORD, null, Units::time),
+            new Setting("record_notify", RECORD, false, Units::flag));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
             "server_name", "log_interval", "log_size",
             "stream_buckets", "buffer",
-            "record", "record_path", "record_suffix", "record_unique", "record_append", "record_lock",
-            "record_max_size", "record_max_frames", "record_interval", "record_notify", "recorder",
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
             "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
@@ -131,7 +141,7 @@ final class ConfigBinder {
 
     private static final Set<String> ELSEWHERE = Set.of(
             "pid", "rtmp", "http", "server", "listen", "application", "include", "allow", "deny", "rtmp_stat",
-            "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format");
+            "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format", "recorder");
 
     private final String fileName;
     private final List<String> ignored = new ArrayList<>();
@@ -287,9 +297,15 @@ final class ConfigBinder {
 
     private ApplicationConfig application(Directive app, Scope server, AccessLogConfig serverLog) {
         Map<String, Object> values = new HashMap<>();
+        List<Directive> recorders = new ArrayList<>();
         for (Directive d : app.block()) {
-            if (!d.name().equals("access_log")) {
-                set(d, Context.APPLICATION, values);
+            switch (d.name()) {
+                case "access_log" -> { }
+                case "recorder" -> {
+                    requireBlock(d, 1);
+                    recorders.add(d);
+                }
+                default -> set(d, Context.APPLICATION, values);
             }
         }
         Scope scope = new Scope(Map.copyOf(values), server);
@@ -300,7 +316,72 @@ final class ConfigBinder {
                 (ApplicationConfig.Meta) scope.get("meta"), (boolean) scope.get("interleave"),
                 (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"),
                 accessLog(app.block(), serverLog),
-                admission(scope, (int) values.getOrDefault("max_connections", 0)));
+                admission(scope, (int) values.getOrDefault("max_connections", 0)),
+                record(app, scope, recorders));
+    }
+
+    /**
+     * The application's own recorder when a {@code record} directive is in force for it, then its {@code recorder}
+     * blocks in file order, each inheriting the application's settings (nginx-rtmp's {@code ngx_rtmp_record_recorder}).
+     */
+    private RecordConfig record(Directive app, Scope scope, List<Directive> blocks) {
+        List<RecordConfig.Recorder> recorders = new ArrayList<>();
+        if (scope.get("record") != null) {
+            recorders.add(recorder(app, "", scope));
+        }
+        Set<String> names = new HashSet<>();
+        for (Directive block : blocks) {
+            String name = block.args().getFirst();
+            if (name.isEmpty() || !names.add(name)) {
+                throw ConfigException.at(block,
+                        name.isEmpty() ? "empty recorder name" : "duplicate recorder \"" + name + "\"");
+            }
+            Map<String, Object> values = new HashMap<>();
+            for (Directive d : block.block()) {
+                set(d, Context.RECORDER, values);
+            }
+            recorders.add(recorder(block, name, new Scope(Map.copyOf(values), scope)));
+        }
+        return recorders.isEmpty() ? RecordConfig.OFF : new RecordConfig(recorders);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RecordConfig.Recorder recorder(Directive at, String name, Scope scope) {
+        Set<RecordConfig.Flag> flags =
+                scope.get("record") instanceof Set<?> set ? (Set<RecordConfig.Flag>) set : Set.of();
+        Path path = scope.get("record_path") instanceof FileSetting file ? file.file() : null;
+        if (path == null && !flags.isEmpty()) {
+            String recorder = name.isEmpty()
+                    ? "recorder of application \"" + at.args().getFirst() + "\"" : "recorder \"" + name + "\"";
+            throw ConfigException.at(at, "no \"record_path\" for the " + recorder);
+        }
+        return new RecordConfig.Recorder(name, flags, path, (String) scope.get("record_suffix"),
+                (boolean) scope.get("record_unique"), (boolean) scope.get("record_append"),
+                (boolean) scope.get("record_lock"), (long) scope.get("record_max_size"),
+                (long) scope.get("record_max_frames"), (Duration) scope.get("record_interval"),
+                (boolean) scope.get("record_notify"));
+    }
+
+    /** {@code record off|all|audio|video|keyframes|manual ...}: the flags combine; {@code off} records nothing. */
+    private static Set<RecordConfig.Flag> recordFlags(String text) {
+        Set<RecordConfig.Flag> flags = EnumSet.noneOf(RecordConfig.Flag.class);
+        boolean off = false;
+        for (String value : text.split(" ")) {
+            switch (value) {
+                case "off" -> off = true;
+                case "all" -> flags.addAll(EnumSet.of(RecordConfig.Flag.AUDIO, RecordConfig.Flag.VIDEO));
+                case "audio" -> flags.add(RecordConfig.Flag.AUDIO);
+                case "video" -> flags.add(RecordConfig.Flag.VIDEO);
+                case "keyframes" -> flags.add(RecordConfig.Flag.KEYFRAMES);
+                case "manual" -> flags.add(RecordConfig.Flag.MANUAL);
+                default -> throw new IllegalArgumentException(
+                        "it must be \"off\", \"all\", \"audio\", \"video\", \"keyframes\" or \"manual\"");
+            }
+        }
+        if (off && !flags.isEmpty()) {
+            throw new IllegalArgumentException("\"off\" cannot be combined with other values");
+        }
+        return Set.copyOf(flags);
     }
 
     /** {@code log_format name format...}: the format arguments are joined as nginx-rtmp compiles them, back to back. */

@@ -279,9 +279,7 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
-        "record all;", "record_path /tmp;", "record_suffix .flv;", "record_unique on;", "record_append on;",
-        "record_lock on;", "record_max_size 1m;", "record_max_frames 2;", "record_interval 1s;",
-        "record_notify on;", "record_interval_size 1m;", "recorder r { record all; }",
+        "record_interval_size 1m;",
         "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
         "push rtmp://h/a;", "pull rtmp://h/a;", "push_reconnect 1s;", "pull_reconnect 1s;", "session_relay on;",
         "relay_buffer 1s;",
