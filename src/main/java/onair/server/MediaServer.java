@@ -110,7 +110,7 @@ public final class MediaServer implements AutoCloseable {
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
             LocationHandler.Kind.PAGE, new WebPage(registry),
-            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get),
+            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, stat.stat(exchange.query(),
                 exchange.request().headers().get(HttpHeaderNames.ACCEPT),
                 StatSection.parse(exchange.location().rtmpStat()), exchange.location().statStylesheet())),
