@@ -47,25 +47,35 @@ public final class LiveStream {
         return key;
     }
 
-    /** Starts a publication, or returns null if a publisher is already live. */
+    /**
+     * Starts a publication, or returns null if a publisher is already live. The registry's {@link StreamObserver}s
+     * are told on this thread before it returns.
+     */
     public Publication publish() {
+        PublicationHandle started;
         lock.lock();
         try {
-            if (!retired) {
+            if (retired) {
+                started = null;
+            } else {
                 if (publication != null) {
                     return null;
                 }
-                publication = new PublicationHandle();
+                started = new PublicationHandle();
+                publication = started;
                 firstOfPublication = true;
                 for (Subscriber subscriber : subscribers) {
                     subscriber.onPublishStart();
                 }
-                return publication;
             }
         } finally {
             lock.unlock();
         }
-        return registry.stream(key, options).publish();
+        if (started == null) {
+            return registry.stream(key, options).publish();
+        }
+        registry.published(this);
+        return started;
     }
 
     /** Attaches {@code subscriber}; if a publisher is live, it first gets the cache on the calling thread. */

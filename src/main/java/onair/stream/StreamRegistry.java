@@ -3,6 +3,7 @@ package onair.stream;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The live streams of a server by key. A stream left with no publisher and no subscribers is retired and removed;
@@ -11,6 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StreamRegistry {
 
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<StreamObserver> observers = new CopyOnWriteArrayList<>();
+
+    /** Has {@code observer} told of every later publication until the returned handle is closed. */
+    public AutoCloseable observe(StreamObserver observer) {
+        observers.add(observer);
+        return () -> observers.remove(observer);
+    }
 
     /** The stream for {@code key}, created with {@code options} if there is none. */
     public LiveStream stream(StreamKey key, LiveOptions options) {
@@ -35,6 +43,12 @@ public final class StreamRegistry {
             if (stream.retireWhenIdle()) {
                 remove(stream);
             }
+        }
+    }
+
+    void published(LiveStream stream) {
+        for (StreamObserver observer : observers) {
+            observer.published(stream);
         }
     }
 
