@@ -8,10 +8,11 @@ import java.util.Objects;
  *
  * @param dropIdlePublisher {@link Duration#ZERO} when off
  * @param gopCache          Onair's own directive: new players start with the last cached group of pictures
+ * @param hls               the {@code hls*} directives
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
-        Duration sync, boolean gopCache) {
+        Duration sync, boolean gopCache, HlsConfig hls) {
 
     /** What metadata players receive: rebuilt by the server, the publisher's verbatim, or none. */
     public enum Meta { ON, COPY, OFF }
@@ -21,5 +22,6 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(dropIdlePublisher, "dropIdlePublisher");
         Objects.requireNonNull(meta, "meta");
         Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(hls, "hls");
     }
 }

@@ -15,6 +15,9 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
     /** The pid file without a {@code pid} directive: {@code onair.pid} in the temporary directory. */
     public static final Path DEFAULT_PID_FILE = Path.of(System.getProperty("java.io.tmpdir"), "onair.pid");
 
+    /** Where the built-in configuration writes HLS: {@code onair/hls} in the temporary directory. */
+    public static final Path DEFAULT_HLS_PATH = Path.of(System.getProperty("java.io.tmpdir"), "onair", "hls");
+
     private static final String BUILT_IN = """
             rtmp {
                 server {
@@ -22,10 +25,12 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
                     chunk_size 4000;
                     application live {
                         live on;
+                        hls on;
+                        hls_path "%s";
                     }
                 }
             }
-            """;
+            """.formatted(DEFAULT_HLS_PATH.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""));
 
     public ServerConfig {
         rtmpServers = List.copyOf(rtmpServers);
@@ -33,7 +38,10 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
         Objects.requireNonNull(pidFile, "pidFile");
     }
 
-    /** The configuration used without {@code -c}: one server on port 1935 with a live application "live". */
+    /**
+     * The configuration used without {@code -c}: one server on port 1935 with a live application "live" that also
+     * writes HLS to {@link #DEFAULT_HLS_PATH}.
+     */
     public static ServerConfig defaults() {
         return parse(BUILT_IN, "(built-in)");
     }

@@ -52,7 +52,8 @@ class ServerConfigTest {
         assertThat(server).isEqualTo(new RtmpServerConfig(List.of(new Listen(null, 1935)), 4096,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30), 5_000_000, 1 << 20, 32,
                 Duration.ofSeconds(1), 10_000, 100, null, List.of(new ApplicationConfig("a", false, true, false, false, true,
-                        Duration.ZERO, false, ApplicationConfig.Meta.ON, false, Duration.ofMillis(300), true))));
+                        Duration.ZERO, false, ApplicationConfig.Meta.ON, false, Duration.ofMillis(300), true,
+                        HlsConfig.off()))));
     }
 
     @Test
@@ -77,7 +78,7 @@ class ServerConfigTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(5), 2_500_000, 2 << 20, 8,
                 Duration.ofMillis(500), 500, 0, null, List.of(new ApplicationConfig("a", true, false, true, true, false,
                         Duration.ofSeconds(10), true, ApplicationConfig.Meta.COPY, true, Duration.ofMillis(10),
-                        false))));
+                        false, HlsConfig.off()))));
     }
 
     @Test
@@ -292,12 +293,6 @@ class ServerConfigTest {
         "on_record_started http://h/;", "on_update http://h/;", "on_playlist http://h/;", "notify_method get;",
         "notify_update_timeout 1s;", "notify_update_strict on;", "notify_relay_redirect on;",
         "notify_send_redirect on;", "netcall_timeout 1s;", "netcall_buffer 1k;",
-        "hls on;", "hls_path /tmp;", "hls_fragment 1s;", "hls_max_fragment 1s;", "hls_playlist_length 1s;",
-        "hls_sync 1ms;", "hls_continuous on;", "hls_nested on;", "hls_base_url u;", "hls_cleanup on;",
-        "hls_fragment_naming system;", "hls_fragment_naming_granularity 1;", "hls_fragment_slicing aligned;",
-        "hls_variant _hi;", "hls_type event;", "hls_muxdelay 1s;", "hls_max_audio_delay 1s;",
-        "hls_audio_buffer_size 1m;", "hls_keys on;", "hls_key_path /k;", "hls_key_url u;",
-        "hls_fragments_per_key 1;", "hls_allow_client_cache enabled;", "hls_datetime system;",
         "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
         "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
         "access_log off;", "log_format f x;", "allow play all;", "deny publish all;",
