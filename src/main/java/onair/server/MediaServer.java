@@ -27,6 +27,7 @@ import onair.config.Listen;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.config.SslConfig;
+import onair.hls.HlsOutput;
 import onair.live.RtmpSession;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ import javax.net.ssl.SSLException;
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive, serving every
  * connection on one event loop per core, reloads its configuration in place, and shuts down in order (publishers end,
- * players get their end of stream, sockets close).
+ * players get their end of stream, sockets close, HLS writes finish).
  */
 public final class MediaServer implements AutoCloseable {
 
@@ -64,6 +65,7 @@ public final class MediaServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelType;
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final HlsOutput hls;
 
     public MediaServer(ServerConfig config) {
         this.config = new AtomicReference<>(config);
@@ -71,6 +73,8 @@ public final class MediaServer implements AutoCloseable {
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        this.hls = new HlsOutput(this.config::get);
+        registry.observe(hls);
     }
 
     /** Binds every listener; fails if any address cannot be bound. */
@@ -254,6 +258,7 @@ public final class MediaServer implements AutoCloseable {
         if (!connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS)) {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        hls.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         log.info("stopped");

@@ -1,0 +1,90 @@
+package onair.hls;
+
+import onair.config.HlsConfig;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders HLS media and master playlists (RFC 8216 §4.3), protocol version 3. */
+final class Playlist {
+
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
+        .withZone(ZoneOffset.UTC);
+
+    /**
+     * One media segment of a playlist.
+     *
+     * @param sequence      its media sequence number
+     * @param discontinuity preceded by {@code EXT-X-DISCONTINUITY} (the first segment of a republished stream)
+     * @param keyUri        the AES-128 key's URI, or null when not encrypted; the IV is the sequence number
+     * @param dateTime      its {@code EXT-X-PROGRAM-DATE-TIME}, or null
+     */
+    record Segment(long sequence, String uri, double duration, boolean discontinuity, String keyUri,
+                   Instant dateTime) {}
+
+    /** A variant of a master playlist: its playlist URI and {@code EXT-X-STREAM-INF} attributes. */
+    record Variant(String uri, List<String> attributes) {}
+
+    private Playlist() {
+    }
+
+    /** A media playlist of {@code segments} (oldest first); {@code ended} adds {@code EXT-X-ENDLIST}. */
+    static String media(List<Segment> segments, HlsConfig config, boolean ended) {
+        long sequence = segments.isEmpty() ? 0 : segments.getFirst().sequence();
+        long target = 1;
+        for (Segment segment : segments) {
+            target = Math.max(target, (long) Math.ceil(Math.round(segment.duration() * 1000) / 1000.0));
+        }
+        StringBuilder text = new StringBuilder(128 + 64 * segments.size());
+        text.append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:").append(sequence)
+            .append("\n#EXT-X-TARGETDURATION:").append(target).append('\n');
+        if (config.type() == HlsConfig.Type.EVENT) {
+            text.append("#EXT-X-PLAYLIST-TYPE:EVENT\n");
+        }
+        if (config.allowClientCache() != HlsConfig.ClientCache.UNSET) {
+            text.append("#EXT-X-ALLOW-CACHE:")
+                .append(config.allowClientCache() == HlsConfig.ClientCache.ENABLED ? "YES" : "NO").append('\n');
+        }
+        for (Segment segment : segments) {
+            if (segment.discontinuity()) {
+                text.append("#EXT-X-DISCONTINUITY\n");
+            }
+            if (segment.keyUri() != null) {
+                text.append("#EXT-X-KEY:METHOD=AES-128,URI=\"").append(segment.keyUri()).append("\",IV=0x")
+                    .append(HexFormat.of().withUpperCase().formatHex(iv(segment.sequence()))).append('\n');
+            }
+            if (segment.dateTime() != null) {
+                text.append("#EXT-X-PROGRAM-DATE-TIME:").append(DATE_TIME.format(segment.dateTime())).append('\n');
+            }
+            text.append("#EXTINF:").append(String.format(Locale.ROOT, "%.3f", segment.duration())).append(",\n")
+                .append(segment.uri()).append('\n');
+        }
+        if (ended) {
+            text.append("#EXT-X-ENDLIST\n");
+        }
+        return text.toString();
+    }
+
+    /** A master playlist listing {@code variants} in order. */
+    static String master(List<Variant> variants) {
+        StringBuilder text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
+        for (Variant variant : variants) {
+            text.append("#EXT-X-STREAM-INF:").append(String.join(",", variant.attributes())).append('\n')
+                .append(variant.uri()).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** The AES-128 initialisation vector of a segment: its media sequence number, big-endian in 16 bytes. */
+    static byte[] iv(long sequence) {
+        byte[] iv = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            iv[15 - i] = (byte) (sequence >>> (8 * i));
+        }
+        return iv;
+    }
+}

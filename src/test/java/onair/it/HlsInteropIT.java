@@ -1,0 +1,155 @@
+package onair.it;
+
+import onair.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real ffmpeg 8 publishes to Onair with HLS on; ffprobe and ffmpeg read what Onair writes: the playlists parse, each
+ * segment starts on a keyframe and decodes, timestamps run on across segments, and the video is the published video.
+ */
+class HlsInteropIT {
+
+    private static final Duration RUN = Duration.ofSeconds(60);
+    private static final int TS_PACKET = 188;
+
+    @TempDir
+    static Path hls;
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        server = TestServer.start("""
+            rtmp { server { listen 127.0.0.1:0; chunk_size 4000;
+                application live { live on; hls on; hls_path %1$s/live; hls_fragment 2s; hls_playlist_length 60s;
+                    hls_variant _lo BANDWIDTH=400000; hls_variant _hi; }
+                application keys { live on; hls on; hls_path %1$s/keys; hls_fragment 2s; hls_keys on;
+                    hls_fragments_per_key 2; hls_nested on; }
+                application clean { live on; hls on; hls_path %1$s/clean; hls_fragment 1s; hls_playlist_length 2s; }
+            } }
+            """.formatted(hls));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Stream<Arguments> media() {
+        return Stream.of(
+            Arguments.of("h264-aac-360p-bframes", (Supplier<Path>) TestMedia::h264Aac360pBFrames, "h264", (byte) 0x1b),
+            Arguments.of("hevc-aac-enhanced-rtmp", (Supplier<Path>) TestMedia::hevcAac, "hevc", (byte) 0x24));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("media")
+    void everySegmentStartsOnAKeyframeDecodesAndCarriesThePublishedVideo(String name, Supplier<Path> media,
+            String codec, byte streamType) throws IOException {
+        Path file = media.get();
+        publish(file, "live", name);
+        Path playlist = hls.resolve("live").resolve(name + ".m3u8");
+        String text = awaitEnded(playlist);
+
+        List<Segment> segments = segments(text);
+        assertThat(segments).hasSize(3);
+        for (Segment segment : segments.subList(0, segments.size() - 1)) {
+            assertThat(segment.duration()).isCloseTo(2.0, within(0.05));
+        }
+        long target = (long) Math.ceil(segments.stream().mapToDouble(Segment::duration).max().orElseThrow());
+        assertThat(text).contains("#EXT-X-TARGETDURATION:" + target + "\n", "#EXT-X-MEDIA-SEQUENCE:0\n");
+        long previousEnd = -1;
+        for (Segment segment : segments) {
+            Path ts = playlist.resolveSibling(segment.uri());
+            PacketList packets = PacketList.probe(ts);
+            assertThat(packets.video().getFirst().flags()).as(segment.uri() + " starts on a keyframe").startsWith("K");
+            assertDecodes(ts.toString());
+            String streams = Ffmpeg.probe("streams-" + segment.uri(), RUN, "-show_entries",
+                "stream=codec_name", "-of", "csv=p=0", ts.toString());
+            assertThat(streams.lines().filter(line -> !line.isBlank()).distinct().toList())
+                .containsExactlyInAnyOrder(codec, "aac");
+            byte[] bytes = Files.readAllBytes(ts);
+            assertThat(bytes[TS_PACKET + 5 + 12]).as("the PMT's video stream_type").isEqualTo(streamType);
+            long firstDts = packets.video().getFirst().dts();
+            if (previousEnd >= 0) {
+                assertThat(firstDts).as("timestamps run on into " + segment.uri()).isEqualTo(previousEnd);
+            }
+            previousEnd = packets.video().getLast().dts() + 3600;
+        }
+        assertDecodes(playlist.toString());
+
+        assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
+            .isEqualTo(videoHashes(file.toString(), codec));
+    }
+
+    private static void publish(Path file, String app, String name) {
+        try (FfmpegPublisher publisher = FfmpegPublisher.builder(file, server.url(app, name)).realtime(false)
+            .name("publish-" + name).start()) {
+            publisher.awaitCompletion(RUN);
+        }
+    }
+
+    private static String awaitEnded(Path playlist) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(playlist)
+            && Files.readString(playlist).contains("#EXT-X-ENDLIST"));
+        try {
+            return Files.readString(playlist);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    record Segment(double duration, String uri) {}
+
+    private static List<Segment> segments(String playlist) {
+        List<Segment> segments = new ArrayList<>();
+        Matcher m = Pattern.compile("#EXTINF:([0-9.]+),\n(\\S+)\n").matcher(playlist);
+        while (m.find()) {
+            segments.add(new Segment(Double.parseDouble(m.group(1)), m.group(2)));
+        }
+        return segments;
+    }
+
+    private static void assertDecodes(String input) {
+        List<String> args = new ArrayList<>(List.of("-v", "error", "-xerror"));
+        if (input.endsWith(".m3u8")) {
+            args.addAll(List.of("-allowed_extensions", "ALL"));
+        }
+        args.addAll(List.of("-i", input, "-f", "null", "-"));
+        Ffmpeg.run("decode-" + Path.of(input).getFileName(), RUN, args.toArray(String[]::new));
+    }
+
+    /** The MD5 of each video packet's NAL units other than parameter sets, delimiters and SEI, in Annex B. */
+    private static List<String> videoHashes(String input, String codec) throws IOException {
+        String removed = codec.equals("h264") ? "6|7|8|9" : "32|33|34|35|39|40";
+        Path out = Files.createTempFile(hls, "framemd5", ".txt");
+        Ffmpeg.run("framemd5-" + Path.of(input).getFileName(), RUN, "-y", "-i", input, "-map", "0:v", "-c", "copy",
+            "-bsf:v", codec + "_mp4toannexb,filter_units=remove_types=" + removed, "-f", "framemd5", out.toString());
+        return Files.readAllLines(out).stream().filter(line -> !line.startsWith("#"))
+            .map(line -> line.split(",")[5].trim()).toList();
+    }
+}
