@@ -101,9 +101,103 @@ class HlsInteropIT {
             previousEnd = packets.video().getLast().dts() + 3600;
         }
         assertDecodes(playlist.toString());
+        assertThat(Ffmpeg.probe("probe-" + name + ".m3u8", RUN, "-show_entries", "format=format_name,nb_streams",
+            "-of", "compact=p=0", playlist.toString())).contains("format_name=hls", "nb_streams=2");
 
         assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
             .isEqualTo(videoHashes(file.toString(), codec));
+    }
+
+    @Test
+    void variantsAreListedInAMasterPlaylistWithTheirBandwidthResolutionAndCodecs() throws IOException {
+        publish(TestMedia.h264Aac360p(), "live", "show_lo");
+        publish(TestMedia.h264Aac720p(), "live", "show_hi");
+        awaitEnded(hls.resolve("live/show_hi.m3u8"));
+        Path master = hls.resolve("live/show.m3u8");
+
+        List<String> lines = Files.readAllLines(master);
+        assertThat(lines).hasSize(6);
+        assertThat(lines.subList(0, 2)).containsExactly("#EXTM3U", "#EXT-X-VERSION:3");
+        assertThat(lines.get(2)).isEqualTo(
+            "#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\"");
+        assertThat(lines.get(3)).isEqualTo("show_lo.m3u8");
+        assertThat(lines.get(4)).matches(
+            "#EXT-X-STREAM-INF:BANDWIDTH=[0-9]{7},RESOLUTION=1280x720,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"");
+        assertThat(lines.get(5)).isEqualTo("show_hi.m3u8");
+        assertThat(Ffmpeg.probe("probe-master", RUN, "-show_entries", "stream=width", "-of", "csv=p=0",
+            master.toString()).lines().filter(line -> !line.isBlank()).distinct().toList())
+            .containsExactlyInAnyOrder("640", "1280");
+    }
+
+    @Test
+    void encryptedSegmentsDecryptWithTheirKeyFileAndIvAndKeysRotate() throws Exception {
+        publish(TestMedia.h264Aac360p(), "keys", "secret");
+        Path dir = hls.resolve("keys/secret");
+        String text = awaitEnded(dir.resolve("index.m3u8"));
+
+        Matcher key = Pattern.compile("#EXT-X-KEY:METHOD=AES-128,URI=\"([0-9]+\\.key)\",IV=0x([0-9A-F]{32})\n"
+            + "#EXTINF:[0-9.]+,\n([0-9]+\\.ts)\n").matcher(text);
+        List<String> keyFiles = new ArrayList<>();
+        int segments = 0;
+        while (key.find()) {
+            segments++;
+            keyFiles.add(key.group(1));
+            byte[] aes = Files.readAllBytes(dir.resolve(key.group(1)));
+            assertThat(aes).hasSize(16);
+            assertThat(key.group(2)).isEqualTo("%032X".formatted(Long.parseLong(key.group(3).replace(".ts", ""))));
+            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aes, "AES"),
+                new IvParameterSpec(HexFormat.of().parseHex(key.group(2))));
+            byte[] plain = cipher.doFinal(Files.readAllBytes(dir.resolve(key.group(3))));
+            assertThat(plain.length % TS_PACKET).isZero();
+            assertThat(plain[0]).isEqualTo((byte) 0x47);
+            Path decrypted = hls.resolve("decrypted-" + key.group(3));
+            Files.write(decrypted, plain);
+            assertDecodes(decrypted.toString());
+        }
+        assertThat(segments).isEqualTo(3);
+        assertThat(keyFiles).containsExactly("0.key", "0.key", "2.key");
+        assertDecodes(dir.resolve("index.m3u8").toString());
+    }
+
+    @Test
+    void cleanupRemovesOldSegmentsAndThePlaylistAfterTheStreamStops() {
+        publish(TestMedia.h264Aac360p(), "clean", "brief");
+        Path dir = hls.resolve("clean");
+        String text = awaitEnded(dir.resolve("brief.m3u8"));
+        assertThat(segments(text)).hasSize(1);
+        assertThat(text).contains("#EXT-X-MEDIA-SEQUENCE:2\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.noneMatch(file -> file.toString().endsWith(".ts") || file.toString().endsWith(".m3u8"));
+            }
+        });
+    }
+
+    @Test
+    void closingTheServerWithALivePublisherLeavesACompletePlaylistOfDecodableSegments(@TempDir Path out)
+        throws Exception {
+        TestServer own = TestServer.start("""
+            rtmp { server { listen 127.0.0.1:0;
+                application live { live on; hls on; hls_path %s; hls_fragment 1s; } } }
+            """.formatted(out));
+        Path playlist = out.resolve("running.m3u8");
+        try (FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), own.url("live", "running"))
+            .loop().name("publish-running").start()) {
+            await().atMost(RUN).until(() -> Files.isRegularFile(playlist) && segments(Files.readString(playlist))
+                .size() >= 2);
+            own.close();
+        }
+
+        String text = Files.readString(playlist);
+        assertThat(text).endsWith("#EXT-X-ENDLIST\n");
+        List<Segment> segments = segments(text);
+        assertThat(segments.size()).isGreaterThanOrEqualTo(3);
+        for (Segment segment : segments) {
+            assertDecodes(out.resolve(segment.uri()).toString());
+        }
+        assertDecodes(playlist.toString());
     }
 
     private static void publish(Path file, String app, String name) {
