@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param maxFragment      {@code hls_max_fragment}, 10 × {@code hls_fragment} when unset
  * @param keyPath          {@code hls_key_path}, {@code hls_path} when unset
  * @param fragmentsPerKey  0: one key for the whole stream
- * @param muxDelay         parsed for compatibility; nginx-rtmp does not use it either
+ * @param muxDelay         how far PTS and DTS run ahead of the PCR (nginx-rtmp parses it but uses a fixed 700 ms)
  */
 public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration maxFragment, Duration playlistLength,
         Duration sync, boolean continuous, boolean nested, String baseUrl, boolean cleanup, Naming naming,

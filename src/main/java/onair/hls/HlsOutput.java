@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public final class HlsOutput implements StreamObserver, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HlsOutput.class);
+    /** How long a stopped stream's window is kept for a republish when its files are not cleaned up. */
+    private static final long KEPT_WITHOUT_CLEANUP_MILLIS = 24 * 3_600_000L;
     /** Stream names become file names: no path separators, no leading dot, printable ASCII. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_\\-.~+=@,]{0,199}");
 
@@ -52,8 +54,11 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
             return;
         }
         Layout layout = Layout.of(hls, key.name());
+        long now = System.currentTimeMillis();
+        histories.values().removeIf(old -> old.forgettable(now));
         History history = histories.compute(layout.playlist(), (path, old) ->
             old == null || !hls.continuous() ? new History(this, layout, hls) : old);
+        history.live();
         if (hls.cleanup()) {
             writer.sweep(hls.path(), hls.playlistLength());
             if (hls.keys() && !hls.keyPath().equals(hls.path())) {
@@ -141,11 +146,30 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         private volatile String audioCodec;
         private volatile String resolution;
         private volatile long bandwidth;
+        private volatile long stoppedAt;
 
         History(HlsOutput output, Layout layout, HlsConfig config) {
             this.output = output;
             this.layout = layout;
             this.config = config;
+        }
+
+        void live() {
+            stoppedAt = 0;
+        }
+
+        void stopped() {
+            stoppedAt = System.currentTimeMillis();
+        }
+
+        /**
+         * Stopped long enough ago that its playlist is gone ({@code hls_cleanup}: two playlist lengths, as its
+         * segments), or a day ago without cleanup: a republish then starts afresh.
+         */
+        boolean forgettable(long now) {
+            long stopped = stoppedAt;
+            long kept = config.cleanup() ? 2 * config.playlistLength().toMillis() : KEPT_WITHOUT_CLEANUP_MILLIS;
+            return stopped != 0 && stopped + kept < now;
         }
 
         synchronized List<Playlist.Segment> window() {

@@ -60,6 +60,7 @@ final class HlsStream implements Subscriber {
     private AudioSpecificConfig aac;
     private boolean badInputLogged;
     private boolean stopped;
+    private boolean unsupportedAudio;
 
     private ByteBuf segment;
     private long segmentStart;
@@ -140,6 +141,7 @@ final class HlsStream implements Subscriber {
                 text.getBytes(StandardCharsets.US_ASCII)));
         }
         audio.release();
+        history.stopped();
         Subscription own = subscription;
         if (own != null) {
             own.close();
@@ -308,6 +310,10 @@ final class HlsStream implements Subscriber {
             configuration = (b0 & 0x0f) == 0;
             dataAt = at + 5;
         } else {
+            if (!unsupportedAudio) {
+                unsupportedAudio = true;
+                throw new MediaFormatException("audio codec " + frame.header().codec() + " is not supported in HLS");
+            }
             return;
         }
         int length = body.writerIndex() - dataAt;
