@@ -105,7 +105,9 @@ final class ConfigBinder {
             new Setting("hls_allow_client_cache", LIVE, HlsConfig.ClientCache.UNSET,
                     v -> choice(v, HlsConfig.ClientCache.class, null, "enabled", "disabled")),
             new Setting("hls_datetime", LIVE, HlsConfig.DateTime.NONE,
-                    v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")));
+                    v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
+            new Setting("hls_segment_type", LIVE, HlsConfig.SegmentType.MPEGTS,
+                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -287,6 +289,11 @@ final class ConfigBinder {
             throw ConfigException.at(app, "\"hls\" is on but no \"hls_path\" is set for application \""
                     + app.args().getFirst() + "\"");
         }
+        HlsConfig.SegmentType segmentType = (HlsConfig.SegmentType) scope.get("hls_segment_type");
+        if (enabled && (boolean) scope.get("hls_keys") && segmentType == HlsConfig.SegmentType.FMP4) {
+            throw ConfigException.at(app, "\"hls_keys\" is not supported with \"hls_segment_type fmp4\" in application \""
+                    + app.args().getFirst() + "\"");
+        }
         Duration fragment = (Duration) scope.get("hls_fragment");
         Duration maxFragment = (Duration) scope.get("hls_max_fragment");
         Path keyPath = scope.get("hls_key_path") instanceof FileSetting file ? file.file() : path;
@@ -301,7 +308,7 @@ final class ConfigBinder {
                 (Duration) scope.get("hls_max_audio_delay"), (long) scope.get("hls_audio_buffer_size"),
                 (boolean) scope.get("hls_keys"), keyPath, (String) scope.get("hls_key_url"),
                 (int) scope.get("hls_fragments_per_key"), (HlsConfig.ClientCache) scope.get("hls_allow_client_cache"),
-                (HlsConfig.DateTime) scope.get("hls_datetime"));
+                (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType);
     }
 
     /** One value of {@code E}, named by {@code names} in constant order (a null name skips a constant). */

@@ -18,7 +18,7 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         Duration sync, boolean continuous, boolean nested, String baseUrl, boolean cleanup, Naming naming,
         long namingGranularity, Slicing slicing, Type type, List<Variant> variants, Duration muxDelay,
         Duration maxAudioDelay, long audioBufferSize, boolean keys, Path keyPath, String keyUrl, int fragmentsPerKey,
-        ClientCache allowClientCache, DateTime datetime) {
+        ClientCache allowClientCache, DateTime datetime, SegmentType segmentType) {
 
     /** {@code hls_fragment_naming}: a counter, the stream timestamp or the system time in milliseconds. */
     public enum Naming { SEQUENTIAL, TIMESTAMP, SYSTEM }
@@ -31,6 +31,9 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
 
     /** {@code hls_allow_client_cache}: whether to write {@code EXT-X-ALLOW-CACHE}, and its value. */
     public enum ClientCache { UNSET, ENABLED, DISABLED }
+
+    /** {@code hls_segment_type} (Onair's own): MPEG-TS segments, or fragmented MP4 (CMAF) with an init segment. */
+    public enum SegmentType { MPEGTS, FMP4 }
 
     /** {@code hls_datetime}: what {@code EXT-X-PROGRAM-DATE-TIME} carries, if anything. */
     public enum DateTime { NONE, SYSTEM, TIMESTAMP }
@@ -63,6 +66,7 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         Objects.requireNonNull(keyUrl, "keyUrl");
         Objects.requireNonNull(allowClientCache, "allowClientCache");
         Objects.requireNonNull(datetime, "datetime");
+        Objects.requireNonNull(segmentType, "segmentType");
         if (enabled && path == null) {
             throw new IllegalArgumentException("hls on without hls_path");
         }
@@ -73,6 +77,6 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         return new HlsConfig(false, null, Duration.ofSeconds(5), Duration.ofSeconds(50), Duration.ofSeconds(30),
             Duration.ofMillis(2), true, false, "", true, Naming.SEQUENTIAL, 0, Slicing.PLAIN, Type.LIVE, List.of(),
             Duration.ofMillis(700), Duration.ofMillis(300), 1 << 20, false, null, "", 0, ClientCache.UNSET,
-            DateTime.NONE);
+            DateTime.NONE, SegmentType.MPEGTS);
     }
 }

@@ -109,7 +109,11 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         }
 
         String segmentName(long id) {
-            return prefix + id + ".ts";
+            return prefix + id + (config.segmentType() == HlsConfig.SegmentType.FMP4 ? ".m4s" : ".ts");
+        }
+
+        String initName(long sequence) {
+            return prefix + "init-" + sequence + ".mp4";
         }
 
         String segmentUri(String segmentName) {

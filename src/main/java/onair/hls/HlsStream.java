@@ -55,9 +55,14 @@ final class HlsStream implements Subscriber {
     private final int audioLimit;
     private volatile Subscription subscription;
 
+    private final boolean fmp4;
+    private Fmp4Muxer fragments;
+    private String initName;
+    private byte[] videoRecord;
     private AvcDecoderConfiguration avc;
     private HevcDecoderConfiguration hevc;
     private AudioSpecificConfig aac;
+    private byte[] audioRecord;
     private boolean badInputLogged;
     private boolean stopped;
     private boolean unsupportedAudio;
@@ -96,6 +101,7 @@ final class HlsStream implements Subscriber {
         this.maxAudioDelay = config.maxAudioDelay().toMillis() * 90;
         this.audioLimit = (int) Math.min(config.audioBufferSize(), MAX_AUDIO_PES);
         this.discontinuityNext = !history.window().isEmpty();
+        this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
     }
 
     void attach(Subscription subscription) {
@@ -193,7 +199,8 @@ final class HlsStream implements Subscriber {
         long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
         long pts = dts + compositionTime * 90L;
         boolean keyframe = frame.isKeyframe();
-        ByteBuf accessUnit = annexB(body, dataAt, body.writerIndex(), keyframe);
+        ByteBuf accessUnit = fmp4 ? body.retainedSlice(dataAt, body.writerIndex() - dataAt)
+            : annexB(body, dataAt, body.writerIndex(), keyframe);
         try {
             cut(dts, keyframe);
             if (segment == null) {
@@ -202,7 +209,11 @@ final class HlsStream implements Subscriber {
             if (audio.isReadable() && audioPts + maxAudioDelay / 2 < pts) {
                 flushAudio();
             }
-            muxer.writeVideo(segment, pts + delay, dts + delay, dts, keyframe, accessUnit);
+            if (fmp4) {
+                fragments.video(dts, pts, keyframe, accessUnit);
+            } else {
+                muxer.writeVideo(segment, pts + delay, dts + delay, dts, keyframe, accessUnit);
+            }
             if (lastVideoDts >= 0 && dts > lastVideoDts) {
                 videoFrameTime = dts - lastVideoDts;
             }
@@ -214,6 +225,7 @@ final class HlsStream implements Subscriber {
     }
 
     private void videoConfiguration(String codec, byte[] record) {
+        videoRecord = record;
         switch (codec) {
             case "7", "avc1" -> {
                 avc = AvcDecoderConfiguration.parse(record);
@@ -226,6 +238,22 @@ final class HlsStream implements Subscriber {
             default -> throw new MediaFormatException("video codec " + codec + " is not supported in HLS");
         }
         history.observeVideo(avc != null ? avc.codecString() : hevc.codecString(), resolution());
+    }
+
+    private int width() {
+        try {
+            return avc != null ? avc.sequenceParameterSet().width() : hevc.sequenceParameterSet().width();
+        } catch (MediaFormatException e) {
+            return 0;
+        }
+    }
+
+    private int height() {
+        try {
+            return avc != null ? avc.sequenceParameterSet().height() : hevc.sequenceParameterSet().height();
+        } catch (MediaFormatException e) {
+            return 0;
+        }
     }
 
     private String resolution() {
@@ -321,7 +349,8 @@ final class HlsStream implements Subscriber {
             return;
         }
         if (configuration) {
-            aac = AudioSpecificConfig.parse(ByteBufUtil.getBytes(body, dataAt, length));
+            audioRecord = ByteBufUtil.getBytes(body, dataAt, length);
+            aac = AudioSpecificConfig.parse(audioRecord);
             if (!aac.adtsCompatible()) {
                 AudioSpecificConfig refused = aac;
                 aac = null;
@@ -348,6 +377,13 @@ final class HlsStream implements Subscriber {
         } else {
             audioBase = pts;
             audioFrames = 1;
+        }
+        if (fmp4) {
+            if (fragments.hasAudio()) {
+                fragments.audio(pts, body.slice(dataAt, length));
+            }
+            lastTime = Math.max(lastTime, pts);
+            return;
         }
         if (audio.readableBytes() + adts.length + length > audioLimit) {
             flushAudio();
@@ -383,7 +419,8 @@ final class HlsStream implements Subscriber {
             : Math.floorDiv(segmentStart, fragment) == Math.floorDiv(time, fragment)) {
             boundary = false;
         }
-        boolean force = duration >= maxFragment || segment.readableBytes() > MAX_SEGMENT_BYTES;
+        boolean force = duration >= maxFragment || segment.readableBytes() + (fmp4 ? fragments.bytes() : 0)
+            > MAX_SEGMENT_BYTES;
         if (boundary || force) {
             if (!boundary) {
                 log.debug("hls {}: force fragment split at {} s", key, duration / 90_000.0);
@@ -423,16 +460,32 @@ final class HlsStream implements Subscriber {
             segmentNewKey = true;
         }
         segmentsWithKey++;
-        segment = Unpooled.buffer(256 << 10);
-        muxer.writeTables(segment, avc != null ? TsMuxer.H264 : hevc != null ? TsMuxer.HEVC : 0, aac != null);
+        if (fmp4) {
+            segment = Unpooled.buffer(0);
+            Fmp4Muxer.Video video = videoRecord == null || avc == null && hevc == null ? null
+                : new Fmp4Muxer.Video(hevc != null, videoRecord, width(), height());
+            Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(audioRecord, aac.samplingFrequency(),
+                aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
+            if (fragments == null || !java.util.Objects.equals(fragments.configuration(), List.of(
+                java.util.Optional.ofNullable(video), java.util.Optional.ofNullable(sound)))) {
+                fragments = new Fmp4Muxer(video, sound);
+                initName = layout.initName(segmentSequence);
+            }
+        } else {
+            segment = Unpooled.buffer(256 << 10);
+            muxer.writeTables(segment, avc != null ? TsMuxer.H264 : hevc != null ? TsMuxer.HEVC : 0, aac != null);
+        }
     }
 
     private void closeSegment(long end, boolean ended) {
         flushAudio();
         double duration = Math.max(0, end - segmentStart) / 90_000.0;
         Playlist.Segment done = new Playlist.Segment(segmentSequence, layout.segmentUri(segmentName), duration,
-            segmentDiscontinuity, config.keys() ? layout.keyUri(keyName) : null, segmentDateTime);
-        byte[] bytes = ByteBufUtil.getBytes(segment);
+            segmentDiscontinuity, config.keys() ? layout.keyUri(keyName) : null, segmentDateTime,
+            fmp4 ? layout.segmentUri(initName) : null);
+        byte[] bytes = fmp4 ? fragments.segment(segmentSequence, end) : ByteBufUtil.getBytes(segment);
+        byte[] init = fmp4 ? fragments.initialization() : null;
+        Path initFile = fmp4 ? layout.dir().resolve(initName) : null;
         segment.release();
         segment = null;
         List<Playlist.Segment> window = history.add(done, config);
@@ -447,6 +500,9 @@ final class HlsStream implements Subscriber {
         boolean queued = writer.submit("segment " + segmentFile, () -> {
             if (newKey) {
                 HlsWriter.writeAtomically(keyFile, key);
+            }
+            if (init != null) {
+                HlsWriter.writeAtomically(initFile, init);
             }
             HlsWriter.writeAtomically(segmentFile, key != null ? encrypt(bytes, key, sequence) : bytes);
             HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));

@@ -69,7 +69,8 @@ final class HlsWriter implements AutoCloseable {
     }
 
     /**
-     * Has {@code dir} swept like nginx-rtmp's {@code hls_cleanup}: segments and keys are deleted once their last
+     * Has {@code dir} swept like nginx-rtmp's {@code hls_cleanup}: segments (and fMP4 init segments, rewritten with
+     * each playlist while in use) and keys are deleted once their last
      * change is two playlist lengths old, playlists once it is one playlist length old; subdirectories (nested
      * streams) are swept too and removed when empty.
      */
@@ -113,7 +114,8 @@ final class HlsWriter implements AutoCloseable {
                     }
                     continue;
                 }
-                long maxAge = name.endsWith(".ts") || name.endsWith(".key") ? 2 * playlistMillis
+                long maxAge = name.endsWith(".ts") || name.endsWith(".key") || name.endsWith(".m4s")
+                    || name.endsWith(".mp4") ? 2 * playlistMillis
                     : name.endsWith(".m3u8") ? playlistMillis : -1;
                 if (maxAge < 0 || name.startsWith(".")) {
                     left++;

@@ -9,7 +9,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders HLS media and master playlists (RFC 8216 §4.3), protocol version 3. */
+/**
+ * Renders HLS media and master playlists (RFC 8216 §4.3): protocol version 3, or 7 for fragmented MP4 segments
+ * (their {@code EXT-X-MAP}).
+ */
 final class Playlist {
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
@@ -22,9 +25,15 @@ final class Playlist {
      * @param discontinuity preceded by {@code EXT-X-DISCONTINUITY} (the first segment of a republished stream)
      * @param keyUri        the AES-128 key's URI, or null when not encrypted; the IV is the sequence number
      * @param dateTime      its {@code EXT-X-PROGRAM-DATE-TIME}, or null
+     * @param map           the URI of its fMP4 initialisation segment, or null for MPEG-TS
      */
     record Segment(long sequence, String uri, double duration, boolean discontinuity, String keyUri,
-                   Instant dateTime) {}
+                   Instant dateTime, String map) {
+
+        Segment(long sequence, String uri, double duration, boolean discontinuity, String keyUri, Instant dateTime) {
+            this(sequence, uri, duration, discontinuity, keyUri, dateTime, null);
+        }
+    }
 
     /** A variant of a master playlist: its playlist URI and {@code EXT-X-STREAM-INF} attributes. */
     record Variant(String uri, List<String> attributes) {}
@@ -40,7 +49,8 @@ final class Playlist {
             target = Math.max(target, (long) Math.ceil(Math.round(segment.duration() * 1000) / 1000.0));
         }
         StringBuilder text = new StringBuilder(128 + 64 * segments.size());
-        text.append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:").append(sequence)
+        boolean fmp4 = segments.stream().anyMatch(segment -> segment.map() != null);
+        text.append("#EXTM3U\n#EXT-X-VERSION:").append(fmp4 ? 7 : 3).append("\n#EXT-X-MEDIA-SEQUENCE:").append(sequence)
             .append("\n#EXT-X-TARGETDURATION:").append(target).append('\n');
         if (config.type() == HlsConfig.Type.EVENT) {
             text.append("#EXT-X-PLAYLIST-TYPE:EVENT\n");
@@ -49,9 +59,14 @@ final class Playlist {
             text.append("#EXT-X-ALLOW-CACHE:")
                 .append(config.allowClientCache() == HlsConfig.ClientCache.ENABLED ? "YES" : "NO").append('\n');
         }
+        String map = null;
         for (Segment segment : segments) {
             if (segment.discontinuity()) {
                 text.append("#EXT-X-DISCONTINUITY\n");
+            }
+            if (segment.map() != null && !segment.map().equals(map)) {
+                map = segment.map();
+                text.append("#EXT-X-MAP:URI=\"").append(map).append("\"\n");
             }
             if (segment.keyUri() != null) {
                 text.append("#EXT-X-KEY:METHOD=AES-128,URI=\"").append(segment.keyUri()).append("\",IV=0x")

@@ -46,7 +46,14 @@ class PlaylistTest {
                     Instant.parse("2026-11-29T21:00:00.250Z"))), false,
                 HEAD + "#EXT-X-MEDIA-SEQUENCE:258\n#EXT-X-TARGETDURATION:1\n#EXT-X-DISCONTINUITY\n"
                     + "#EXT-X-KEY:METHOD=AES-128,URI=\"https://k/s-256.key\",IV=0x00000000000000000000000000000102\n"
-                    + "#EXT-X-PROGRAM-DATE-TIME:2026-11-29T21:00:00.250Z\n#EXTINF:1.000,\ns.ts\n"));
+                    + "#EXT-X-PROGRAM-DATE-TIME:2026-11-29T21:00:00.250Z\n#EXTINF:1.000,\ns.ts\n"),
+            arguments("fMP4: version 7, EXT-X-MAP before the first segment of each initialisation segment", "",
+                List.of(new Playlist.Segment(0, "s-0.m4s", 2, false, null, null, "s-init-0.mp4"),
+                    new Playlist.Segment(1, "s-1.m4s", 2, false, null, null, "s-init-0.mp4"),
+                    new Playlist.Segment(2, "s-2.m4s", 2, true, null, null, "s-init-2.mp4")), true,
+                "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-TARGETDURATION:2\n"
+                    + "#EXT-X-MAP:URI=\"s-init-0.mp4\"\n#EXTINF:2.000,\ns-0.m4s\n#EXTINF:2.000,\ns-1.m4s\n"
+                    + "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"s-init-2.mp4\"\n#EXTINF:2.000,\ns-2.m4s\n#EXT-X-ENDLIST\n"));
     }
 
     @ParameterizedTest(name = "{0}")

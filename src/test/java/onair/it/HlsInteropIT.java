@@ -50,6 +50,7 @@ class HlsInteropIT {
                     hls_variant _lo BANDWIDTH=400000; hls_variant _hi; }
                 application keys { live on; hls on; hls_path %1$s/keys; hls_fragment 2s; hls_keys on;
                     hls_fragments_per_key 2; hls_nested on; }
+                application fmp4 { live on; hls on; hls_path %1$s/fmp4; hls_fragment 2s; hls_segment_type fmp4; }
                 application clean { live on; hls on; hls_path %1$s/clean; hls_fragment 1s; hls_playlist_length 2s; }
             } }
             """.formatted(hls));
@@ -104,6 +105,35 @@ class HlsInteropIT {
         assertThat(Ffmpeg.probe("probe-" + name + ".m3u8", RUN, "-show_entries", "format=format_name,nb_streams",
             "-of", "compact=p=0", playlist.toString())).contains("format_name=hls", "nb_streams=2");
 
+        assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
+            .isEqualTo(videoHashes(file.toString(), codec));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("media")
+    void fragmentedMp4SegmentsWithTheirInitSegmentStartOnAKeyframeAndCarryThePublishedVideo(String name,
+            Supplier<Path> media, String codec, byte streamType) throws IOException {
+        Path file = media.get();
+        publish(file, "fmp4", name);
+        Path playlist = hls.resolve("fmp4").resolve(name + ".m3u8");
+        String text = awaitEnded(playlist);
+
+        assertThat(text).startsWith("#EXTM3U\n#EXT-X-VERSION:7\n")
+            .contains("#EXT-X-MAP:URI=\"" + name + "-init-0.mp4\"\n");
+        List<Segment> segments = segments(text);
+        assertThat(segments).hasSize(3);
+        byte[] init = Files.readAllBytes(playlist.resolveSibling(name + "-init-0.mp4"));
+        for (Segment segment : segments) {
+            assertThat(segment.uri()).endsWith(".m4s");
+            Path whole = hls.resolve("whole-" + segment.uri() + ".mp4");
+            Files.write(whole, init);
+            Files.write(whole, Files.readAllBytes(playlist.resolveSibling(segment.uri())),
+                java.nio.file.StandardOpenOption.APPEND);
+            assertThat(PacketList.probe(whole).video().getFirst().flags()).as(segment.uri() + " starts on a keyframe")
+                .startsWith("K");
+            assertDecodes(whole.toString());
+        }
+        assertDecodes(playlist.toString());
         assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
             .isEqualTo(videoHashes(file.toString(), codec));
     }
