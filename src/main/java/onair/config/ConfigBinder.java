@@ -107,7 +107,8 @@ final class ConfigBinder {
             new Setting("hls_datetime", LIVE, HlsConfig.DateTime.NONE,
                     v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
             new Setting("hls_segment_type", LIVE, HlsConfig.SegmentType.MPEGTS,
-                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")));
+                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")),
+            new Setting("hls_part", LIVE, Duration.ZERO, ConfigBinder::part));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -294,6 +295,11 @@ final class ConfigBinder {
             throw ConfigException.at(app, "\"hls_keys\" is not supported with \"hls_segment_type fmp4\" in application \""
                     + app.args().getFirst() + "\"");
         }
+        Duration part = (Duration) scope.get("hls_part");
+        if (enabled && !part.isZero() && segmentType != HlsConfig.SegmentType.FMP4) {
+            throw ConfigException.at(app, "\"hls_part\" needs \"hls_segment_type fmp4\" in application \""
+                    + app.args().getFirst() + "\"");
+        }
         Duration fragment = (Duration) scope.get("hls_fragment");
         Duration maxFragment = (Duration) scope.get("hls_max_fragment");
         Path keyPath = scope.get("hls_key_path") instanceof FileSetting file ? file.file() : path;
@@ -308,7 +314,7 @@ final class ConfigBinder {
                 (Duration) scope.get("hls_max_audio_delay"), (long) scope.get("hls_audio_buffer_size"),
                 (boolean) scope.get("hls_keys"), keyPath, (String) scope.get("hls_key_url"),
                 (int) scope.get("hls_fragments_per_key"), (HlsConfig.ClientCache) scope.get("hls_allow_client_cache"),
-                (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType);
+                (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType, part);
     }
 
     /** One value of {@code E}, named by {@code names} in constant order (a null name skips a constant). */
@@ -322,6 +328,14 @@ final class ConfigBinder {
         }
         throw new IllegalArgumentException("it must be " + Stream.of(names).filter(java.util.Objects::nonNull)
                 .map(name -> "\"" + name + "\"").collect(Collectors.joining(" or ")));
+    }
+
+    private static Duration part(String text) {
+        Duration part = Units.time(text);
+        if (part.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("it must be at most 1s");
+        }
+        return part;
     }
 
     private static List<HlsConfig.Variant> variant(String text) {

@@ -12,13 +12,14 @@ import java.util.Objects;
  * @param maxFragment      {@code hls_max_fragment}, 10 × {@code hls_fragment} when unset
  * @param keyPath          {@code hls_key_path}, {@code hls_path} when unset
  * @param fragmentsPerKey  0: one key for the whole stream
+ * @param part             {@code hls_part} (Onair's own): the LL-HLS partial segment target, {@link Duration#ZERO} when off
  * @param muxDelay         how far PTS and DTS run ahead of the PCR (nginx-rtmp parses it but uses a fixed 700 ms)
  */
 public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration maxFragment, Duration playlistLength,
         Duration sync, boolean continuous, boolean nested, String baseUrl, boolean cleanup, Naming naming,
         long namingGranularity, Slicing slicing, Type type, List<Variant> variants, Duration muxDelay,
         Duration maxAudioDelay, long audioBufferSize, boolean keys, Path keyPath, String keyUrl, int fragmentsPerKey,
-        ClientCache allowClientCache, DateTime datetime, SegmentType segmentType) {
+        ClientCache allowClientCache, DateTime datetime, SegmentType segmentType, Duration part) {
 
     /** {@code hls_fragment_naming}: a counter, the stream timestamp or the system time in milliseconds. */
     public enum Naming { SEQUENTIAL, TIMESTAMP, SYSTEM }
@@ -67,6 +68,7 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         Objects.requireNonNull(allowClientCache, "allowClientCache");
         Objects.requireNonNull(datetime, "datetime");
         Objects.requireNonNull(segmentType, "segmentType");
+        Objects.requireNonNull(part, "part");
         if (enabled && path == null) {
             throw new IllegalArgumentException("hls on without hls_path");
         }
@@ -77,6 +79,6 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         return new HlsConfig(false, null, Duration.ofSeconds(5), Duration.ofSeconds(50), Duration.ofSeconds(30),
             Duration.ofMillis(2), true, false, "", true, Naming.SEQUENTIAL, 0, Slicing.PLAIN, Type.LIVE, List.of(),
             Duration.ofMillis(700), Duration.ofMillis(300), 1 << 20, false, null, "", 0, ClientCache.UNSET,
-            DateTime.NONE, SegmentType.MPEGTS);
+            DateTime.NONE, SegmentType.MPEGTS, Duration.ZERO);
     }
 }

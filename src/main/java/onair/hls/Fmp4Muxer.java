@@ -73,6 +73,10 @@ final class Fmp4Muxer {
         return Stream.concat(videoSamples.stream(), audioSamples.stream()).mapToLong(s -> s.data().length).sum();
     }
 
+    boolean hasVideo() {
+        return video != null;
+    }
+
     boolean hasAudio() {
         return audio != null;
     }

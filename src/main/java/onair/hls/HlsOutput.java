@@ -112,6 +112,10 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
             return prefix + id + (config.segmentType() == HlsConfig.SegmentType.FMP4 ? ".m4s" : ".ts");
         }
 
+        String partName(long sequence, int index) {
+            return prefix + sequence + "." + index + ".m4s";
+        }
+
         String initName(long sequence) {
             return prefix + "init-" + sequence + ".mp4";
         }

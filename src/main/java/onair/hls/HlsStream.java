@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.crypto.Cipher;
@@ -56,6 +57,11 @@ final class HlsStream implements Subscriber {
     private volatile Subscription subscription;
 
     private final boolean fmp4;
+    private final long partTarget;
+    private final List<Playlist.Part> parts = new ArrayList<>();
+    private long partStart;
+    private boolean partIndependent;
+    private long fragmentNumber;
     private Fmp4Muxer fragments;
     private String initName;
     private byte[] videoRecord;
@@ -102,6 +108,7 @@ final class HlsStream implements Subscriber {
         this.audioLimit = (int) Math.min(config.audioBufferSize(), MAX_AUDIO_PES);
         this.discontinuityNext = !history.window().isEmpty();
         this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
+        this.partTarget = config.part().toMillis() * 90;
     }
 
     void attach(Subscription subscription) {
@@ -210,6 +217,7 @@ final class HlsStream implements Subscriber {
                 flushAudio();
             }
             if (fmp4) {
+                part(dts, keyframe);
                 fragments.video(dts, pts, keyframe, accessUnit);
             } else {
                 muxer.writeVideo(segment, pts + delay, dts + delay, dts, keyframe, accessUnit);
@@ -380,6 +388,7 @@ final class HlsStream implements Subscriber {
         }
         if (fmp4) {
             if (fragments.hasAudio()) {
+                part(pts, !fragments.hasVideo());
                 fragments.audio(pts, body.slice(dataAt, length));
             }
             lastTime = Math.max(lastTime, pts);
@@ -461,7 +470,9 @@ final class HlsStream implements Subscriber {
         }
         segmentsWithKey++;
         if (fmp4) {
-            segment = Unpooled.buffer(0);
+            segment = Unpooled.buffer(partTarget > 0 ? 256 << 10 : 0);
+            partStart = time;
+            partIndependent = false;
             Fmp4Muxer.Video video = videoRecord == null || avc == null && hevc == null ? null
                 : new Fmp4Muxer.Video(hevc != null, videoRecord, width(), height());
             Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(audioRecord, aac.samplingFrequency(),
@@ -480,16 +491,25 @@ final class HlsStream implements Subscriber {
     private void closeSegment(long end, boolean ended) {
         flushAudio();
         double duration = Math.max(0, end - segmentStart) / 90_000.0;
+        if (partTarget > 0) {
+            cutPart(end, false);
+        }
+        byte[] bytes = fmp4 && partTarget == 0 ? fragments.segment(fragmentNumber++, end)
+            : ByteBufUtil.getBytes(segment);
+        List<Playlist.Part> segmentParts = List.copyOf(parts);
+        parts.clear();
         Playlist.Segment done = new Playlist.Segment(segmentSequence, layout.segmentUri(segmentName), duration,
             segmentDiscontinuity, config.keys() ? layout.keyUri(keyName) : null, segmentDateTime,
-            fmp4 ? layout.segmentUri(initName) : null);
-        byte[] bytes = fmp4 ? fragments.segment(segmentSequence, end) : ByteBufUtil.getBytes(segment);
+            fmp4 ? layout.segmentUri(initName) : null, segmentParts);
         byte[] init = fmp4 ? fragments.initialization() : null;
         Path initFile = fmp4 ? layout.dir().resolve(initName) : null;
         segment.release();
         segment = null;
         List<Playlist.Segment> window = history.add(done, config);
-        String playlist = Playlist.media(window, config, ended);
+        String playlist = partTarget > 0
+            ? Playlist.media(window, List.of(), null, layout.segmentUri(layout.partName(segmentSequence + 1, 0)),
+                config, ended)
+            : Playlist.media(window, config, ended);
         Path segmentFile = layout.dir().resolve(segmentName);
         byte[] key = aesKey;
         boolean newKey = segmentNewKey;
@@ -518,6 +538,50 @@ final class HlsStream implements Subscriber {
                 aesKey = null;
             }
         }
+    }
+
+    /**
+     * Before a sample at {@code time}: notes whether the part being filled starts independently, and cuts it if
+     * the sample would take it past {@code hls_part}.
+     */
+    private void part(long time, boolean independent) {
+        if (partTarget == 0) {
+            return;
+        }
+        if (fragments.bytes() == 0) {
+            partIndependent = independent;
+            return;
+        }
+        long interval = fragments.hasVideo() ? videoFrameTime : 90_000L * 1024 / Math.max(1, aac.samplingFrequency());
+        if (time > partStart && time - partStart + interval > partTarget) {
+            cutPart(time, true);
+            partIndependent = independent;
+        }
+    }
+
+    /** Ends the current part at {@code end}: its bytes join the segment and are written as a part file. */
+    private void cutPart(long end, boolean writePlaylist) {
+        if (fragments.bytes() == 0) {
+            return;
+        }
+        byte[] bytes = fragments.segment(fragmentNumber++, end);
+        segment.writeBytes(bytes);
+        String name = layout.partName(segmentSequence, parts.size());
+        parts.add(new Playlist.Part(layout.segmentUri(name), Math.max(0, end - partStart) / 90_000.0,
+            partIndependent));
+        partStart = end;
+        Path partFile = layout.dir().resolve(name);
+        byte[] init = fragments.initialization();
+        Path initFile = layout.dir().resolve(initName);
+        String playlist = writePlaylist ? Playlist.media(history.window(), parts, layout.segmentUri(initName),
+            layout.segmentUri(layout.partName(segmentSequence, parts.size())), config, false) : null;
+        writer.submit("part " + partFile, () -> {
+            HlsWriter.writeAtomically(initFile, init);
+            HlsWriter.writeAtomically(partFile, bytes);
+            if (playlist != null) {
+                HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));
+            }
+        });
     }
 
     /** AES-128-CBC with PKCS#7 padding over the whole segment (RFC 8216 §4.3.2.4), the IV being its sequence number. */

@@ -46,7 +46,7 @@ class HlsConfigTest {
             hls_variant _low BANDWIDTH=320000; hls_variant _hi BANDWIDTH=2000000 RESOLUTION=1280x720;
             hls_type event; hls_muxdelay 1s; hls_max_audio_delay 100ms; hls_audio_buffer_size 64k; hls_keys on;
             hls_key_path /k; hls_key_url https://keys/; hls_fragments_per_key 4; hls_allow_client_cache disabled;
-            hls_datetime system; hls_segment_type fmp4; hls_keys off;
+            hls_datetime system; hls_segment_type fmp4; hls_keys off; hls_part 500ms;
             """.replace("hls_keys on;", ""));
 
         assertThat(hls).isEqualTo(new HlsConfig(true, Path.of("/h"), Duration.ofSeconds(3), Duration.ofSeconds(9),
@@ -55,7 +55,8 @@ class HlsConfigTest {
             List.of(new HlsConfig.Variant("_low", List.of("BANDWIDTH=320000")),
                 new HlsConfig.Variant("_hi", List.of("BANDWIDTH=2000000", "RESOLUTION=1280x720"))),
             Duration.ofSeconds(1), Duration.ofMillis(100), 64 << 10, false, Path.of("/k"), "https://keys/", 4,
-            HlsConfig.ClientCache.DISABLED, HlsConfig.DateTime.SYSTEM, HlsConfig.SegmentType.FMP4));
+            HlsConfig.ClientCache.DISABLED, HlsConfig.DateTime.SYSTEM, HlsConfig.SegmentType.FMP4,
+            Duration.ofMillis(500)));
     }
 
     @Test
@@ -81,6 +82,8 @@ class HlsConfigTest {
         "hls_type vod;|t.conf:2: invalid value \"vod\" in \"hls_type\" directive, it must be \"live\" or \"event\"",
         "hls_variant _hi BANDWIDTH;|t.conf:2: invalid value \"_hi BANDWIDTH\" in \"hls_variant\" directive, \"BANDWIDTH\" is not an ATTRIBUTE=value pair",
         "hls_path /a; hls_path /b;|t.conf:2: \"hls_path\" directive is duplicate",
+        "hls_part 2s;|t.conf:2: invalid value \"2s\" in \"hls_part\" directive, it must be at most 1s",
+        "hls on; hls_path /h; hls_part 1s;|t.conf:1: \"hls_part\" needs \"hls_segment_type fmp4\" in application \"a\"",
         "hls on; hls_path /h; hls_keys on; hls_segment_type fmp4;|t.conf:1: \"hls_keys\" is not supported with \"hls_segment_type fmp4\" in application \"a\"",
     })
     void badValuesAreReportedWithTheirLocation(String directive, String message) {

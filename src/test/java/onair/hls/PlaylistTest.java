@@ -48,9 +48,9 @@ class PlaylistTest {
                     + "#EXT-X-KEY:METHOD=AES-128,URI=\"https://k/s-256.key\",IV=0x00000000000000000000000000000102\n"
                     + "#EXT-X-PROGRAM-DATE-TIME:2026-11-29T21:00:00.250Z\n#EXTINF:1.000,\ns.ts\n"),
             arguments("fMP4: version 7, EXT-X-MAP before the first segment of each initialisation segment", "",
-                List.of(new Playlist.Segment(0, "s-0.m4s", 2, false, null, null, "s-init-0.mp4"),
-                    new Playlist.Segment(1, "s-1.m4s", 2, false, null, null, "s-init-0.mp4"),
-                    new Playlist.Segment(2, "s-2.m4s", 2, true, null, null, "s-init-2.mp4")), true,
+                List.of(new Playlist.Segment(0, "s-0.m4s", 2, false, null, null, "s-init-0.mp4", List.of()),
+                    new Playlist.Segment(1, "s-1.m4s", 2, false, null, null, "s-init-0.mp4", List.of()),
+                    new Playlist.Segment(2, "s-2.m4s", 2, true, null, null, "s-init-2.mp4", List.of())), true,
                 "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-TARGETDURATION:2\n"
                     + "#EXT-X-MAP:URI=\"s-init-0.mp4\"\n#EXTINF:2.000,\ns-0.m4s\n#EXTINF:2.000,\ns-1.m4s\n"
                     + "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"s-init-2.mp4\"\n#EXTINF:2.000,\ns-2.m4s\n#EXT-X-ENDLIST\n"));
@@ -61,6 +61,44 @@ class PlaylistTest {
     void mediaPlaylist(String name, String directives, List<Playlist.Segment> segments, boolean ended,
             String expected) {
         assertThat(Playlist.media(segments, config(directives), ended)).isEqualTo(expected);
+    }
+
+    @Test
+    void lowLatencyPlaylistListsTheNewestSegmentsPartsThePendingPartsAndAPreloadHint() {
+        List<Playlist.Segment> segments = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            segments.add(new Playlist.Segment(i, "s-" + i + ".m4s", 1, false, null, null, "s-init-0.mp4",
+                List.of(new Playlist.Part("s-" + i + ".0.m4s", 0.5, true), new Playlist.Part("s-" + i + ".1.m4s", 0.5,
+                    false))));
+        }
+        String text = Playlist.media(segments, List.of(new Playlist.Part("s-4.0.m4s", 0.48, true)), "s-init-0.mp4",
+            "s-4.1.m4s", config("hls_segment_type fmp4; hls_part 500ms;"), false);
+
+        assertThat(text).isEqualTo("""
+            #EXTM3U
+            #EXT-X-VERSION:7
+            #EXT-X-MEDIA-SEQUENCE:0
+            #EXT-X-TARGETDURATION:1
+            #EXT-X-SERVER-CONTROL:PART-HOLD-BACK=1.500
+            #EXT-X-PART-INF:PART-TARGET=0.500
+            #EXT-X-MAP:URI="s-init-0.mp4"
+            #EXTINF:1.000,
+            s-0.m4s
+            #EXT-X-PART:DURATION=0.500,URI="s-1.0.m4s",INDEPENDENT=YES
+            #EXT-X-PART:DURATION=0.500,URI="s-1.1.m4s"
+            #EXTINF:1.000,
+            s-1.m4s
+            #EXT-X-PART:DURATION=0.500,URI="s-2.0.m4s",INDEPENDENT=YES
+            #EXT-X-PART:DURATION=0.500,URI="s-2.1.m4s"
+            #EXTINF:1.000,
+            s-2.m4s
+            #EXT-X-PART:DURATION=0.500,URI="s-3.0.m4s",INDEPENDENT=YES
+            #EXT-X-PART:DURATION=0.500,URI="s-3.1.m4s"
+            #EXTINF:1.000,
+            s-3.m4s
+            #EXT-X-PART:DURATION=0.480,URI="s-4.0.m4s",INDEPENDENT=YES
+            #EXT-X-PRELOAD-HINT:TYPE=PART,URI="s-4.1.m4s"
+            """);
     }
 
     @Test

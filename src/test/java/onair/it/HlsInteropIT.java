@@ -51,6 +51,8 @@ class HlsInteropIT {
                 application keys { live on; hls on; hls_path %1$s/keys; hls_fragment 2s; hls_keys on;
                     hls_fragments_per_key 2; hls_nested on; }
                 application fmp4 { live on; hls on; hls_path %1$s/fmp4; hls_fragment 2s; hls_segment_type fmp4; }
+                application ll { live on; hls on; hls_path %1$s/ll; hls_fragment 2s; hls_segment_type fmp4;
+                    hls_part 500ms; }
                 application clean { live on; hls on; hls_path %1$s/clean; hls_fragment 1s; hls_playlist_length 2s; }
             } }
             """.formatted(hls));
@@ -136,6 +138,40 @@ class HlsInteropIT {
         assertDecodes(playlist.toString());
         assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
             .isEqualTo(videoHashes(file.toString(), codec));
+    }
+
+    @Test
+    void lowLatencyPartsAreListedWithinTheirTargetAndMakeUpTheirSegments() throws IOException {
+        publish(TestMedia.h264Aac360p(), "ll", "low");
+        Path playlist = hls.resolve("ll/low.m3u8");
+        String text = awaitEnded(playlist);
+
+        assertThat(text).contains("#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n")
+            .doesNotContain("PRELOAD-HINT");
+        List<Segment> segments = segments(text);
+        assertThat(segments).hasSize(3);
+        for (int s = 0; s < segments.size(); s++) {
+            Matcher part = Pattern.compile("#EXT-X-PART:DURATION=([0-9.]+),URI=\"(low-" + s + "\\.[0-9]+\\.m4s)\"(,INDEPENDENT=YES)?\n")
+                .matcher(text);
+            java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+            double total = 0;
+            int count = 0;
+            while (part.find()) {
+                double duration = Double.parseDouble(part.group(1));
+                assertThat(duration).isLessThanOrEqualTo(0.5);
+                if (count == 0) {
+                    assertThat(part.group(3)).as("the first part of segment " + s + " is independent").isNotNull();
+                }
+                total += duration;
+                count++;
+                joined.write(Files.readAllBytes(playlist.resolveSibling(part.group(2))));
+            }
+            assertThat(count).isGreaterThanOrEqualTo(4);
+            assertThat(total).isCloseTo(segments.get(s).duration(), within(0.002));
+            assertThat(joined.toByteArray()).as("segment " + s + " is its parts")
+                .isEqualTo(Files.readAllBytes(playlist.resolveSibling(segments.get(s).uri())));
+        }
+        assertDecodes(playlist.toString());
     }
 
     @Test
