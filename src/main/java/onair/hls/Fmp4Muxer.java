@@ -6,7 +6,10 @@ import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -21,13 +24,13 @@ final class Fmp4Muxer {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Video v && v.hevc == hevc && java.util.Arrays.equals(v.record, record)
+            return other instanceof Video v && v.hevc == hevc && Arrays.equals(v.record, record)
                 && v.width == width && v.height == height;
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(record);
+            return Arrays.hashCode(record);
         }
     }
 
@@ -36,13 +39,13 @@ final class Fmp4Muxer {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Audio a && java.util.Arrays.equals(a.config, config) && a.sampleRate == sampleRate
+            return other instanceof Audio a && Arrays.equals(a.config, config) && a.sampleRate == sampleRate
                 && a.channels == channels;
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(config);
+            return Arrays.hashCode(config);
         }
     }
 
@@ -63,9 +66,9 @@ final class Fmp4Muxer {
         this.audio = audio;
     }
 
-    /** The codec configuration this muxer was made for, to compare with the stream's current one. */
-    List<java.util.Optional<?>> configuration() {
-        return List.of(java.util.Optional.ofNullable(video), java.util.Optional.ofNullable(audio));
+    /** Whether this muxer's initialisation segment describes {@code video} and {@code audio}. */
+    boolean describes(Video video, Audio audio) {
+        return Objects.equals(this.video, video) && Objects.equals(this.audio, audio);
     }
 
     /** Payload bytes of the samples waiting for the next segment. */
@@ -194,7 +197,7 @@ final class Fmp4Muxer {
         return offsetAt[0];
     }
 
-    private void track(ByteBuf moov, int id, int timescale, String handler, java.util.function.Consumer<ByteBuf> entry) {
+    private void track(ByteBuf moov, int id, int timescale, String handler, Consumer<ByteBuf> entry) {
         boolean isVideo = handler.equals("vide");
         box(moov, "trak", trak -> {
             fullBox(trak, "tkhd", 0, 3, b -> {
@@ -260,7 +263,7 @@ final class Fmp4Muxer {
         });
     }
 
-    private static void descriptor(ByteBuf out, int tag, int length, java.util.function.Consumer<ByteBuf> body) {
+    private static void descriptor(ByteBuf out, int tag, int length, Consumer<ByteBuf> body) {
         out.writeByte(tag).writeByte(length);
         body.accept(out);
     }
@@ -271,7 +274,7 @@ final class Fmp4Muxer {
         }
     }
 
-    private static void box(ByteBuf out, String type, java.util.function.Consumer<ByteBuf> body) {
+    private static void box(ByteBuf out, String type, Consumer<ByteBuf> body) {
         int start = out.writerIndex();
         out.writeInt(0).writeBytes(ascii(type));
         body.accept(out);
@@ -279,7 +282,7 @@ final class Fmp4Muxer {
     }
 
     private static void fullBox(ByteBuf out, String type, int version, int flags,
-            java.util.function.Consumer<ByteBuf> body) {
+            Consumer<ByteBuf> body) {
         box(out, type, b -> {
             b.writeInt(version << 24 | flags);
             body.accept(b);

@@ -477,8 +477,7 @@ final class HlsStream implements Subscriber {
                 : new Fmp4Muxer.Video(hevc != null, videoRecord, width(), height());
             Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(audioRecord, aac.samplingFrequency(),
                 aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
-            if (fragments == null || !java.util.Objects.equals(fragments.configuration(), List.of(
-                java.util.Optional.ofNullable(video), java.util.Optional.ofNullable(sound)))) {
+            if (fragments == null || !fragments.describes(video, sound)) {
                 fragments = new Fmp4Muxer(video, sound);
                 initName = layout.initName(segmentSequence);
             }

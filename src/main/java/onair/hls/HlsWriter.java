@@ -33,13 +33,12 @@ final class HlsWriter implements AutoCloseable {
         Thread.ofPlatform().name("hls-writer").daemon().factory());
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean overloadLogged = new AtomicBoolean();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private final Map<Path, Duration> swept = new ConcurrentHashMap<>();
     private final Map<Path, Long> nextSweep = new ConcurrentHashMap<>();
 
     HlsWriter() {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.scheduleWithFixedDelay(this::sweep, SWEEP_PERIOD.toMillis(), SWEEP_PERIOD.toMillis(),
-            TimeUnit.MILLISECONDS);
     }
 
     /** Queues {@code task}; false (logged once per server) when the queue is full or the writer is closed. */
@@ -76,6 +75,14 @@ final class HlsWriter implements AutoCloseable {
      */
     void sweep(Path dir, Duration playlistLength) {
         swept.merge(dir, playlistLength, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        if (sweeping.compareAndSet(false, true)) {
+            try {
+                executor.scheduleWithFixedDelay(this::sweep, SWEEP_PERIOD.toMillis(), SWEEP_PERIOD.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                log.debug("hls: no cleanup after shutdown");
+            }
+        }
     }
 
     /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it over {@code file} atomically. */
