@@ -109,6 +109,7 @@ class HlsInteropIT {
 
         assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
             .isEqualTo(videoHashes(file.toString(), codec));
+        assertAudioRelayed(file, playlist);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -138,6 +139,7 @@ class HlsInteropIT {
         assertDecodes(playlist.toString());
         assertThat(videoHashes(playlist.toString(), codec)).as("the published video, packet for packet")
             .isEqualTo(videoHashes(file.toString(), codec));
+        assertAudioRelayed(file, playlist);
     }
 
     @Test
@@ -264,6 +266,31 @@ class HlsInteropIT {
             assertDecodes(out.resolve(segment.uri()).toString());
         }
         assertDecodes(playlist.toString());
+    }
+
+    /** Every published AAC frame from the first keyframe on is in the HLS output, in order, byte for byte. */
+    private static void assertAudioRelayed(Path file, Path playlist) throws IOException {
+        List<String> published = audioHashes(file.toString(), false);
+        List<String> written = audioHashes(playlist.toString(), true);
+        int start = published.indexOf(written.getFirst());
+        assertThat(start).as("audio joins within the first frames").isBetween(0, 2);
+        assertThat(written).isEqualTo(published.subList(start, published.size()));
+    }
+
+    private static List<String> audioHashes(String input, boolean hls) throws IOException {
+        Path out = Files.createTempFile(HlsInteropIT.hls, "framemd5", ".txt");
+        List<String> args = new ArrayList<>(List.of("-y"));
+        if (hls) {
+            args.addAll(List.of("-allowed_extensions", "ALL"));
+        }
+        args.addAll(List.of("-i", input, "-map", "0:a", "-c", "copy"));
+        if (hls) {
+            args.addAll(List.of("-bsf:a", "aac_adtstoasc"));
+        }
+        args.addAll(List.of("-f", "framemd5", out.toString()));
+        Ffmpeg.run("audio-framemd5-" + Path.of(input).getFileName(), RUN, args.toArray(String[]::new));
+        return Files.readAllLines(out).stream().filter(line -> !line.startsWith("#"))
+            .map(line -> line.split(",")[5].trim()).toList();
     }
 
     private static void publish(Path file, String app, String name) {
