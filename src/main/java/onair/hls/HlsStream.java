@@ -131,8 +131,26 @@ final class HlsStream implements Subscriber {
                 badInputLogged = true;
                 log.warn("hls {}: {}; such frames are skipped (further ones not logged)", key, e.getMessage());
             }
+        } catch (RuntimeException e) {
+            log.error("hls {}: stopped writing this publication: {}", key, e.toString());
+            abandon();
         } finally {
             frame.release();
+        }
+    }
+
+    /** Ends this publication's output (or gives up on it): buffers are freed and the subscription ends. */
+    private void abandon() {
+        stopped = true;
+        if (segment != null) {
+            segment.release();
+            segment = null;
+        }
+        audio.release();
+        history.stopped();
+        Subscription own = subscription;
+        if (own != null) {
+            own.close();
         }
     }
 
@@ -145,7 +163,6 @@ final class HlsStream implements Subscriber {
         if (stopped) {
             return;
         }
-        stopped = true;
         if (segment != null) {
             closeSegment(lastTime + Math.max(0, videoFrameTime), true);
         } else if (!history.window().isEmpty()) {
@@ -153,12 +170,7 @@ final class HlsStream implements Subscriber {
             writer.submit("playlist " + layout.playlist(), () -> HlsWriter.writeAtomically(layout.playlist(),
                 text.getBytes(StandardCharsets.US_ASCII)));
         }
-        audio.release();
-        history.stopped();
-        Subscription own = subscription;
-        if (own != null) {
-            own.close();
-        }
+        abandon();
     }
 
     private void video(MediaFrame frame) {
