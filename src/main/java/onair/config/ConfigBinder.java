@@ -109,7 +109,38 @@ final class ConfigBinder {
             new Setting("record_max_size", RECORD, 0L, Units::size),
             new Setting("record_max_frames", RECORD, 0L, ConfigBinder::integer),
             new Setting("record_interval", RECORD, null, Units::time),
-            new Setting("record_notify", RECORD, false, Units::flag));
+            new Setting("record_notify", RECORD, false, Units::flag),
+            new Setting("hls", LIVE, false, Units::flag),
+            new Setting("hls_path", LIVE, null, Path::of),
+            new Setting("hls_fragment", LIVE, Duration.ofSeconds(5), ConfigBinder::positiveTime),
+            new Setting("hls_max_fragment", LIVE, null, ConfigBinder::positiveTime),
+            new Setting("hls_playlist_length", LIVE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
+            new Setting("hls_sync", LIVE, Duration.ofMillis(2), Units::time),
+            new Setting("hls_continuous", LIVE, true, Units::flag),
+            new Setting("hls_nested", LIVE, false, Units::flag),
+            new Setting("hls_base_url", LIVE, "", v -> v),
+            new Setting("hls_cleanup", LIVE, true, Units::flag),
+            new Setting("hls_fragment_naming", LIVE, HlsConfig.Naming.SEQUENTIAL,
+                    v -> choice(v, HlsConfig.Naming.class, "sequential", "timestamp", "system")),
+            new Setting("hls_fragment_naming_granularity", LIVE, 0L, v -> bounded(integer(v), 0, 1L << 40)),
+            new Setting("hls_fragment_slicing", LIVE, HlsConfig.Slicing.PLAIN,
+                    v -> choice(v, HlsConfig.Slicing.class, "plain", "aligned")),
+            new Setting("hls_variant", LIVE, List.of(), ConfigBinder::variant, true),
+            new Setting("hls_type", LIVE, HlsConfig.Type.LIVE, v -> choice(v, HlsConfig.Type.class, "live", "event")),
+            new Setting("hls_muxdelay", LIVE, Duration.ofMillis(700), Units::time),
+            new Setting("hls_max_audio_delay", LIVE, Duration.ofMillis(300), Units::time),
+            new Setting("hls_audio_buffer_size", LIVE, 1L << 20, v -> bounded(Units.size(v), 1, 64L << 20)),
+            new Setting("hls_keys", LIVE, false, Units::flag),
+            new Setting("hls_key_path", LIVE, null, Path::of),
+            new Setting("hls_key_url", LIVE, "", v -> v),
+            new Setting("hls_fragments_per_key", LIVE, 0, v -> (int) bounded(integer(v), 0, Integer.MAX_VALUE)),
+            new Setting("hls_allow_client_cache", LIVE, HlsConfig.ClientCache.UNSET,
+                    v -> choice(v, HlsConfig.ClientCache.class, null, "enabled", "disabled")),
+            new Setting("hls_datetime", LIVE, HlsConfig.DateTime.NONE,
+                    v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
+            new Setting("hls_segment_type", LIVE, HlsConfig.SegmentType.MPEGTS,
+                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")),
+            new Setting("hls_part", LIVE, Duration.ZERO, ConfigBinder::part));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -122,11 +153,6 @@ final class ConfigBinder {
             "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
             "respawn", "respawn_timeout",
             "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
-            "hls", "hls_path", "hls_fragment", "hls_max_fragment", "hls_playlist_length", "hls_sync",
-            "hls_continuous", "hls_nested", "hls_base_url", "hls_cleanup", "hls_fragment_naming",
-            "hls_fragment_naming_granularity", "hls_fragment_slicing", "hls_variant", "hls_type", "hls_muxdelay",
-            "hls_max_audio_delay", "hls_audio_buffer_size", "hls_keys", "hls_key_path", "hls_key_url",
-            "hls_fragments_per_key", "hls_allow_client_cache", "hls_datetime",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
@@ -317,7 +343,73 @@ final class ConfigBinder {
                 (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"),
                 accessLog(app.block(), serverLog),
                 admission(scope, (int) values.getOrDefault("max_connections", 0)),
-                record(app, scope, recorders));
+                record(app, scope, recorders), hls(app, scope));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static HlsConfig hls(Directive app, Scope scope) {
+        boolean enabled = (boolean) scope.get("hls");
+        Path path = scope.get("hls_path") instanceof FileSetting file ? file.file() : null;
+        if (enabled && path == null) {
+            throw ConfigException.at(app, "\"hls\" is on but no \"hls_path\" is set for application \""
+                    + app.args().getFirst() + "\"");
+        }
+        HlsConfig.SegmentType segmentType = (HlsConfig.SegmentType) scope.get("hls_segment_type");
+        if (enabled && (boolean) scope.get("hls_keys") && segmentType == HlsConfig.SegmentType.FMP4) {
+            throw ConfigException.at(app, "\"hls_keys\" is not supported with \"hls_segment_type fmp4\" in application \""
+                    + app.args().getFirst() + "\"");
+        }
+        Duration part = (Duration) scope.get("hls_part");
+        if (enabled && !part.isZero() && segmentType != HlsConfig.SegmentType.FMP4) {
+            throw ConfigException.at(app, "\"hls_part\" needs \"hls_segment_type fmp4\" in application \""
+                    + app.args().getFirst() + "\"");
+        }
+        Duration fragment = (Duration) scope.get("hls_fragment");
+        Duration maxFragment = (Duration) scope.get("hls_max_fragment");
+        Path keyPath = scope.get("hls_key_path") instanceof FileSetting file ? file.file() : path;
+        return new HlsConfig(enabled, path, fragment, maxFragment != null ? maxFragment : fragment.multipliedBy(10),
+                (Duration) scope.get("hls_playlist_length"), (Duration) scope.get("hls_sync"),
+                (boolean) scope.get("hls_continuous"), (boolean) scope.get("hls_nested"),
+                (String) scope.get("hls_base_url"), (boolean) scope.get("hls_cleanup"),
+                (HlsConfig.Naming) scope.get("hls_fragment_naming"),
+                (long) scope.get("hls_fragment_naming_granularity"),
+                (HlsConfig.Slicing) scope.get("hls_fragment_slicing"), (HlsConfig.Type) scope.get("hls_type"),
+                (List<HlsConfig.Variant>) scope.get("hls_variant"), (Duration) scope.get("hls_muxdelay"),
+                (Duration) scope.get("hls_max_audio_delay"), (long) scope.get("hls_audio_buffer_size"),
+                (boolean) scope.get("hls_keys"), keyPath, (String) scope.get("hls_key_url"),
+                (int) scope.get("hls_fragments_per_key"), (HlsConfig.ClientCache) scope.get("hls_allow_client_cache"),
+                (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType, part);
+    }
+
+    /** One value of {@code E}, named by {@code names} in constant order (a null name skips a constant). */
+    private static <E extends Enum<E>> E choice(String text, Class<E> type, String... names) {
+        E[] constants = type.getEnumConstants();
+        int offset = constants.length - names.length;
+        for (int i = 0; i < names.length; i++) {
+            if (text.equals(names[i])) {
+                return constants[i + offset];
+            }
+        }
+        throw new IllegalArgumentException("it must be " + Stream.of(names).filter(java.util.Objects::nonNull)
+                .map(name -> "\"" + name + "\"").collect(Collectors.joining(" or ")));
+    }
+
+    private static Duration part(String text) {
+        Duration part = Units.time(text);
+        if (part.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("it must be at most 1s");
+        }
+        return part;
+    }
+
+    private static List<HlsConfig.Variant> variant(String text) {
+        List<String> args = List.of(text.split(" "));
+        for (String attribute : args.subList(1, args.size())) {
+            if (attribute.indexOf('=') <= 0) {
+                throw new IllegalArgumentException("\"" + attribute + "\" is not an ATTRIBUTE=value pair");
+            }
+        }
+        return List.of(new HlsConfig.Variant(args.getFirst(), args.subList(1, args.size())));
     }
 
     /**
@@ -495,13 +587,23 @@ final class ConfigBinder {
         if (d.args().isEmpty() || d.args().size() > 1 && !setting.list()) {
             throw invalidArgumentCount(d);
         }
+        if (d.name().equals("hls_variant") && values.get(d.name()) instanceof List<?> earlier) {
+            List<Object> all = new ArrayList<>(earlier);
+            all.addAll((List<?>) parseValue(d, setting));
+            values.put(d.name(), List.copyOf(all));
+            return;
+        }
         if (values.containsKey(d.name())) {
             throw ConfigException.at(d, "\"" + d.name() + "\" directive is duplicate");
         }
+        values.put(d.name(), parseValue(d, setting));
+    }
+
+    private static Object parseValue(Directive d, Setting setting) {
         String value = String.join(" ", d.args());
         try {
             Object parsed = setting.parser().apply(value);
-            values.put(d.name(), parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed);
+            return parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed;
         } catch (IllegalArgumentException e) {
             throw invalidValue(d, value, e.getMessage());
         }

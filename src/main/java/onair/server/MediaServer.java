@@ -36,6 +36,7 @@ import onair.http.LocationHandler;
 import onair.http.StaticFiles;
 import onair.http.WebPage;
 import onair.httpflv.HttpFlvHandler;
+import onair.hls.HlsOutput;
 import onair.live.RtmpSession;
 import onair.notify.Admission;
 import onair.record.Recorders;
@@ -68,7 +69,7 @@ import javax.net.ssl.SSLException;
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive of the rtmp and
  * http sections, serving every connection on one event loop per core, reloads its configuration in place, and shuts
- * down in order (publishers end, recordings are flushed and closed, players get their end of stream, sockets close).
+ * down in order (publishers end, recordings are flushed and closed, players get their end of stream, sockets close, HLS writes finish).
  */
 public final class MediaServer implements AutoCloseable {
 
@@ -93,6 +94,7 @@ public final class MediaServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final StaticFiles files = new StaticFiles();
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
+    private final HlsOutput hls;
 
     public MediaServer(ServerConfig config) {
         this.config = new AtomicReference<>(config);
@@ -101,6 +103,8 @@ public final class MediaServer implements AutoCloseable {
         this.recorders = new Recorders(this.config::get, RECORD_CLOSE_TIMEOUT);
         registry.observe(recorders);
         recorders.listen(this::recordDone);
+        this.hls = new HlsOutput(this.config::get);
+        registry.observe(hls);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -351,6 +355,7 @@ public final class MediaServer implements AutoCloseable {
         if (!connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS)) {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        hls.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         accessLog.close();

@@ -1,5 +1,8 @@
 package onair.stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * publishing or subscribing through a retired instance lands on the key's current stream instead.
  */
 public final class StreamRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
 
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<StreamObserver> observers = new CopyOnWriteArrayList<>();
@@ -46,9 +51,14 @@ public final class StreamRegistry {
         }
     }
 
+    /** Tells every observer; one that throws is logged and does not keep the others or the publisher from going on. */
     void published(LiveStream stream) {
         for (StreamObserver observer : observers) {
-            observer.published(stream);
+            try {
+                observer.published(stream);
+            } catch (RuntimeException e) {
+                log.error("{}: {} failed on publish: {}", stream.key(), observer, e.toString());
+            }
         }
     }
 

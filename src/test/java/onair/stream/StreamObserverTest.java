@@ -52,6 +52,21 @@ class StreamObserverTest {
     }
 
     @Test
+    void anObserverThatThrowsKeepsNeitherTheOthersNorThePublisherFromGoingOn() {
+        List<LiveStream> published = new ArrayList<>();
+        registry.observe(stream -> {
+            throw new IllegalStateException("broken output");
+        });
+        registry.observe(published::add);
+
+        Publication publication = registry.stream(KEY, LiveOptions.defaults()).publish();
+
+        assertThat(publication).isNotNull();
+        assertThat(published).hasSize(1);
+        publication.close();
+    }
+
+    @Test
     void closedObservationHearsOfNoMorePublications() throws Exception {
         List<LiveStream> published = new ArrayList<>();
         AutoCloseable observation = registry.observe(published::add);
