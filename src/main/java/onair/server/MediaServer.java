@@ -115,9 +115,10 @@ public final class MediaServer implements AutoCloseable {
             LocationHandler.Kind.FILES, files,
             LocationHandler.Kind.PAGE, new WebPage(registry),
             LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients),
-            LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, stat.stat(exchange.query(),
-                exchange.request().headers().get(HttpHeaderNames.ACCEPT),
-                StatSection.parse(exchange.location().rtmpStat()), exchange.location().statStylesheet())),
+            LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
+                ? stat.stylesheet()
+                : stat.stat(exchange.query(), exchange.request().headers().get(HttpHeaderNames.ACCEPT),
+                    StatSection.parse(exchange.location().rtmpStat()), exchange.location().statStylesheet())),
             LocationHandler.Kind.RTMP_CONTROL, exchange -> reply(exchange, control.handle(exchange.path(),
                 exchange.query(), RtmpControl.Section.parse(exchange.location().rtmpControl()))),
             LocationHandler.Kind.METRICS, exchange -> reply(exchange, stat.metrics()));

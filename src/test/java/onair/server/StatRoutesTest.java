@@ -54,6 +54,10 @@ class StatRoutesTest {
             assertThat(xml.body()).contains("<?xml-stylesheet type=\"text/xsl\" href=\"/stat.xsl\"")
                 .contains("<name>cam</name>").contains("<nclients>3</nclients>").contains("<publishing/>");
 
+            HttpResponse<String> xsl = get(base + "/stat.xsl");
+            assertThat(xsl.headers().firstValue("content-type").orElseThrow()).startsWith("text/xsl");
+            assertThat(xsl.body()).contains("<xsl:stylesheet").contains("<xsl:template match=\"rtmp\">");
+
             HttpResponse<String> json = get(base + "/stat?format=json");
             assertThat(json.headers().firstValue("content-type").orElseThrow()).startsWith("application/json");
             assertThat(json.body()).contains("\"name\":\"cam\"");
