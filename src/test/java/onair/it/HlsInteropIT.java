@@ -148,7 +148,7 @@ class HlsInteropIT {
         Path playlist = hls.resolve("ll/low.m3u8");
         String text = awaitEnded(playlist);
 
-        assertThat(text).contains("#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n")
+        assertThat(text).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n")
             .doesNotContain("PRELOAD-HINT");
         List<Segment> segments = segments(text);
         assertThat(segments).hasSize(3);
