@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * Headless Chromium opens Onair's web page while ffmpeg publishes, picks the stream from the list and plays it: the
  * video's clock advances and a frame drawn from the video element is not blank. Each playback protocol the page offers
  * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js, and HLS through hls.js with MPEG-TS segments and with
- * fragmented MP4 segments and LL-HLS parts (one application each, both written under the {@code /hls} location).
+ * fragmented MP4 segments and LL-HLS parts, reloaded with blocking requests (one application each, both written
+ * under the {@code /hls} location).
  */
 class WebPageBrowserIT {
 
@@ -120,6 +121,11 @@ class WebPageBrowserIT {
             assertThat(later.get(1)).as("the picture moves on").isNotEqualTo(first.get(1));
             assertThat(browser.findElement(By.id("now-playing")).getText())
                     .contains(stream, kind.toUpperCase());
+            if (stream.equals("fmp4/" + FMP4_STREAM)) {
+                assertThat((String) js.executeScript("return performance.getEntriesByType('resource')"
+                        + ".map(e => e.name).filter(n => n.includes('_HLS_msn=')).join(' ');"))
+                        .as("hls.js reloads the LL-HLS playlist with blocking requests").contains("_HLS_part=");
+            }
             if (!kind.equals("hls")) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
             }
