@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,27 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_\\-.~+=@,]{0,199}");
 
     private final Supplier<ServerConfig> config;
-    private final HlsWriter writer = new HlsWriter();
+    private final HlsWriter writer;
     private final Map<Path, History> histories = new ConcurrentHashMap<>();
 
     public HlsOutput(Supplier<ServerConfig> config) {
+        this(config, (playlist, sequence, parts, target, ended) -> { });
+    }
+
+    /** An HLS output that tells {@code listener} of each LL-HLS media playlist it has written. */
+    public HlsOutput(Supplier<ServerConfig> config, PlaylistListener listener) {
         this.config = config;
+        this.writer = new HlsWriter(listener);
+    }
+
+    /**
+     * Told, on the writer thread once the file is in place, of each LL-HLS ({@code hls_part}) media playlist written:
+     * it lists every segment before {@code sequence} and {@code parts} parts of segment {@code sequence};
+     * {@code ended} when it ends the stream.
+     */
+    @FunctionalInterface
+    public interface PlaylistListener {
+        void written(Path playlist, long sequence, int parts, Duration targetDuration, boolean ended);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,9 +167,17 @@ final class HlsStream implements Subscriber {
         if (segment != null) {
             closeSegment(lastTime + Math.max(0, videoFrameTime), true);
         } else if (!history.window().isEmpty()) {
-            String text = Playlist.media(history.window(), config, true);
-            writer.submit("playlist " + layout.playlist(), () -> HlsWriter.writeAtomically(layout.playlist(),
-                text.getBytes(StandardCharsets.US_ASCII)));
+            List<Playlist.Segment> window = history.window();
+            String text = Playlist.media(window, config, true);
+            long next = window.getLast().sequence() + 1;
+            Duration target = targetDuration(window);
+            writer.submit("playlist " + layout.playlist(), () -> {
+                if (partTarget > 0) {
+                    writer.writePlaylist(layout.playlist(), text, next, 0, target, true);
+                } else {
+                    HlsWriter.writeAtomically(layout.playlist(), text.getBytes(StandardCharsets.US_ASCII));
+                }
+            });
         }
         abandon();
     }
@@ -526,6 +535,7 @@ final class HlsStream implements Subscriber {
         boolean newKey = segmentNewKey;
         Path keyFile = config.keys() ? layout.keyDir().resolve(keyName) : null;
         long sequence = segmentSequence;
+        Duration target = targetDuration(window);
         history.measured(bytes.length, duration);
         String master = history.masterPlaylist();
         boolean queued = writer.submit("segment " + segmentFile, () -> {
@@ -536,7 +546,11 @@ final class HlsStream implements Subscriber {
                 HlsWriter.writeAtomically(initFile, init);
             }
             HlsWriter.writeAtomically(segmentFile, key != null ? encrypt(bytes, key, sequence) : bytes);
-            HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));
+            if (partTarget > 0) {
+                writer.writePlaylist(layout.playlist(), playlist, sequence + 1, 0, target, ended);
+            } else {
+                HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));
+            }
             if (master != null) {
                 HlsWriter.writeAtomically(layout.masterPlaylist(),
                     master.getBytes(StandardCharsets.US_ASCII));
@@ -584,15 +598,25 @@ final class HlsStream implements Subscriber {
         Path partFile = layout.dir().resolve(name);
         byte[] init = fragments.initialization();
         Path initFile = layout.dir().resolve(initName);
-        String playlist = writePlaylist ? Playlist.media(history.window(), parts, layout.segmentUri(initName),
+        List<Playlist.Segment> window = history.window();
+        String playlist = writePlaylist ? Playlist.media(window, parts, layout.segmentUri(initName),
             layout.segmentUri(layout.partName(segmentSequence, parts.size())), config, false) : null;
+        long sequence = segmentSequence;
+        int listed = parts.size();
+        Duration target = targetDuration(window);
         writer.submit("part " + partFile, () -> {
             HlsWriter.writeAtomically(initFile, init);
             HlsWriter.writeAtomically(partFile, bytes);
             if (playlist != null) {
-                HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));
+                writer.writePlaylist(layout.playlist(), playlist, sequence, listed, target, false);
             }
         });
+    }
+
+    /** The target duration blocking reloads of this playlist wait three times: at least {@code hls_fragment}. */
+    private Duration targetDuration(List<Playlist.Segment> window) {
+        long fragmentSeconds = (config.fragment().toMillis() + 999) / 1000;
+        return Duration.ofSeconds(Math.max(Playlist.targetDuration(window), fragmentSeconds));
     }
 
     /** AES-128-CBC with PKCS#7 padding over the whole segment (RFC 8216 §4.3.2.4), the IV being its sequence number. */

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +38,14 @@ final class HlsWriter implements AutoCloseable {
     private final Map<Path, Duration> swept = new ConcurrentHashMap<>();
     private final Map<Path, Long> nextSweep = new ConcurrentHashMap<>();
 
+    private final HlsOutput.PlaylistListener listener;
+
     HlsWriter() {
+        this((playlist, sequence, parts, target, ended) -> { });
+    }
+
+    HlsWriter(HlsOutput.PlaylistListener listener) {
+        this.listener = listener;
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
@@ -92,6 +100,16 @@ final class HlsWriter implements AutoCloseable {
         Path temporary = dir.resolve("." + file.getFileName() + ".tmp");
         Files.write(temporary, bytes);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Writes an LL-HLS media playlist atomically, then tells the listener what it lists (see
+     * {@link HlsOutput.PlaylistListener}); call on the writer thread.
+     */
+    void writePlaylist(Path playlist, String text, long sequence, int parts, Duration targetDuration, boolean ended)
+            throws IOException {
+        writeAtomically(playlist, text.getBytes(StandardCharsets.US_ASCII));
+        listener.written(playlist, sequence, parts, targetDuration, ended);
     }
 
     private void sweep() {

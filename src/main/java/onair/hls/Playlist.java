@@ -64,17 +64,14 @@ final class Playlist {
     static String media(List<Segment> segments, List<Part> pending, String pendingMap, String hint,
             HlsConfig config, boolean ended) {
         long sequence = segments.isEmpty() ? 0 : segments.getFirst().sequence();
-        long target = 1;
-        for (Segment segment : segments) {
-            target = Math.max(target, (long) Math.ceil(Math.round(segment.duration() * 1000) / 1000.0));
-        }
+        long target = targetDuration(segments);
         StringBuilder text = new StringBuilder(128 + 64 * segments.size());
         boolean fmp4 = segments.stream().anyMatch(segment -> segment.map() != null);
         text.append("#EXTM3U\n#EXT-X-VERSION:").append(fmp4 ? 7 : 3).append("\n#EXT-X-MEDIA-SEQUENCE:").append(sequence)
             .append("\n#EXT-X-TARGETDURATION:").append(target).append('\n');
         double partTarget = config.part().toMillis() / 1000.0;
         if (partTarget > 0) {
-            text.append("#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=").append(decimal(3 * partTarget))
+            text.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=").append(decimal(3 * partTarget))
                 .append("\n#EXT-X-PART-INF:PART-TARGET=").append(decimal(partTarget)).append('\n');
         }
         if (config.type() == HlsConfig.Type.EVENT) {
@@ -118,6 +115,15 @@ final class Playlist {
             text.append("#EXT-X-ENDLIST\n");
         }
         return text.toString();
+    }
+
+    /** The {@code EXT-X-TARGETDURATION} of {@code segments}: the longest, rounded to whole seconds, at least 1. */
+    static long targetDuration(List<Segment> segments) {
+        long target = 1;
+        for (Segment segment : segments) {
+            target = Math.max(target, (long) Math.ceil(Math.round(segment.duration() * 1000) / 1000.0));
+        }
+        return target;
     }
 
     private static void part(StringBuilder text, Part part) {

@@ -31,6 +31,7 @@ import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import onair.http.BlockingReload;
 import onair.http.HttpExchange;
 import onair.http.LocationHandler;
 import onair.http.StaticFiles;
@@ -92,7 +93,8 @@ public final class MediaServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelType;
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final StaticFiles files = new StaticFiles();
+    private final BlockingReload playlistReloads = new BlockingReload();
+    private final StaticFiles files = new StaticFiles(playlistReloads);
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
     private final HlsOutput hls;
 
@@ -103,7 +105,7 @@ public final class MediaServer implements AutoCloseable {
         this.recorders = new Recorders(this.config::get, RECORD_CLOSE_TIMEOUT);
         registry.observe(recorders);
         recorders.listen(this::recordDone);
-        this.hls = new HlsOutput(this.config::get);
+        this.hls = new HlsOutput(this.config::get, playlistReloads::written);
         registry.observe(hls);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

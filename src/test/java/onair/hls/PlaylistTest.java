@@ -79,7 +79,7 @@ class PlaylistTest {
             #EXT-X-VERSION:7
             #EXT-X-MEDIA-SEQUENCE:0
             #EXT-X-TARGETDURATION:1
-            #EXT-X-SERVER-CONTROL:PART-HOLD-BACK=1.500
+            #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500
             #EXT-X-PART-INF:PART-TARGET=0.500
             #EXT-X-MAP:URI="s-init-0.mp4"
             #EXTINF:1.000,

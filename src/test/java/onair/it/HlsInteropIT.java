@@ -10,6 +10,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +59,7 @@ class HlsInteropIT {
                     hls_part 500ms; }
                 application clean { live on; hls on; hls_path %1$s/clean; hls_fragment 1s; hls_playlist_length 2s; }
             } }
+            http { server { listen 127.0.0.1:0; location /hls/ { alias %1$s/; } } }
             """.formatted(hls));
     }
 
@@ -148,7 +153,7 @@ class HlsInteropIT {
         Path playlist = hls.resolve("ll/low.m3u8");
         String text = awaitEnded(playlist);
 
-        assertThat(text).contains("#EXT-X-SERVER-CONTROL:PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n")
+        assertThat(text).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n")
             .doesNotContain("PRELOAD-HINT");
         List<Segment> segments = segments(text);
         assertThat(segments).hasSize(3);
@@ -174,6 +179,41 @@ class HlsInteropIT {
                 .isEqualTo(Files.readAllBytes(playlist.resolveSibling(segments.get(s).uri())));
         }
         assertDecodes(playlist.toString());
+    }
+
+    @Test
+    void blockingPlaylistReloadsReturnEachRequestedPartAsItIsWritten() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort() + "/hls/ll/";
+        try (FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("ll", "blocking"))
+            .loop().name("publish-blocking").start()) {
+            await().atMost(RUN).until(() -> {
+                HttpResponse<String> first = client.send(HttpRequest.newBuilder(URI.create(base + "blocking.m3u8"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+                return first.statusCode() == 200 && first.body().contains("#EXT-X-PRELOAD-HINT");
+            });
+            String playlist = client.send(HttpRequest.newBuilder(URI.create(base + "blocking.m3u8")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(playlist).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500\n");
+            List<String> requested = new ArrayList<>();
+            for (int reload = 0; reload < 8; reload++) {
+                Matcher hint = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"(blocking-([0-9]+)\\.([0-9]+)\\.m4s)\"")
+                    .matcher(playlist);
+                assertThat(hint.find()).as("a preload hint in\n" + playlist).isTrue();
+                String query = "?_HLS_msn=" + hint.group(2) + "&_HLS_part=" + hint.group(3);
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    URI.create(base + "blocking.m3u8" + query)).timeout(RUN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(query).isEqualTo(200);
+                playlist = response.body();
+                String part = hint.group(1);
+                assertThat(playlist.lines().anyMatch(line -> line.startsWith("#EXT-X-PART:")
+                    && line.contains("URI=\"" + part + "\""))).as(query + " lists " + part + " in\n" + playlist).isTrue();
+                assertThat(playlist.lines().anyMatch(line -> line.startsWith("#EXT-X-PRELOAD-HINT")
+                    && line.contains("URI=\"" + part + "\""))).as("the hint moves on").isFalse();
+                requested.add(part);
+            }
+            assertThat(requested).as("the reloads cross a segment boundary").anyMatch(part -> part.endsWith(".0.m4s"));
+        }
     }
 
     @Test
