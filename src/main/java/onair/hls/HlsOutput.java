@@ -37,6 +37,8 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     private final Supplier<ServerConfig> config;
     private final HlsWriter writer;
     private final Map<Path, History> histories = new ConcurrentHashMap<>();
+    /** The media playlist (absolute, normalised) of each stream written now. */
+    private final Map<Path, StreamKey> playlists = new ConcurrentHashMap<>();
 
     public HlsOutput(Supplier<ServerConfig> config) {
         this(config, (playlist, sequence, parts, target, ended) -> { });
@@ -75,7 +77,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         histories.values().removeIf(old -> old.forgettable(now));
         History history = histories.compute(layout.playlist(), (path, old) ->
             old == null || !hls.continuous() ? new History(this, layout, hls) : old);
-        history.live();
+        history.live(key);
         if (hls.cleanup()) {
             writer.sweep(hls.path(), hls.playlistLength());
             if (hls.keys() && !hls.keyPath().equals(hls.path())) {
@@ -84,6 +86,26 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         }
         HlsStream output = new HlsStream(key, hls, writer, history, layout);
         output.attach(stream.subscribe(output));
+    }
+
+    /**
+     * The live stream whose HLS files {@code file} belongs to: its media playlist, or a segment, part or init file
+     * next to it ({@code NAME-…} beside {@code NAME.m3u8}, or anything beside a nested {@code index.m3u8}); empty for
+     * any other file. No file system access.
+     */
+    public Optional<StreamKey> streamOf(Path file) {
+        Path path = file.toAbsolutePath().normalize();
+        StreamKey key = playlists.get(path);
+        Path dir = path.getParent();
+        if (key != null || dir == null || path.getFileName() == null) {
+            return Optional.ofNullable(key);
+        }
+        key = playlists.get(dir.resolve("index.m3u8"));
+        String name = path.getFileName().toString();
+        for (int dash = name.lastIndexOf('-'); key == null && dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
+            key = playlists.get(dir.resolve(name.substring(0, dash) + ".m3u8"));
+        }
+        return Optional.ofNullable(key);
     }
 
     private Optional<ApplicationConfig> application(String name) {
@@ -172,6 +194,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         private volatile String resolution;
         private volatile long bandwidth;
         private volatile long stoppedAt;
+        private volatile StreamKey stream;
 
         History(HlsOutput output, Layout layout, HlsConfig config) {
             this.output = output;
@@ -179,12 +202,22 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
             this.config = config;
         }
 
-        void live() {
+        void live(StreamKey key) {
             stoppedAt = 0;
+            stream = key;
+            output.playlists.put(playlistKey(), key);
         }
 
         void stopped() {
             stoppedAt = System.currentTimeMillis();
+            StreamKey key = stream;
+            if (key != null) {
+                output.playlists.remove(playlistKey(), key);
+            }
+        }
+
+        private Path playlistKey() {
+            return layout.playlist().toAbsolutePath().normalize();
         }
 
         /**
