@@ -38,7 +38,10 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     private final HlsWriter writer;
     private final Map<Path, History> histories = new ConcurrentHashMap<>();
     /** The media playlist (absolute, normalised) of each stream written now. */
-    private final Map<Path, StreamKey> playlists = new ConcurrentHashMap<>();
+    private final Map<Path, Written> playlists = new ConcurrentHashMap<>();
+
+    /** A stream written now, and whether its files are in a directory of their own ({@code hls_nested}). */
+    private record Written(StreamKey stream, boolean nested) {}
 
     public HlsOutput(Supplier<ServerConfig> config) {
         this(config, (playlist, sequence, parts, target, ended) -> { });
@@ -95,17 +98,18 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
      */
     public Optional<StreamKey> streamOf(Path file) {
         Path path = file.toAbsolutePath().normalize();
-        StreamKey key = playlists.get(path);
+        Written written = playlists.get(path);
         Path dir = path.getParent();
-        if (key != null || dir == null || path.getFileName() == null) {
-            return Optional.ofNullable(key);
+        if (written == null && dir != null && path.getFileName() != null) {
+            Written nested = playlists.get(dir.resolve("index.m3u8"));
+            written = nested != null && nested.nested() ? nested : null;
+            String name = path.getFileName().toString();
+            for (int dash = name.lastIndexOf('-'); written == null && dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
+                Written beside = playlists.get(dir.resolve(name.substring(0, dash) + ".m3u8"));
+                written = beside != null && !beside.nested() ? beside : null;
+            }
         }
-        key = playlists.get(dir.resolve("index.m3u8"));
-        String name = path.getFileName().toString();
-        for (int dash = name.lastIndexOf('-'); key == null && dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
-            key = playlists.get(dir.resolve(name.substring(0, dash) + ".m3u8"));
-        }
-        return Optional.ofNullable(key);
+        return Optional.ofNullable(written).map(Written::stream);
     }
 
     private Optional<ApplicationConfig> application(String name) {
@@ -205,14 +209,14 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         void live(StreamKey key) {
             stoppedAt = 0;
             stream = key;
-            output.playlists.put(playlistKey(), key);
+            output.playlists.put(playlistKey(), new Written(key, config.nested()));
         }
 
         void stopped() {
             stoppedAt = System.currentTimeMillis();
             StreamKey key = stream;
             if (key != null) {
-                output.playlists.remove(playlistKey(), key);
+                output.playlists.remove(playlistKey(), new Written(key, config.nested()));
             }
         }
 
