@@ -47,7 +47,8 @@ public final class HlsSessions implements AutoCloseable {
 
     private record Key(String address, String userAgent, StreamKey stream) {}
 
-    private final class Session {
+    /** One viewer's session; control's {@code drop} ends it, {@code redirect} does nothing. */
+    private final class Session implements Client.Control {
         private final Key key;
         private final Client client;
         private LiveStream stream;
@@ -56,6 +57,18 @@ public final class HlsSessions implements AutoCloseable {
         Session(Key key, Client client) {
             this.key = key;
             this.client = client;
+            client.connected(key.stream().app(), "", "", "", "");
+            client.started(false, key.stream().name(), "");
+            client.control(this);
+        }
+
+        @Override
+        public void drop() {
+            end(this);
+        }
+
+        @Override
+        public void redirect(StreamKey from, String newName) {
         }
     }
 
@@ -106,19 +119,6 @@ public final class HlsSessions implements AutoCloseable {
                     return;
                 }
                 session = new Session(key, clients.open(Client.Protocol.HLS, remote, 0));
-                Session opened = session;
-                session.client.connected(key.stream().app(), "", "", "", "");
-                session.client.started(false, key.stream().name(), "");
-                session.client.control(new Client.Control() {
-                    @Override
-                    public void drop() {
-                        end(opened);
-                    }
-
-                    @Override
-                    public void redirect(StreamKey from, String newName) {
-                    }
-                });
                 sessions.put(key, session);
                 perAddress.merge(key.address(), 1, Integer::sum);
             }
@@ -127,7 +127,7 @@ public final class HlsSessions implements AutoCloseable {
         synchronized (session) {
             session.lastNanos = System.nanoTime();
             session.client.addBytesOut(bytes);
-            if (live != null && live != session.stream && !closed(session)) {
+            if (live != null && live != session.stream && !ended(session)) {
                 if (session.stream != null) {
                     session.stream.unwatch(session.client);
                 }
@@ -150,7 +150,7 @@ public final class HlsSessions implements AutoCloseable {
         return false;
     }
 
-    private synchronized boolean closed(Session session) {
+    private synchronized boolean ended(Session session) {
         return sessions.get(session.key) != session;
     }
 
