@@ -37,6 +37,11 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     private final Supplier<ServerConfig> config;
     private final HlsWriter writer;
     private final Map<Path, History> histories = new ConcurrentHashMap<>();
+    /** The media playlist (absolute, normalised) of each stream written now. */
+    private final Map<Path, Written> playlists = new ConcurrentHashMap<>();
+
+    /** A stream written now, and whether its files are in a directory of their own ({@code hls_nested}). */
+    private record Written(StreamKey stream, boolean nested) {}
 
     public HlsOutput(Supplier<ServerConfig> config) {
         this(config, (playlist, sequence, parts, target, ended) -> { });
@@ -75,7 +80,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         histories.values().removeIf(old -> old.forgettable(now));
         History history = histories.compute(layout.playlist(), (path, old) ->
             old == null || !hls.continuous() ? new History(this, layout, hls) : old);
-        history.live();
+        history.live(key);
         if (hls.cleanup()) {
             writer.sweep(hls.path(), hls.playlistLength());
             if (hls.keys() && !hls.keyPath().equals(hls.path())) {
@@ -84,6 +89,27 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         }
         HlsStream output = new HlsStream(key, hls, writer, history, layout);
         output.attach(stream.subscribe(output));
+    }
+
+    /**
+     * The live stream whose HLS files {@code file} belongs to: its media playlist, or a segment, part or init file
+     * next to it ({@code NAME-…} beside {@code NAME.m3u8}, or anything beside a nested {@code index.m3u8}); empty for
+     * any other file. No file system access.
+     */
+    public Optional<StreamKey> streamOf(Path file) {
+        Path path = file.toAbsolutePath().normalize();
+        Written written = playlists.get(path);
+        Path dir = path.getParent();
+        if (written == null && dir != null && path.getFileName() != null) {
+            Written nested = playlists.get(dir.resolve("index.m3u8"));
+            written = nested != null && nested.nested() ? nested : null;
+            String name = path.getFileName().toString();
+            for (int dash = name.lastIndexOf('-'); written == null && dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
+                Written beside = playlists.get(dir.resolve(name.substring(0, dash) + ".m3u8"));
+                written = beside != null && !beside.nested() ? beside : null;
+            }
+        }
+        return Optional.ofNullable(written).map(Written::stream);
     }
 
     private Optional<ApplicationConfig> application(String name) {
@@ -172,6 +198,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
         private volatile String resolution;
         private volatile long bandwidth;
         private volatile long stoppedAt;
+        private volatile StreamKey stream;
 
         History(HlsOutput output, Layout layout, HlsConfig config) {
             this.output = output;
@@ -179,12 +206,22 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
             this.config = config;
         }
 
-        void live() {
+        void live(StreamKey key) {
             stoppedAt = 0;
+            stream = key;
+            output.playlists.put(playlistKey(), new Written(key, config.nested()));
         }
 
         void stopped() {
             stoppedAt = System.currentTimeMillis();
+            StreamKey key = stream;
+            if (key != null) {
+                output.playlists.remove(playlistKey(), new Written(key, config.nested()));
+            }
+        }
+
+        private Path playlistKey() {
+            return layout.playlist().toAbsolutePath().normalize();
         }
 
         /**

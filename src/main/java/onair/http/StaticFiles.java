@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -55,17 +56,28 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final BlockingReload reload;
+    private final Served served;
+
+    /** Told, on the event loop, of each file answered (200, 206 or 304) and how many of its bytes are sent. */
+    @FunctionalInterface
+    public interface Served {
+        void served(Path file, InetSocketAddress remote, String userAgent, long bytes);
+    }
 
     /** The file to send: the open file, its size and modification time in milliseconds. */
     private record Found(RandomAccessFile file, long size, long modified, String name) {}
 
     public StaticFiles() {
-        this(new BlockingReload());
+        this(new BlockingReload(), (file, remote, userAgent, bytes) -> { });
     }
 
-    /** Serves files; playlist requests of LL-HLS blocking reloads wait through {@code reload}. */
-    public StaticFiles(BlockingReload reload) {
+    /**
+     * Serves files; playlist requests of LL-HLS blocking reloads wait through {@code reload}, and {@code served} is
+     * told of each file answered (HLS viewer sessions).
+     */
+    public StaticFiles(BlockingReload reload, Served served) {
         this.reload = reload;
+        this.served = served;
         pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 runnable -> {
                     Thread thread = new Thread(runnable, "onair-files");
@@ -99,7 +111,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
         try {
             pool.execute(() -> {
                 Object found = open(base, file);
-                exchange.channel().eventLoop().execute(() -> answer(exchange, found));
+                exchange.channel().eventLoop().execute(() -> answer(exchange, file, found));
             });
         } catch (RejectedExecutionException e) {
             exchange.refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "file lookups queue full");
@@ -128,7 +140,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
         }
     }
 
-    private static void answer(HttpExchange exchange, Object found) {
+    private void answer(HttpExchange exchange, Path path, Object found) {
         if (!exchange.channel().isActive()) {
             if (found instanceof Found f) {
                 closeQuietly(f.file());
@@ -157,6 +169,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
         if (notModified(request, etag, modifiedSeconds)) {
             closeQuietly(file.file());
             head.setStatus(HttpResponseStatus.NOT_MODIFIED);
+            served(exchange, path, 0);
             exchange.respond(head, null);
             return;
         }
@@ -182,6 +195,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             }
         }
         HttpUtil.setContentLength(head, length);
+        served(exchange, path, exchange.isHead() ? 0 : length);
         if (exchange.isHead() || length == 0) {
             closeQuietly(file.file());
             exchange.respond(head, null);
@@ -200,6 +214,11 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             }
         }
         exchange.respond(head, body);
+    }
+
+    private void served(HttpExchange exchange, Path file, long bytes) {
+        served.served(file, exchange.remoteAddress(), exchange.request().headers().get(HttpHeaderNames.USER_AGENT),
+                bytes);
     }
 
     static String cacheControl(String fileName) {

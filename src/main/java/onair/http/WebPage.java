@@ -32,7 +32,8 @@ import java.util.Map;
 /**
  * The built-in web page of a content-free {@code location /}: a player for the live streams (HTTP-FLV through
  * mpegts.js, HLS through hls.js), served from the classpath (read once, at startup), and {@code /api/streams}, the
- * JSON list it polls: app, name, live, viewers, bitrate, codecs and the URLs to play each stream at.
+ * JSON list it polls: app, name, live, viewers (subscribers with a client connection and HLS sessions), bitrate,
+ * codecs and the URLs to play each stream at.
  */
 public final class WebPage implements LocationHandler {
 
@@ -92,7 +93,8 @@ public final class WebPage implements LocationHandler {
             entry.put("app", key.app());
             entry.put("name", key.name());
             entry.put("live", stream.isLive());
-            entry.put("viewers", stream.subscribers().stream().filter(viewer -> viewer.client() != null).count());
+            entry.put("viewers", stream.subscribers().stream().filter(viewer -> viewer.client() != null).count()
+                    + stream.viewers().size());
             StreamStats stats = stream.stats();
             entry.put("bitrate", stats.bitrateIn() / 1000);
             entry.put("video", stats.video().codecName());

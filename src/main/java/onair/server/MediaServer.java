@@ -38,6 +38,7 @@ import onair.http.StaticFiles;
 import onair.http.WebPage;
 import onair.httpflv.HttpFlvHandler;
 import onair.hls.HlsOutput;
+import onair.hls.HlsSessions;
 import onair.live.RtmpSession;
 import onair.notify.Admission;
 import onair.record.Recorders;
@@ -94,11 +95,17 @@ public final class MediaServer implements AutoCloseable {
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final BlockingReload playlistReloads = new BlockingReload();
-    private final StaticFiles files = new StaticFiles(playlistReloads);
+    private final StaticFiles files;
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
     private final HlsOutput hls;
+    private final HlsSessions hlsSessions;
 
     public MediaServer(ServerConfig config) {
+        this(config, HlsSessions.Limits.DEFAULT);
+    }
+
+    /** A server whose HLS viewer sessions expire and are bounded by {@code hlsSessionLimits}. */
+    MediaServer(ServerConfig config, HlsSessions.Limits hlsSessionLimits) {
         this.config = new AtomicReference<>(config);
         this.accessLog = new AccessLog(this.config::get);
         clients.onClose(accessLog::write);
@@ -107,6 +114,8 @@ public final class MediaServer implements AutoCloseable {
         recorders.listen(this::recordDone);
         this.hls = new HlsOutput(this.config::get, playlistReloads::written);
         registry.observe(hls);
+        this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
+        this.files = new StaticFiles(playlistReloads, hlsSessions::served);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
@@ -359,6 +368,7 @@ public final class MediaServer implements AutoCloseable {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         hls.close();
+        hlsSessions.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         accessLog.close();

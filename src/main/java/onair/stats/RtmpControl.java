@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * {@code /<section>/<method>} and its query select clients of the live streams of server block {@code srv} (default
  * 0) by {@code app}, {@code name}, {@code addr} and {@code clientid}, then drop or redirect them, or start or stop
  * their recorders. Replies as nginx-rtmp does: 200 with the number of clients (or a recording's path) as text, 204
- * when no recording started or stopped, 500 for an error, 404 for a section this location does not allow.
+ * when no recording started or stopped, 500 for an error, 404 for a section this location does not allow. HLS viewer
+ * sessions are subscribers too: dropping one forgets the session, redirecting one does nothing.
  */
 public final class RtmpControl {
 
@@ -216,8 +217,9 @@ public final class RtmpControl {
                     continue;
                 }
                 List<Client> publishers = stream.publisher().map(List::of).orElse(List.of());
-                List<Client> subscribers = stream.subscribers().stream().map(Subscriber::client)
-                    .filter(Objects::nonNull).toList();
+                List<Client> subscribers = new ArrayList<>(stream.subscribers().stream().map(Subscriber::client)
+                    .filter(Objects::nonNull).toList());
+                subscribers.addAll(stream.viewers());
                 if (filter != Filter.SUBSCRIBER) {
                     publishers.forEach(client -> matches.add(new Match(stream, client)));
                 }

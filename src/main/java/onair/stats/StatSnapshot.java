@@ -40,7 +40,10 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
         }
     }
 
-    /** A live stream with its statistics; {@code clients} holds only client connections, not internal consumers. */
+    /**
+     * A live stream with its statistics; {@code clients} holds only client connections (subscribers with a client,
+     * then {@link LiveStream#viewers() HLS sessions}), not internal consumers.
+     */
     public record Stream(String name, StreamStats stats, List<Entry> clients) {
 
         /** Subscribed client connections by protocol label ("rtmp", "http-flv", …), sorted by label. */
@@ -93,6 +96,9 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
             if (subscriber.client() != null) {
                 entries.add(new Entry(subscriber.client(), false, stats.live(), subscriber.droppedFrames()));
             }
+        }
+        for (Client viewer : live.viewers()) {
+            entries.add(new Entry(viewer, false, stats.live(), 0));
         }
         return new Stream(live.key().name(), stats, List.copyOf(entries));
     }

@@ -5,8 +5,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,6 +31,7 @@ public final class LiveStream {
     private final StreamCache cache;
     private final TimestampRepair repair = new TimestampRepair();
     private volatile Subscriber[] subscribers = NONE;
+    private final Set<Client> viewers = ConcurrentHashMap.newKeySet();
     private volatile PublicationHandle publication;
     private volatile Client publisher;
     private final StreamMeter meter = new StreamMeter();
@@ -120,6 +124,24 @@ public final class LiveStream {
     /** A snapshot of the current subscribers, for statistics and control. */
     public List<Subscriber> subscribers() {
         return List.of(subscribers);
+    }
+
+    /**
+     * Counts {@code viewer} as watching this stream without being a subscriber: an HLS session, which fetches the
+     * files the HLS output writes. Such viewers do not keep the stream alive.
+     */
+    public void watch(Client viewer) {
+        viewers.add(viewer);
+    }
+
+    /** Stops counting {@code viewer} (see {@link #watch}). */
+    public void unwatch(Client viewer) {
+        viewers.remove(viewer);
+    }
+
+    /** A snapshot of the clients {@link #watch watching} this stream without subscribing, in connection order. */
+    public List<Client> viewers() {
+        return viewers.stream().sorted(Comparator.comparingLong(Client::id)).toList();
     }
 
     /** The client publishing this stream, if it is live and published by a client connection. */

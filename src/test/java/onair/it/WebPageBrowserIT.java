@@ -126,9 +126,7 @@ class WebPageBrowserIT {
                         + ".map(e => e.name).filter(n => n.includes('_HLS_msn=')).join(' ');"))
                         .as("hls.js reloads the LL-HLS playlist with blocking requests").contains("_HLS_part=");
             }
-            if (!kind.equals("hls")) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
         } finally {
             browser.quit();
         }
