@@ -2,6 +2,7 @@ package onair.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,7 +23,10 @@ public record AccessRule(boolean allow, boolean publish, boolean play, InetAddre
         }
     }
 
-    /** Whether this rule applies to {@code address} (null: only {@code all} matches) doing a publish or a play. */
+    /**
+     * Whether this rule applies to {@code address} (null: only {@code all} matches) doing a publish or a play; an
+     * IPv4-mapped IPv6 address matches IPv4 rules. An HTTP rule covers both actions.
+     */
     public boolean matches(InetAddress address, boolean publishing) {
         if (publishing ? !publish : !play) {
             return false;
@@ -35,6 +39,9 @@ public record AccessRule(boolean allow, boolean publish, boolean play, InetAddre
         }
         byte[] want = network.getAddress();
         byte[] have = address.getAddress();
+        if (have.length == 16 && want.length == 4 && isMappedIpv4(have)) {
+            have = Arrays.copyOfRange(have, 12, 16);
+        }
         if (want.length != have.length) {
             return false;
         }
@@ -47,6 +54,15 @@ public record AccessRule(boolean allow, boolean publish, boolean play, InetAddre
         int rest = prefixLength % 8;
         int mask = (0xFF << (8 - rest)) & 0xFF;
         return rest == 0 || (want[full] & mask) == (have[full] & mask);
+    }
+
+    private static boolean isMappedIpv4(byte[] address) {
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
     }
 
     /**

@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
  */
 final class ConfigBinder {
 
-    private enum Context { MAIN, RTMP, SERVER, APPLICATION }
+    private enum Context { MAIN, RTMP, SERVER, APPLICATION, RECORDER }
 
     private record Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser,
             boolean list) {
@@ -52,6 +52,8 @@ final class ConfigBinder {
 
     private static final Set<Context> CORE = EnumSet.of(Context.RTMP, Context.SERVER);
     private static final Set<Context> LIVE = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION);
+    private static final Set<Context> RECORD = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION,
+            Context.RECORDER);
     private static final int MIN_CHUNK_SIZE = 128;
     private static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
     private static final Set<String> SSL_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
@@ -97,14 +99,53 @@ final class ConfigBinder {
             new Setting("notify_relay_redirect", LIVE, false, Units::flag),
             new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), ConfigBinder::positiveTime),
             new Setting("notify_ssl_trusted_certificate", LIVE, null, Path::of),
-            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret));
+            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret),
+            new Setting("record", RECORD, null, ConfigBinder::recordFlags, true),
+            new Setting("record_path", RECORD, null, Path::of),
+            new Setting("record_suffix", RECORD, ".flv", v -> v),
+            new Setting("record_unique", RECORD, false, Units::flag),
+            new Setting("record_append", RECORD, false, Units::flag),
+            new Setting("record_lock", RECORD, false, Units::flag),
+            new Setting("record_max_size", RECORD, 0L, Units::size),
+            new Setting("record_max_frames", RECORD, 0L, ConfigBinder::integer),
+            new Setting("record_interval", RECORD, null, Units::time),
+            new Setting("record_notify", RECORD, false, Units::flag),
+            new Setting("hls", LIVE, false, Units::flag),
+            new Setting("hls_path", LIVE, null, Path::of),
+            new Setting("hls_fragment", LIVE, Duration.ofSeconds(5), ConfigBinder::positiveTime),
+            new Setting("hls_max_fragment", LIVE, null, ConfigBinder::positiveTime),
+            new Setting("hls_playlist_length", LIVE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
+            new Setting("hls_sync", LIVE, Duration.ofMillis(2), Units::time),
+            new Setting("hls_continuous", LIVE, true, Units::flag),
+            new Setting("hls_nested", LIVE, false, Units::flag),
+            new Setting("hls_base_url", LIVE, "", v -> v),
+            new Setting("hls_cleanup", LIVE, true, Units::flag),
+            new Setting("hls_fragment_naming", LIVE, HlsConfig.Naming.SEQUENTIAL,
+                    v -> choice(v, HlsConfig.Naming.class, "sequential", "timestamp", "system")),
+            new Setting("hls_fragment_naming_granularity", LIVE, 0L, v -> bounded(integer(v), 0, 1L << 40)),
+            new Setting("hls_fragment_slicing", LIVE, HlsConfig.Slicing.PLAIN,
+                    v -> choice(v, HlsConfig.Slicing.class, "plain", "aligned")),
+            new Setting("hls_variant", LIVE, List.of(), ConfigBinder::variant, true),
+            new Setting("hls_type", LIVE, HlsConfig.Type.LIVE, v -> choice(v, HlsConfig.Type.class, "live", "event")),
+            new Setting("hls_muxdelay", LIVE, Duration.ofMillis(700), Units::time),
+            new Setting("hls_max_audio_delay", LIVE, Duration.ofMillis(300), Units::time),
+            new Setting("hls_audio_buffer_size", LIVE, 1L << 20, v -> bounded(Units.size(v), 1, 64L << 20)),
+            new Setting("hls_keys", LIVE, false, Units::flag),
+            new Setting("hls_key_path", LIVE, null, Path::of),
+            new Setting("hls_key_url", LIVE, "", v -> v),
+            new Setting("hls_fragments_per_key", LIVE, 0, v -> (int) bounded(integer(v), 0, Integer.MAX_VALUE)),
+            new Setting("hls_allow_client_cache", LIVE, HlsConfig.ClientCache.UNSET,
+                    v -> choice(v, HlsConfig.ClientCache.class, null, "enabled", "disabled")),
+            new Setting("hls_datetime", LIVE, HlsConfig.DateTime.NONE,
+                    v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
+            new Setting("hls_segment_type", LIVE, HlsConfig.SegmentType.MPEGTS,
+                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")),
+            new Setting("hls_part", LIVE, Duration.ZERO, ConfigBinder::part));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
             "server_name", "log_interval", "log_size",
             "stream_buckets", "buffer",
-            "record", "record_path", "record_suffix", "record_unique", "record_append", "record_lock",
-            "record_max_size", "record_max_frames", "record_interval", "record_notify", "recorder",
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
             "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
@@ -112,11 +153,6 @@ final class ConfigBinder {
             "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
             "respawn", "respawn_timeout",
             "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
-            "hls", "hls_path", "hls_fragment", "hls_max_fragment", "hls_playlist_length", "hls_sync",
-            "hls_continuous", "hls_nested", "hls_base_url", "hls_cleanup", "hls_fragment_naming",
-            "hls_fragment_naming_granularity", "hls_fragment_slicing", "hls_variant", "hls_type", "hls_muxdelay",
-            "hls_max_audio_delay", "hls_audio_buffer_size", "hls_keys", "hls_key_path", "hls_key_url",
-            "hls_fragments_per_key", "hls_allow_client_cache", "hls_datetime",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
@@ -131,7 +167,7 @@ final class ConfigBinder {
 
     private static final Set<String> ELSEWHERE = Set.of(
             "pid", "rtmp", "http", "server", "listen", "application", "include", "allow", "deny", "rtmp_stat",
-            "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format");
+            "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format", "recorder");
 
     private final String fileName;
     private final List<String> ignored = new ArrayList<>();
@@ -287,9 +323,15 @@ final class ConfigBinder {
 
     private ApplicationConfig application(Directive app, Scope server, AccessLogConfig serverLog) {
         Map<String, Object> values = new HashMap<>();
+        List<Directive> recorders = new ArrayList<>();
         for (Directive d : app.block()) {
-            if (!d.name().equals("access_log")) {
-                set(d, Context.APPLICATION, values);
+            switch (d.name()) {
+                case "access_log" -> { }
+                case "recorder" -> {
+                    requireBlock(d, 1);
+                    recorders.add(d);
+                }
+                default -> set(d, Context.APPLICATION, values);
             }
         }
         Scope scope = new Scope(Map.copyOf(values), server);
@@ -300,7 +342,138 @@ final class ConfigBinder {
                 (ApplicationConfig.Meta) scope.get("meta"), (boolean) scope.get("interleave"),
                 (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"),
                 accessLog(app.block(), serverLog),
-                admission(scope, (int) values.getOrDefault("max_connections", 0)));
+                admission(scope, (int) values.getOrDefault("max_connections", 0)),
+                record(app, scope, recorders), hls(app, scope));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static HlsConfig hls(Directive app, Scope scope) {
+        boolean enabled = (boolean) scope.get("hls");
+        Path path = scope.get("hls_path") instanceof FileSetting file ? file.file() : null;
+        if (enabled && path == null) {
+            throw ConfigException.at(app, "\"hls\" is on but no \"hls_path\" is set for application \""
+                    + app.args().getFirst() + "\"");
+        }
+        HlsConfig.SegmentType segmentType = (HlsConfig.SegmentType) scope.get("hls_segment_type");
+        if (enabled && (boolean) scope.get("hls_keys") && segmentType == HlsConfig.SegmentType.FMP4) {
+            throw ConfigException.at(app, "\"hls_keys\" is not supported with \"hls_segment_type fmp4\" in application \""
+                    + app.args().getFirst() + "\"");
+        }
+        Duration part = (Duration) scope.get("hls_part");
+        if (enabled && !part.isZero() && segmentType != HlsConfig.SegmentType.FMP4) {
+            throw ConfigException.at(app, "\"hls_part\" needs \"hls_segment_type fmp4\" in application \""
+                    + app.args().getFirst() + "\"");
+        }
+        Duration fragment = (Duration) scope.get("hls_fragment");
+        Duration maxFragment = (Duration) scope.get("hls_max_fragment");
+        Path keyPath = scope.get("hls_key_path") instanceof FileSetting file ? file.file() : path;
+        return new HlsConfig(enabled, path, fragment, maxFragment != null ? maxFragment : fragment.multipliedBy(10),
+                (Duration) scope.get("hls_playlist_length"), (Duration) scope.get("hls_sync"),
+                (boolean) scope.get("hls_continuous"), (boolean) scope.get("hls_nested"),
+                (String) scope.get("hls_base_url"), (boolean) scope.get("hls_cleanup"),
+                (HlsConfig.Naming) scope.get("hls_fragment_naming"),
+                (long) scope.get("hls_fragment_naming_granularity"),
+                (HlsConfig.Slicing) scope.get("hls_fragment_slicing"), (HlsConfig.Type) scope.get("hls_type"),
+                (List<HlsConfig.Variant>) scope.get("hls_variant"), (Duration) scope.get("hls_muxdelay"),
+                (Duration) scope.get("hls_max_audio_delay"), (long) scope.get("hls_audio_buffer_size"),
+                (boolean) scope.get("hls_keys"), keyPath, (String) scope.get("hls_key_url"),
+                (int) scope.get("hls_fragments_per_key"), (HlsConfig.ClientCache) scope.get("hls_allow_client_cache"),
+                (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType, part);
+    }
+
+    /** One value of {@code E}, named by {@code names} in constant order (a null name skips a constant). */
+    private static <E extends Enum<E>> E choice(String text, Class<E> type, String... names) {
+        E[] constants = type.getEnumConstants();
+        int offset = constants.length - names.length;
+        for (int i = 0; i < names.length; i++) {
+            if (text.equals(names[i])) {
+                return constants[i + offset];
+            }
+        }
+        throw new IllegalArgumentException("it must be " + Stream.of(names).filter(java.util.Objects::nonNull)
+                .map(name -> "\"" + name + "\"").collect(Collectors.joining(" or ")));
+    }
+
+    private static Duration part(String text) {
+        Duration part = Units.time(text);
+        if (part.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("it must be at most 1s");
+        }
+        return part;
+    }
+
+    private static List<HlsConfig.Variant> variant(String text) {
+        List<String> args = List.of(text.split(" "));
+        for (String attribute : args.subList(1, args.size())) {
+            if (attribute.indexOf('=') <= 0) {
+                throw new IllegalArgumentException("\"" + attribute + "\" is not an ATTRIBUTE=value pair");
+            }
+        }
+        return List.of(new HlsConfig.Variant(args.getFirst(), args.subList(1, args.size())));
+    }
+
+    /**
+     * The application's own recorder when a {@code record} directive is in force for it, then its {@code recorder}
+     * blocks in file order, each inheriting the application's settings (nginx-rtmp's {@code ngx_rtmp_record_recorder}).
+     */
+    private RecordConfig record(Directive app, Scope scope, List<Directive> blocks) {
+        List<RecordConfig.Recorder> recorders = new ArrayList<>();
+        if (scope.get("record") != null) {
+            recorders.add(recorder(app, "", scope));
+        }
+        Set<String> names = new HashSet<>();
+        for (Directive block : blocks) {
+            String name = block.args().getFirst();
+            if (name.isEmpty() || !names.add(name)) {
+                throw ConfigException.at(block,
+                        name.isEmpty() ? "empty recorder name" : "duplicate recorder \"" + name + "\"");
+            }
+            Map<String, Object> values = new HashMap<>();
+            for (Directive d : block.block()) {
+                set(d, Context.RECORDER, values);
+            }
+            recorders.add(recorder(block, name, new Scope(Map.copyOf(values), scope)));
+        }
+        return recorders.isEmpty() ? RecordConfig.OFF : new RecordConfig(recorders);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RecordConfig.Recorder recorder(Directive at, String name, Scope scope) {
+        Set<RecordConfig.Flag> flags =
+                scope.get("record") instanceof Set<?> set ? (Set<RecordConfig.Flag>) set : Set.of();
+        Path path = scope.get("record_path") instanceof FileSetting file ? file.file() : null;
+        if (path == null && !flags.isEmpty()) {
+            String recorder = name.isEmpty()
+                    ? "recorder of application \"" + at.args().getFirst() + "\"" : "recorder \"" + name + "\"";
+            throw ConfigException.at(at, "no \"record_path\" for the " + recorder);
+        }
+        return new RecordConfig.Recorder(name, flags, path, (String) scope.get("record_suffix"),
+                (boolean) scope.get("record_unique"), (boolean) scope.get("record_append"),
+                (boolean) scope.get("record_lock"), (long) scope.get("record_max_size"),
+                (long) scope.get("record_max_frames"), (Duration) scope.get("record_interval"),
+                (boolean) scope.get("record_notify"));
+    }
+
+    /** {@code record off|all|audio|video|keyframes|manual ...}: the flags combine; {@code off} records nothing. */
+    private static Set<RecordConfig.Flag> recordFlags(String text) {
+        Set<RecordConfig.Flag> flags = EnumSet.noneOf(RecordConfig.Flag.class);
+        boolean off = false;
+        for (String value : text.split(" ")) {
+            switch (value) {
+                case "off" -> off = true;
+                case "all" -> flags.addAll(EnumSet.of(RecordConfig.Flag.AUDIO, RecordConfig.Flag.VIDEO));
+                case "audio" -> flags.add(RecordConfig.Flag.AUDIO);
+                case "video" -> flags.add(RecordConfig.Flag.VIDEO);
+                case "keyframes" -> flags.add(RecordConfig.Flag.KEYFRAMES);
+                case "manual" -> flags.add(RecordConfig.Flag.MANUAL);
+                default -> throw new IllegalArgumentException(
+                        "it must be \"off\", \"all\", \"audio\", \"video\", \"keyframes\" or \"manual\"");
+            }
+        }
+        if (off && !flags.isEmpty()) {
+            throw new IllegalArgumentException("\"off\" cannot be combined with other values");
+        }
+        return Set.copyOf(flags);
     }
 
     /** {@code log_format name format...}: the format arguments are joined as nginx-rtmp compiles them, back to back. */
@@ -414,13 +587,23 @@ final class ConfigBinder {
         if (d.args().isEmpty() || d.args().size() > 1 && !setting.list()) {
             throw invalidArgumentCount(d);
         }
+        if (d.name().equals("hls_variant") && values.get(d.name()) instanceof List<?> earlier) {
+            List<Object> all = new ArrayList<>(earlier);
+            all.addAll((List<?>) parseValue(d, setting));
+            values.put(d.name(), List.copyOf(all));
+            return;
+        }
         if (values.containsKey(d.name())) {
             throw ConfigException.at(d, "\"" + d.name() + "\" directive is duplicate");
         }
+        values.put(d.name(), parseValue(d, setting));
+    }
+
+    private static Object parseValue(Directive d, Setting setting) {
         String value = String.join(" ", d.args());
         try {
             Object parsed = setting.parser().apply(value);
-            values.put(d.name(), parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed);
+            return parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed;
         } catch (IllegalArgumentException e) {
             throw invalidValue(d, value, e.getMessage());
         }

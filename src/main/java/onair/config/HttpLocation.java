@@ -2,7 +2,6 @@ package onair.config;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,47 +37,6 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
         }
     }
 
-    /**
-     * One {@code allow} or {@code deny} rule.
-     *
-     * @param network null for {@code all}
-     * @param prefixLength the CIDR prefix length; the address length in bits for a single address
-     */
-    public record AccessRule(boolean allow, InetAddress network, int prefixLength) {
-
-        /** Whether {@code address} falls in this rule's network (IPv4-mapped IPv6 addresses match IPv4 rules). */
-        public boolean matches(InetAddress address) {
-            if (network == null) {
-                return true;
-            }
-            byte[] want = network.getAddress();
-            byte[] have = address.getAddress();
-            if (have.length == 16 && want.length == 4 && isMappedIpv4(have)) {
-                have = Arrays.copyOfRange(have, 12, 16);
-            }
-            if (have.length != want.length) {
-                return false;
-            }
-            int bits = prefixLength;
-            for (int i = 0; i < want.length && bits > 0; i++, bits -= 8) {
-                int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
-                if ((want[i] & mask) != (have[i] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static boolean isMappedIpv4(byte[] address) {
-            for (int i = 0; i < 10; i++) {
-                if (address[i] != 0) {
-                    return false;
-                }
-            }
-            return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
-        }
-    }
-
     public HttpLocation {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(defaultType, "defaultType");
@@ -95,7 +53,7 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     /** Whether {@code address} may use this location: the first matching rule decides, no rule allows. */
     public boolean allows(InetAddress address) {
         for (AccessRule rule : access) {
-            if (rule.matches(address)) {
+            if (rule.matches(address, false)) {
                 return rule.allow();
             }
         }

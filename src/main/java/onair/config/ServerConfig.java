@@ -20,6 +20,9 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
     /** The directory the built-in configuration serves under {@code /hls}: {@code onair} in the temporary directory. */
     public static final Path DEFAULT_MEDIA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "onair");
 
+    /** Where the built-in configuration writes HLS: {@code hls} in {@link #DEFAULT_MEDIA_DIR}. */
+    public static final Path DEFAULT_HLS_PATH = DEFAULT_MEDIA_DIR.resolve("hls");
+
     private static final String BUILT_IN = """
             rtmp {
                 server {
@@ -27,6 +30,8 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
                     chunk_size 4000;
                     application live {
                         live on;
+                        hls on;
+                        hls_path "%s";
                     }
                 }
             }
@@ -51,7 +56,11 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
                     }
                 }
             }
-            """.formatted(DEFAULT_MEDIA_DIR.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+            """.formatted(quoted(DEFAULT_HLS_PATH), quoted(DEFAULT_MEDIA_DIR));
+
+    private static String quoted(Path path) {
+        return path.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    }
 
     public ServerConfig {
         rtmpServers = List.copyOf(rtmpServers);
@@ -61,9 +70,10 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
     }
 
     /**
-     * The configuration used without {@code -c}: one RTMP server on port 1935 with a live application "live", and an
-     * HTTP server on port 8080 with the web page, HTTP-FLV under {@code /live}, HLS files under {@code /hls},
-     * statistics under {@code /stat} and Prometheus metrics under {@code /metrics}.
+     * The configuration used without {@code -c}: one RTMP server on port 1935 with a live application "live" that also
+     * writes HLS to {@link #DEFAULT_HLS_PATH}, and an HTTP server on port 8080 with the web page, HTTP-FLV under
+     * {@code /live}, HLS files under {@code /hls}, statistics under {@code /stat} and Prometheus metrics under
+     * {@code /metrics}.
      */
     public static ServerConfig defaults() {
         return parse(BUILT_IN, "(built-in)");

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * opened on a small bounded pool, never on an event loop, and sent with {@code sendfile} (chunked reads under TLS).
  * Answers HEAD, conditional requests (ETag, Last-Modified → 304) and single byte ranges (206/416). Playlists are sent
  * with {@code Cache-Control: no-cache} and media segments with a long {@code max-age}, unless {@code add_header}
- * sets Cache-Control.
+ * sets Cache-Control. A playlist request with {@code _HLS_msn} waits for its LL-HLS playlist through
+ * {@link BlockingReload}.
  */
 public final class StaticFiles implements LocationHandler, AutoCloseable {
 
@@ -53,11 +54,18 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
     private static final int QUEUE = 1024;
 
     private final ThreadPoolExecutor pool;
+    private final BlockingReload reload;
 
     /** The file to send: the open file, its size and modification time in milliseconds. */
     private record Found(RandomAccessFile file, long size, long modified, String name) {}
 
     public StaticFiles() {
+        this(new BlockingReload());
+    }
+
+    /** Serves files; playlist requests of LL-HLS blocking reloads wait through {@code reload}. */
+    public StaticFiles(BlockingReload reload) {
+        this.reload = reload;
         pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 runnable -> {
                     Thread thread = new Thread(runnable, "onair-files");
@@ -80,6 +88,14 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             exchange.refuse(HttpResponseStatus.FORBIDDEN, "path leaves the location's directory");
             return;
         }
+        if (file.getFileName() != null && file.getFileName().toString().endsWith(".m3u8")) {
+            reload.serve(exchange, file, () -> send(exchange, base, file));
+        } else {
+            send(exchange, base, file);
+        }
+    }
+
+    private void send(HttpExchange exchange, Path base, Path file) {
         try {
             pool.execute(() -> {
                 Object found = open(base, file);

@@ -92,7 +92,7 @@ public final class WebPage implements LocationHandler {
             entry.put("app", key.app());
             entry.put("name", key.name());
             entry.put("live", stream.isLive());
-            entry.put("viewers", stream.subscriberCount());
+            entry.put("viewers", stream.subscribers().stream().filter(viewer -> viewer.client() != null).count());
             StreamStats stats = stream.stats();
             entry.put("bitrate", stats.bitrateIn() / 1000);
             entry.put("video", stats.video().codecName());

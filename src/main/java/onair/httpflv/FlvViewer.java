@@ -3,6 +3,7 @@ package onair.httpflv;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import onair.media.MediaFrame;
+import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.Subscriber;
 import onair.stream.Subscription;
@@ -24,6 +25,7 @@ final class FlvViewer implements Subscriber {
     private final Runnable drainTask = this::drain;
     private boolean ended;
     private Subscription subscription;
+    private Client client;
 
     /**
      * @param wrap turns FLV bytes into the message the channel's pipeline writes (HTTP chunk or WebSocket frame)
@@ -39,6 +41,15 @@ final class FlvViewer implements Subscriber {
     /** The viewer's attachment, closed when the response ends; set on the channel's event loop. */
     void subscription(Subscription subscription) {
         this.subscription = subscription;
+    }
+
+    void client(Client client) {
+        this.client = client;
+    }
+
+    @Override
+    public Client client() {
+        return client;
     }
 
     @Override

@@ -31,6 +31,8 @@ import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.http.HttpExchange;
 import onair.http.LocationHandler;
+import onair.stream.Client;
+import onair.stream.Clients;
 import onair.stream.FrameQueue;
 import onair.stream.LiveOptions;
 import onair.stream.LiveStream;
@@ -60,12 +62,14 @@ public final class HttpFlvHandler implements LocationHandler {
     static final long WEBSOCKET_WRITE_TIMEOUT_MILLIS = 30_000;
     private static final int MAX_WEBSOCKET_FRAME = 64 << 10;
 
+    private final Clients clients;
     private final StreamRegistry registry;
     private final Supplier<ServerConfig> config;
 
-    public HttpFlvHandler(StreamRegistry registry, Supplier<ServerConfig> config) {
+    public HttpFlvHandler(StreamRegistry registry, Supplier<ServerConfig> config, Clients clients) {
         this.registry = registry;
         this.config = config;
+        this.clients = clients;
     }
 
     @Override
@@ -138,16 +142,38 @@ public final class HttpFlvHandler implements LocationHandler {
         });
     }
 
-    private static void play(Channel channel, LiveStream stream, FlvViewer viewer, StreamKey key, String protocol) {
+    private void play(Channel channel, LiveStream stream, FlvViewer viewer, StreamKey key, String protocol) {
+        Client client = clients.open(Client.Protocol.HTTP_FLV, channel.remoteAddress(), 0);
+        client.connected(key.app(), "", "", "", "");
+        client.started(false, key.name(), "");
+        client.control(new ViewerControl(channel, protocol));
+        viewer.client(client);
         viewer.subscription(stream.subscribe(viewer));
         channel.flush();
         viewer.drain();
         log.info("[{}] {} play {}", channel.remoteAddress(), protocol, key);
         channel.closeFuture().addListener(closed -> {
             viewer.close();
+            clients.close(client);
             log.info("[{}] {} play {} ended, {} frames dropped", channel.remoteAddress(), protocol, key,
                     viewer.droppedFrames());
         });
+    }
+
+    /** Control of an HTTP-FLV viewer: drop closes its connection; it cannot be redirected. */
+    private record ViewerControl(Channel channel, String protocol) implements Client.Control {
+
+        @Override
+        public void drop() {
+            log.info("[{}] {} closed: dropped by control", channel.remoteAddress(), protocol);
+            channel.close();
+        }
+
+        @Override
+        public void redirect(StreamKey from, String newName) {
+            log.info("[{}] {} viewer of {} cannot be redirected to {}", channel.remoteAddress(), protocol, from,
+                    newName);
+        }
     }
 
     /** The stream a request names: app from the location's last segment and the file name, or from the query. */

@@ -885,6 +885,17 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                 }
             });
         }
+
+        @Override
+        public void status(StreamKey key, String level, String code, String description) {
+            ctx.executor().execute(() -> {
+                for (NetStream stream : streams.values()) {
+                    if (key.equals(stream.key) && stream.publication != null) {
+                        ctx.writeAndFlush(CommandMessage.onStatus(stream.id, level, code, description));
+                    }
+                }
+            });
+        }
     }
 
     @Override

@@ -1,5 +1,8 @@
 package onair.notify;
 
+import io.netty.util.NetUtil;
+import onair.stream.Client;
+
 import java.net.InetAddress;
 
 /**
@@ -14,6 +17,13 @@ import java.net.InetAddress;
  */
 public record Peer(long clientId, InetAddress address, String app, String flashver, String swfurl, String tcurl,
         String pageurl, String args, long epoch) {
+
+    /** The peer of a connection the hub knows as {@code client}, without its connect-time query and epoch. */
+    public static Peer of(Client client) {
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(client.address());
+        return new Peer(client.id(), address, client.app(), client.flashver(), client.swfurl(), client.tcurl(),
+            client.pageurl(), "", 0);
+    }
 
     /** The same connection moved to another application by an {@code on_connect} redirect. */
     public Peer withApp(String newApp) {

@@ -31,25 +31,32 @@ import onair.config.ServerConfig;
 import onair.config.SslConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import onair.http.BlockingReload;
 import onair.http.HttpExchange;
 import onair.http.LocationHandler;
 import onair.http.StaticFiles;
 import onair.http.WebPage;
 import onair.httpflv.HttpFlvHandler;
+import onair.hls.HlsOutput;
 import onair.live.RtmpSession;
 import onair.notify.Admission;
+import onair.record.Recorders;
 import onair.stats.AccessLog;
 import onair.stats.Reply;
 import onair.stats.RtmpControl;
 import onair.stats.StatPages;
 import onair.stats.StatSection;
+import onair.notify.Peer;
+import onair.stream.Client;
 import onair.stream.Clients;
+import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -62,12 +69,13 @@ import javax.net.ssl.SSLException;
 
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive of the rtmp and
- * http sections, serving every connection on one event loop per core, reloads its configuration in place, and shuts down in order (publishers end,
- * players get their end of stream, sockets close).
+ * http sections, serving every connection on one event loop per core, reloads its configuration in place, and shuts
+ * down in order (publishers end, recordings are flushed and closed, players get their end of stream, sockets close, HLS writes finish).
  */
 public final class MediaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
+    private static final Duration RECORD_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private record Listener(Channel channel, ChannelInitializer<Channel> initializer) {}
 
@@ -79,34 +87,50 @@ public final class MediaServer implements AutoCloseable {
     private final Clients clients = new Clients();
     private final AccessLog accessLog;
     private final Admission admission = new Admission();
+    private final Recorders recorders;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final StaticFiles files = new StaticFiles();
+    private final BlockingReload playlistReloads = new BlockingReload();
+    private final StaticFiles files = new StaticFiles(playlistReloads);
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
+    private final HlsOutput hls;
 
     public MediaServer(ServerConfig config) {
         this.config = new AtomicReference<>(config);
         this.accessLog = new AccessLog(this.config::get);
         clients.onClose(accessLog::write);
+        this.recorders = new Recorders(this.config::get, RECORD_CLOSE_TIMEOUT);
+        registry.observe(recorders);
+        recorders.listen(this::recordDone);
+        this.hls = new HlsOutput(this.config::get, playlistReloads::written);
+        registry.observe(hls);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         StatPages stat = new StatPages(this.config::get, registry, clients);
-        RtmpControl control = new RtmpControl(this.config::get, registry);
+        RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control);
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
             LocationHandler.Kind.PAGE, new WebPage(registry),
-            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get),
-            LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, stat.stat(exchange.query(),
-                exchange.request().headers().get(HttpHeaderNames.ACCEPT),
-                StatSection.parse(exchange.location().rtmpStat()), exchange.location().statStylesheet())),
+            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients),
+            LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
+                ? stat.stylesheet()
+                : stat.stat(exchange.query(), exchange.request().headers().get(HttpHeaderNames.ACCEPT),
+                    StatSection.parse(exchange.location().rtmpStat()), exchange.location().statStylesheet())),
             LocationHandler.Kind.RTMP_CONTROL, exchange -> reply(exchange, control.handle(exchange.path(),
                 exchange.query(), RtmpControl.Section.parse(exchange.location().rtmpControl()))),
             LocationHandler.Kind.METRICS, exchange -> reply(exchange, stat.metrics()));
+    }
+
+    /** {@code on_record_done} of the stream's application, with the publisher's connection when it had one. */
+    private void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
+        config.get().rtmpServers().stream().flatMap(server -> server.application(stream.app()).stream()).findFirst()
+            .ifPresent(app -> admission.recordDone(app.admission(), publisher == null ? null : Peer.of(publisher),
+                recorder, stream.name(), publisher == null ? "" : publisher.args(), file));
     }
 
     private static void reply(HttpExchange exchange, Reply reply) {
@@ -303,6 +327,11 @@ public final class MediaServer implements AutoCloseable {
         return registry;
     }
 
+    /** The recorders of live publications: control's {@code record start|stop}, record_done listeners. */
+    public Recorders recorders() {
+        return recorders;
+    }
+
     /** Every client connection, with the server-wide counters ({@code naccepted}, bytes, uptime). */
     public Clients clients() {
         return clients;
@@ -323,11 +352,13 @@ public final class MediaServer implements AutoCloseable {
         connections.forEach(channel -> ended.add(channel.eventLoop().submit(
             () -> channel.pipeline().fireUserEventTriggered(RtmpSession.Shutdown.INSTANCE))));
         ended.forEach(future -> future.awaitUninterruptibly(1, TimeUnit.SECONDS));
+        recorders.close();
         connections.forEach(channel -> channel.eventLoop().execute(
             () -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE)));
         if (!connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS)) {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        hls.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         accessLog.close();

@@ -21,10 +21,25 @@ import java.util.function.Supplier;
 /**
  * nginx-rtmp's HTTP control API ({@code ngx_rtmp_control_module.c}) without the HTTP: a request path ending in
  * {@code /<section>/<method>} and its query select clients of the live streams of server block {@code srv} (default
- * 0) by {@code app}, {@code name}, {@code addr} and {@code clientid}, then drop or redirect them. Replies as nginx-rtmp
- * does: 200 with the number of clients as text, 500 for an error, 404 for a section this location does not allow.
+ * 0) by {@code app}, {@code name}, {@code addr} and {@code clientid}, then drop or redirect them, or start or stop
+ * their recorders. Replies as nginx-rtmp does: 200 with the number of clients (or a recording's path) as text, 204
+ * when no recording started or stopped, 500 for an error, 404 for a section this location does not allow.
  */
 public final class RtmpControl {
+
+    /** What {@code /record/start} and {@code /record/stop} act on: the recorders of live publications. */
+    @FunctionalInterface
+    public interface Recording {
+
+        /** Records nothing: every request finds no recording to start or stop. */
+        Recording NONE = (stream, recorder, start) -> null;
+
+        /**
+         * Starts or stops {@code recorder} ("" for the application's own) on the publication of {@code stream}: the
+         * path of the file opened or closed, or null when there was nothing to start or stop.
+         */
+        String record(LiveStream stream, String recorder, boolean start);
+    }
 
     /** The sections an {@code rtmp_control} location allows ({@code all|record|drop|redirect}). */
     public enum Section {
@@ -57,10 +72,17 @@ public final class RtmpControl {
 
     private final Supplier<ServerConfig> config;
     private final StreamRegistry registry;
+    private final Recording recording;
 
+    /** Control without recorders: {@code record start|stop} never finds a recording. */
     public RtmpControl(Supplier<ServerConfig> config, StreamRegistry registry) {
+        this(config, registry, Recording.NONE);
+    }
+
+    public RtmpControl(Supplier<ServerConfig> config, StreamRegistry registry, Recording recording) {
         this.config = config;
         this.registry = registry;
+        this.recording = recording;
     }
 
     /**
@@ -130,17 +152,38 @@ public final class RtmpControl {
         return Reply.text(200, Integer.toString(matches.size()));
     }
 
-    /** Recording is not built yet: like nginx-rtmp with no matching recorder, a matched publisher is an error. */
+    /**
+     * nginx-rtmp's {@code ngx_rtmp_control_record}: every matching client's application must have recorder
+     * {@code rec} ("Recorder not found" otherwise); on a publisher it starts or stops that recorder. The reply is the
+     * path of the last file started or stopped, or 204 when none was.
+     */
     private Reply record(String method, Map<String, String> args) {
-        if (!method.equals("start") && !method.equals("stop")) {
-            return error("Undefined method");
-        }
         List<Match> matches = new ArrayList<>();
         String failure = walk(args, Filter.CLIENT, matches);
         if (failure != null) {
             return error(failure);
         }
-        return matches.isEmpty() ? new Reply(204, "text/plain", "") : error("Recorder not found");
+        String rec = args.getOrDefault("rec", "");
+        String path = null;
+        for (Match match : matches) {
+            ApplicationConfig app = application(args, match.stream().key().app());
+            if (app == null || app.record().recorder(rec).isEmpty()) {
+                return error("Recorder not found");
+            }
+            if (!method.equals("start") && !method.equals("stop")) {
+                return error("Undefined method");
+            }
+            if (match.stream().publisher().filter(match.client()::equals).isPresent()) {
+                String recorded = recording.record(match.stream(), rec, method.equals("start"));
+                path = recorded != null ? recorded : path;
+            }
+        }
+        return path == null ? new Reply(204, "text/plain", "") : Reply.text(200, path);
+    }
+
+    private ApplicationConfig application(Map<String, String> args, String app) {
+        long srv = args.containsKey("srv") ? number(args.get("srv")) : 0;
+        return config.get().rtmpServers().get((int) srv).application(app).orElse(null);
     }
 
     private static Filter filter(String method) {

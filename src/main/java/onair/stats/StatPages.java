@@ -4,6 +4,10 @@ import onair.config.ServerConfig;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +18,8 @@ import java.util.function.Supplier;
  * {@code Accept} asking for JSON only) and the Prometheus {@code /metrics} page, each from a fresh snapshot.
  */
 public final class StatPages {
+
+    private static final String STYLESHEET = bundled("stat.xsl");
 
     private final Supplier<ServerConfig> config;
     private final StreamRegistry registry;
@@ -46,9 +52,28 @@ public final class StatPages {
             : new Reply(200, StatXml.CONTENT_TYPE, StatXml.render(snapshot, sections, stylesheet));
     }
 
+    /**
+     * nginx-rtmp's {@code stat.xsl} (BSD licence), bundled: a request for {@code stat.xsl} under a stat location gets
+     * it, so {@code rtmp_stat_stylesheet stat.xsl;} works without a copy on disk.
+     */
+    public Reply stylesheet() {
+        return new Reply(200, "text/xsl; charset=utf-8", STYLESHEET);
+    }
+
     /** The Prometheus page. */
     public Reply metrics() {
         return new Reply(200, PrometheusMetrics.CONTENT_TYPE, PrometheusMetrics.render(snapshot()));
+    }
+
+    private static String bundled(String name) {
+        try (InputStream in = StatPages.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("onair/stats/" + name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean wantsJson(String accept) {

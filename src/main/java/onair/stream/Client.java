@@ -20,7 +20,10 @@ public final class Client {
         }
     }
 
-    /** What a control request asks of the owning connection (nginx-rtmp's {@code /control/drop} and {@code /redirect}). */
+    /**
+     * What a control request or a feature asks of the owning connection (nginx-rtmp's {@code /control/drop} and
+     * {@code /redirect}, the record module's status messages).
+     */
     public interface Control {
 
         /** Closes the connection. */
@@ -28,6 +31,10 @@ public final class Client {
 
         /** Moves whatever the connection publishes or plays on {@code from} to the stream {@code newName}. */
         void redirect(StreamKey from, String newName);
+
+        /** Sends an {@code onStatus} to the NetStream publishing {@code stream}, if there is one (record_notify). */
+        default void status(StreamKey stream, String level, String code, String description) {
+        }
     }
 
     private static final Control NO_CONTROL = new Control() {

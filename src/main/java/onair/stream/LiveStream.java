@@ -56,26 +56,36 @@ public final class LiveStream {
         return publish(null);
     }
 
-    /** Starts a publication by {@code client} (null for none), or returns null if a publisher is already live. */
+    /**
+     * Starts a publication by {@code client} (null for none), or returns null if a publisher is already live. The
+     * registry's {@link StreamObserver}s are told on this thread before it returns.
+     */
     public Publication publish(Client client) {
+        PublicationHandle started;
         lock.lock();
         try {
-            if (!retired) {
+            if (retired) {
+                started = null;
+            } else {
                 if (publication != null) {
                     return null;
                 }
-                publication = new PublicationHandle();
+                started = new PublicationHandle();
+                publication = started;
                 publisher = client;
                 firstOfPublication = true;
                 for (Subscriber subscriber : subscribers) {
                     subscriber.onPublishStart();
                 }
-                return publication;
             }
         } finally {
             lock.unlock();
         }
-        return registry.stream(key, options).publish(client);
+        if (started == null) {
+            return registry.stream(key, options).publish(client);
+        }
+        registry.published(this);
+        return started;
     }
 
     /** Attaches {@code subscriber}; if a publisher is live, it first gets the cache on the calling thread. */

@@ -1,8 +1,12 @@
 package onair.stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The live streams of a server by key. A stream left with no publisher and no subscribers is retired and removed;
@@ -10,7 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StreamRegistry {
 
+    private static final Logger log = LoggerFactory.getLogger(StreamRegistry.class);
+
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<StreamObserver> observers = new CopyOnWriteArrayList<>();
+
+    /** Has {@code observer} told of every later publication until the returned handle is closed. */
+    public AutoCloseable observe(StreamObserver observer) {
+        observers.add(observer);
+        return () -> observers.remove(observer);
+    }
 
     /** The stream for {@code key}, created with {@code options} if there is none. */
     public LiveStream stream(StreamKey key, LiveOptions options) {
@@ -34,6 +47,17 @@ public final class StreamRegistry {
         for (LiveStream stream : streams.values()) {
             if (stream.retireWhenIdle()) {
                 remove(stream);
+            }
+        }
+    }
+
+    /** Tells every observer; one that throws is logged and does not keep the others or the publisher from going on. */
+    void published(LiveStream stream) {
+        for (StreamObserver observer : observers) {
+            try {
+                observer.published(stream);
+            } catch (RuntimeException e) {
+                log.error("{}: {} failed on publish: {}", stream.key(), observer, e.toString());
             }
         }
     }

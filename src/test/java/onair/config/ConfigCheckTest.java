@@ -28,13 +28,13 @@ class ConfigCheckTest {
 
     @Test
     void aBadFileReportsTheErrorAndFailure() throws IOException {
-        Path file = Files.writeString(dir.resolve("onair.conf"), "rtmp {\n  hls on;\n}\n");
+        Path file = Files.writeString(dir.resolve("onair.conf"), "rtmp {\n  dash on;\n}\n");
 
         ConfigCheck check = ConfigCheck.of(file);
 
         assertThat(check.exitCode()).isEqualTo(1);
         assertThat(check.lines()).containsExactly(
-                "onair: [emerg] " + file + ":2: directive \"hls\" is not supported yet",
+                "onair: [emerg] " + file + ":2: directive \"dash\" is not supported yet",
                 "onair: configuration file " + file + " test failed");
     }
 

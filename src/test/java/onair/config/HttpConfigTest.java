@@ -112,7 +112,7 @@ class HttpConfigTest {
         assertThat(b.contentType("x.b")).isEqualTo("application/x-b");
         assertThat(b.contentType("x.html")).isEqualTo("text/plain");
         assertThat(b.headers()).containsExactly(new HttpLocation.Header("X-Loc", "3", false));
-        assertThat(b.access()).containsExactly(new HttpLocation.AccessRule(true, null, 0));
+        assertThat(b.access()).containsExactly(new AccessRule(true, true, true, null, 0));
     }
 
     @ParameterizedTest(name = "{1} from {0}")
@@ -243,8 +243,8 @@ class HttpConfigTest {
             location /a { rtmp_control none; }              | invalid value "none" in "rtmp_control" directive, it must be one or more of "all", "drop", "redirect", "record"
             location /a { rtmp_metrics maybe; }             | invalid value "maybe" in "rtmp_metrics" directive, it must be "on" or "off"
             location /a { rtmp_stat_stylesheet s.xsl; }     | "rtmp_stat_stylesheet" without "rtmp_stat" in location "/a"
-            location /a { allow 10.0.0.0/33; }              | invalid value "10.0.0.0/33" in "allow" directive, invalid prefix length
-            location /a { deny example.com; }               | invalid value "example.com" in "deny" directive, it must be an address, a CIDR network or "all"
+            location /a { allow 10.0.0.0/33; }              | invalid value "10.0.0.0/33" in "allow" directive, the prefix length must be between 0 and 32
+            location /a { deny example.com; }               | invalid value "example.com" in "deny" directive, "example.com" is not an IPv4 or IPv6 address
             location /a { add_header X; }                   | invalid number of arguments in "add_header" directive
             location /a { add_header X 1 sometimes; }       | invalid value "sometimes" in "add_header" directive, it must be "always"
             location /a { add_header "X Y" 1; }             | invalid value "X Y" in "add_header" directive, not a header name

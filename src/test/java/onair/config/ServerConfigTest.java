@@ -279,9 +279,7 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
-        "record all;", "record_path /tmp;", "record_suffix .flv;", "record_unique on;", "record_append on;",
-        "record_lock on;", "record_max_size 1m;", "record_max_frames 2;", "record_interval 1s;",
-        "record_notify on;", "record_interval_size 1m;", "recorder r { record all; }",
+        "record_interval_size 1m;",
         "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
         "push rtmp://h/a;", "pull rtmp://h/a;", "push_reconnect 1s;", "pull_reconnect 1s;", "session_relay on;",
         "relay_buffer 1s;",
@@ -291,12 +289,6 @@ class ServerConfigTest {
         "respawn_timeout 1s;",
         "on_record_started http://h/;", "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
-        "hls on;", "hls_path /tmp;", "hls_fragment 1s;", "hls_max_fragment 1s;", "hls_playlist_length 1s;",
-        "hls_sync 1ms;", "hls_continuous on;", "hls_nested on;", "hls_base_url u;", "hls_cleanup on;",
-        "hls_fragment_naming system;", "hls_fragment_naming_granularity 1;", "hls_fragment_slicing aligned;",
-        "hls_variant _hi;", "hls_type event;", "hls_muxdelay 1s;", "hls_max_audio_delay 1s;",
-        "hls_audio_buffer_size 1m;", "hls_keys on;", "hls_key_path /k;", "hls_key_url u;",
-        "hls_fragments_per_key 1;", "hls_allow_client_cache enabled;", "hls_datetime system;",
         "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
         "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
         "out_queue 1;", "out_cork 1;", "busy on;", "play_time_fix on;", "publish_time_fix on;",

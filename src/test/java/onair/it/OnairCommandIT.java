@@ -24,9 +24,10 @@ class OnairCommandIT {
     }
 
     @Test
-    void testFlagAcceptsTheSeedBlockInsideADistributionNginxConf() throws Exception {
-        Path conf = Path.of("src/test/resources/config/debian12-nginx.conf");
-        assertThat(Files.readString(conf)).contains("events {", "http {", "rtmp {", "chunk_size 4000;", "live on;");
+    void testFlagAcceptsTheSeedBlockInsideADistributionNginxConf(@TempDir Path etc) throws Exception {
+        String stock = Files.readString(Path.of("src/test/resources/config/debian12-nginx.conf"));
+        assertThat(stock).contains("events {", "http {", "rtmp {", "chunk_size 4000;", "live on;");
+        Path conf = Files.writeString(etc.resolve("nginx.conf"), stock.replace("/etc/nginx/", etc + "/"));
 
         Result result = OnairProcess.run("-t", "-c", conf.toString());
 
@@ -47,13 +48,13 @@ class OnairCommandIT {
 
     @Test
     void unsupportedDirectivesAreRefusedNotIgnored(@TempDir Path dir) throws Exception {
-        Path conf = dir.resolve("hls.conf");
-        Files.writeString(conf, "rtmp {\n server {\n  listen 1935;\n  application live {\n   live on;\n   hls on;\n  }\n }\n}\n");
+        Path conf = dir.resolve("dash.conf");
+        Files.writeString(conf, "rtmp {\n server {\n  listen 1935;\n  application live {\n   live on;\n   dash on;\n  }\n }\n}\n");
 
         Result result = OnairProcess.run("-t", "-c", conf.toString());
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).contains(conf + ":6", "\"hls\"", "not supported yet");
+        assertThat(result.output()).contains(conf + ":6", "\"dash\"", "not supported yet");
     }
 
     @Test

@@ -49,6 +49,8 @@ class StatIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> player.recordedBytes() > 100_000);
                 await().atMost(Duration.ofSeconds(30)).until(() -> Long.parseLong(
                     xpath(xml(pages), "concat('0', " + STREAM + "/bw_in)")) > 0);
+                await().atMost(Duration.ofSeconds(30)).until(() -> stream(server)
+                    .map(live -> live.stats().keyframeInterval() > 0).orElse(false));
 
                 String xml = xml(pages);
                 assertThat(xpath(xml, STREAM + "/nclients")).isEqualTo("2");

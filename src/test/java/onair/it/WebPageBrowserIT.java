@@ -1,13 +1,13 @@
 package onair.it;
 
-import onair.config.ServerConfig;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -31,7 +31,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Headless Chromium opens Onair's web page while ffmpeg publishes, picks the stream from the list and plays it: the
  * video's clock advances and a frame drawn from the video element is not blank. Each playback protocol the page offers
- * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js (HLS joins once HLS muxing lands).
+ * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js, and HLS through hls.js with MPEG-TS segments and with
+ * fragmented MP4 segments and LL-HLS parts, reloaded with blocking requests (one application each, both written
+ * under the {@code /hls} location).
  */
 class WebPageBrowserIT {
 
@@ -39,8 +41,13 @@ class WebPageBrowserIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String STREAM = "web";
 
+    private static final String FMP4_STREAM = "web-fmp4";
+
+    @TempDir
+    static Path media;
     private static TestServer server;
     private static FfmpegPublisher publisher;
+    private static FfmpegPublisher fmp4Publisher;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,41 +58,54 @@ class WebPageBrowserIT {
             }
         }
         server = TestServer.start("""
-                rtmp { server { listen 127.0.0.1:0; application live { live on; } } }
+                rtmp { server { listen 127.0.0.1:0;
+                    application live { live on; hls on; hls_path %1$s/hls; hls_fragment 1s;
+                        hls_playlist_length 6s; hls_cleanup on; }
+                    application fmp4 { live on; hls on; hls_path %1$s/hls; hls_fragment 1s;
+                        hls_playlist_length 6s; hls_cleanup on; hls_segment_type fmp4; hls_part 250ms; }
+                } }
                 http { server { listen 127.0.0.1:0;
                     location / { }
                     location /live { flv_live on; }
-                    location /hls { root %s; }
+                    location /hls { root %1$s; }
                 } }
-                """.formatted(ServerConfig.DEFAULT_MEDIA_DIR));
+                """.formatted(media));
         publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("live", STREAM)).loop().start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> server.server().registry()
-                .find(new StreamKey("live", STREAM)).map(LiveStream::isLive).orElse(false));
+        fmp4Publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("fmp4", FMP4_STREAM))
+                .name("publisher-fmp4").loop().start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> live("live", STREAM) && live("fmp4", FMP4_STREAM));
+    }
+
+    private static boolean live(String app, String name) {
+        return server.server().registry().find(new StreamKey(app, name)).map(LiveStream::isLive).orElse(false);
     }
 
     @AfterAll
     static void stop() {
-        if (publisher != null) {
-            publisher.close();
+        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher}) {
+            if (running != null) {
+                running.close();
+            }
         }
         if (server != null) {
             server.close();
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"flv", "ws-flv"})
-    void thePagePlaysALiveStreamThatShowsAPicture(String kind) throws IOException {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"flv, live/" + STREAM, "ws-flv, live/" + STREAM, "hls, live/" + STREAM, "hls, fmp4/" + FMP4_STREAM})
+    void thePagePlaysALiveStreamThatShowsAPicture(String kind, String stream) throws IOException {
         Path profile = Files.createTempDirectory("onair-chromium-");
         WebDriver browser = browser(profile);
         try {
             int port = server.server().httpAddresses().getFirst().getPort();
             browser.get("http://127.0.0.1:" + port + "/");
-            By play = By.cssSelector("button[data-kind='" + kind + "'][data-stream='live/" + STREAM + "']");
+            By play = By.cssSelector("button[data-kind='" + kind + "'][data-stream='" + stream + "']");
             await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(play).isEmpty());
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            int viewersBefore = viewers(js, stream);
             browser.findElement(play).click();
 
-            JavascriptExecutor js = (JavascriptExecutor) browser;
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     ((Number) js.executeScript("return document.getElementById('video').currentTime;")).doubleValue() > 2);
             List<?> first = frame(js);
@@ -93,19 +113,33 @@ class WebPageBrowserIT {
             List<?> later = frame(js);
             double variance = ((Number) later.get(0)).doubleValue();
             File screenshot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-            Path saved = Path.of("target", "browser", "web-page-" + kind + ".png");
+            Path saved = Path.of("target", "browser", "web-page-" + kind + "-" + stream.replace('/', '-') + ".png");
             Files.createDirectories(saved.getParent());
             Files.copy(screenshot.toPath(), saved, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
             assertThat(variance).as("luma variance of the frame drawn from the video").isGreaterThan(100);
             assertThat(later.get(1)).as("the picture moves on").isNotEqualTo(first.get(1));
             assertThat(browser.findElement(By.id("now-playing")).getText())
-                    .contains("live/" + STREAM, kind.toUpperCase());
-            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.parseInt((String) js.executeScript(
-                    "return document.querySelector('#streams tbody tr td:nth-child(4)').textContent;")) > 0);
+                    .contains(stream, kind.toUpperCase());
+            if (stream.equals("fmp4/" + FMP4_STREAM)) {
+                assertThat((String) js.executeScript("return performance.getEntriesByType('resource')"
+                        + ".map(e => e.name).filter(n => n.includes('_HLS_msn=')).join(' ');"))
+                        .as("hls.js reloads the LL-HLS playlist with blocking requests").contains("_HLS_part=");
+            }
+            if (!kind.equals("hls")) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
+            }
         } finally {
             browser.quit();
         }
+    }
+
+    /** The viewer count the page's list shows for {@code stream} ({@code app/name}). */
+    private static int viewers(JavascriptExecutor js, String stream) {
+        return Integer.parseInt((String) js.executeScript("""
+                const b = document.querySelector("#streams button[data-stream='" + arguments[0] + "']");
+                return b.closest('tr').querySelector('td:nth-child(4)').textContent;
+                """, stream));
     }
 
     /** The luma variance and a checksum of the video's current picture, drawn into a canvas. */

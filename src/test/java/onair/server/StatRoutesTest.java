@@ -8,10 +8,12 @@ import onair.testing.TestServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +27,7 @@ class StatRoutesTest {
             location /stat { rtmp_stat all; rtmp_stat_stylesheet /stat.xsl; }
             location /metrics { rtmp_metrics on; }
             location /control { rtmp_control drop; }
+            location /live { flv_live on; }
         } }
         """;
 
@@ -41,12 +44,19 @@ class StatRoutesTest {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
                 .map(LiveStream::subscriberCount).orElse(0) == 1);
             String base = "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort();
+            InputStream flv = http.send(HttpRequest.newBuilder(URI.create(base + "/live/cam.flv")).build(),
+                HttpResponse.BodyHandlers.ofInputStream()).body();
+            assertThat(new String(flv.readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("FLV");
 
             HttpResponse<String> xml = get(base + "/stat");
             assertThat(xml.statusCode()).isEqualTo(200);
             assertThat(xml.headers().firstValue("content-type").orElseThrow()).startsWith("text/xml");
             assertThat(xml.body()).contains("<?xml-stylesheet type=\"text/xsl\" href=\"/stat.xsl\"")
-                .contains("<name>cam</name>").contains("<nclients>2</nclients>").contains("<publishing/>");
+                .contains("<name>cam</name>").contains("<nclients>3</nclients>").contains("<publishing/>");
+
+            HttpResponse<String> xsl = get(base + "/stat.xsl");
+            assertThat(xsl.headers().firstValue("content-type").orElseThrow()).startsWith("text/xsl");
+            assertThat(xsl.body()).contains("<xsl:stylesheet").contains("<xsl:template match=\"rtmp\">");
 
             HttpResponse<String> json = get(base + "/stat?format=json");
             assertThat(json.headers().firstValue("content-type").orElseThrow()).startsWith("application/json");
@@ -54,7 +64,8 @@ class StatRoutesTest {
 
             HttpResponse<String> metrics = get(base + "/metrics");
             assertThat(metrics.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain; version=0.0.4");
-            assertThat(metrics.body()).contains("onair_stream_viewers{app=\"live\",name=\"cam\",protocol=\"rtmp\"} 1");
+            assertThat(metrics.body()).contains("onair_stream_viewers{app=\"live\",name=\"cam\",protocol=\"rtmp\"} 1")
+                .contains("onair_stream_viewers{app=\"live\",name=\"cam\",protocol=\"http-flv\"} 1");
 
             assertThat(get(base + "/control/redirect/subscriber?app=live&name=cam&newname=x").statusCode())
                 .as("a section the location does not allow").isEqualTo(404);
@@ -64,6 +75,7 @@ class StatRoutesTest {
             Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> !server.server().registry().find(key).map(LiveStream::isLive).orElse(false));
             assertThat(get(base + "/metrics").body()).contains("onair_stream_live{app=\"live\",name=\"cam\"} 0");
+            flv.close();
         }
     }
 

@@ -158,7 +158,7 @@ class RtmpControlTest {
         "/control/redirect/client|name=nobody         |200|0",
         "/control/record/start  |name=cam            |500|Recorder not found",
         "/control/record/stop   |name=nobody         |204|''",
-        "/control/record/pause  |                    |500|Undefined method",
+        "/control/record/pause  |                    |500|Recorder not found",
         "drop                   |                    |404|Not Found",
     })
     void errorsAnswerAsNginxRtmp(String path, String query, int status, String body) throws Exception {

@@ -1,0 +1,274 @@
+package onair.hls;
+
+import onair.config.ApplicationConfig;
+import onair.config.HlsConfig;
+import onair.config.RtmpServerConfig;
+import onair.config.ServerConfig;
+import onair.stream.LiveStream;
+import onair.stream.StreamKey;
+import onair.stream.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The HLS output of a server: attaches an {@link HlsStream} to each publication of an application with {@code hls on}
+ * (the application of that name in the first server block that has one, as streams are keyed by application name),
+ * keeps each playlist's window across republishing for {@code hls_continuous}, and owns the server's
+ * {@link HlsWriter}.
+ */
+public final class HlsOutput implements StreamObserver, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HlsOutput.class);
+    /** How long a stopped stream's window is kept for a republish when its files are not cleaned up. */
+    private static final long KEPT_WITHOUT_CLEANUP_MILLIS = 24 * 3_600_000L;
+    /** Stream names become file names: no path separators, no leading dot, printable ASCII. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_\\-.~+=@,]{0,199}");
+
+    private final Supplier<ServerConfig> config;
+    private final HlsWriter writer;
+    private final Map<Path, History> histories = new ConcurrentHashMap<>();
+
+    public HlsOutput(Supplier<ServerConfig> config) {
+        this(config, (playlist, sequence, parts, target, ended) -> { });
+    }
+
+    /** An HLS output that tells {@code listener} of each LL-HLS media playlist it has written. */
+    public HlsOutput(Supplier<ServerConfig> config, PlaylistListener listener) {
+        this.config = config;
+        this.writer = new HlsWriter(listener);
+    }
+
+    /**
+     * Told, on the writer thread once the file is in place, of each LL-HLS ({@code hls_part}) media playlist written:
+     * it lists every segment before {@code sequence} and {@code parts} parts of segment {@code sequence};
+     * {@code ended} when it ends the stream.
+     */
+    @FunctionalInterface
+    public interface PlaylistListener {
+        void written(Path playlist, long sequence, int parts, Duration targetDuration, boolean ended);
+    }
+
+    @Override
+    public void published(LiveStream stream) {
+        StreamKey key = stream.key();
+        Optional<ApplicationConfig> app = application(key.app());
+        if (app.isEmpty() || !app.get().hls().enabled()) {
+            return;
+        }
+        HlsConfig hls = app.get().hls();
+        if (!SAFE_NAME.matcher(key.name()).matches()) {
+            log.warn("hls {}: the stream name cannot be a file name; not written as HLS", key);
+            return;
+        }
+        Layout layout = Layout.of(hls, key.name());
+        long now = System.currentTimeMillis();
+        histories.values().removeIf(old -> old.forgettable(now));
+        History history = histories.compute(layout.playlist(), (path, old) ->
+            old == null || !hls.continuous() ? new History(this, layout, hls) : old);
+        history.live();
+        if (hls.cleanup()) {
+            writer.sweep(hls.path(), hls.playlistLength());
+            if (hls.keys() && !hls.keyPath().equals(hls.path())) {
+                writer.sweep(hls.keyPath(), hls.playlistLength());
+            }
+        }
+        HlsStream output = new HlsStream(key, hls, writer, history, layout);
+        output.attach(stream.subscribe(output));
+    }
+
+    private Optional<ApplicationConfig> application(String name) {
+        for (RtmpServerConfig server : config.get().rtmpServers()) {
+            Optional<ApplicationConfig> app = server.application(name);
+            if (app.isPresent()) {
+                return app;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Finishes queued writes (bounded); call once every publication has stopped. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * Where one stream's files go: {@code PATH/NAME.m3u8} and {@code PATH/NAME-ID.ts}, or with {@code hls_nested}
+     * {@code PATH/NAME/index.m3u8} and {@code PATH/NAME/ID.ts}; keys likewise under {@code hls_key_path}.
+     */
+    record Layout(String name, Path dir, Path playlist, Path keyDir, String prefix, HlsConfig config,
+                  Path masterPlaylist, String variantBase) {
+
+        static Layout of(HlsConfig config, String name) {
+            Path dir = config.nested() ? config.path().resolve(name) : config.path();
+            Path keyDir = config.nested() ? config.keyPath().resolve(name) : config.keyPath();
+            Path playlist = config.nested() ? dir.resolve("index.m3u8") : dir.resolve(name + ".m3u8");
+            Path master = null;
+            String base = null;
+            for (HlsConfig.Variant variant : config.variants()) {
+                if (name.endsWith(variant.suffix()) && name.length() > variant.suffix().length()) {
+                    base = name.substring(0, name.length() - variant.suffix().length());
+                    master = config.path().resolve(base + ".m3u8");
+                    break;
+                }
+            }
+            return new Layout(name, dir, playlist, keyDir, config.nested() ? "" : name + "-", config, master, base);
+        }
+
+        String segmentName(long id) {
+            return prefix + id + (config.segmentType() == HlsConfig.SegmentType.FMP4 ? ".m4s" : ".ts");
+        }
+
+        String partName(long sequence, int index) {
+            return prefix + sequence + "." + index + ".m4s";
+        }
+
+        String initName(long sequence) {
+            return prefix + "init-" + sequence + ".mp4";
+        }
+
+        String segmentUri(String segmentName) {
+            return config.baseUrl() + segmentName;
+        }
+
+        String keyName(long id) {
+            return prefix + id + ".key";
+        }
+
+        String keyUri(String keyName) {
+            return config.keyUrl() + keyName;
+        }
+
+        /** The URI of variant {@code suffix}'s media playlist in the master playlist. */
+        String variantUri(String suffix) {
+            return config.baseUrl() + variantBase + suffix + (config.nested() ? "/index.m3u8" : ".m3u8");
+        }
+    }
+
+    /**
+     * What outlives one publication of a playlist: the window of segments and the next media sequence number (kept
+     * across republishing with {@code hls_continuous on}), and what the streams' codecs and bitrate were, for the
+     * master playlist.
+     */
+    static final class History {
+
+        private final HlsOutput output;
+        private final Layout layout;
+        private final HlsConfig config;
+        private final List<Playlist.Segment> window = new ArrayList<>();
+        private long nextSequence;
+        private volatile String videoCodec;
+        private volatile String audioCodec;
+        private volatile String resolution;
+        private volatile long bandwidth;
+        private volatile long stoppedAt;
+
+        History(HlsOutput output, Layout layout, HlsConfig config) {
+            this.output = output;
+            this.layout = layout;
+            this.config = config;
+        }
+
+        void live() {
+            stoppedAt = 0;
+        }
+
+        void stopped() {
+            stoppedAt = System.currentTimeMillis();
+        }
+
+        /**
+         * Stopped long enough ago that its playlist is gone ({@code hls_cleanup}: two playlist lengths, as its
+         * segments), or a day ago without cleanup: a republish then starts afresh.
+         */
+        boolean forgettable(long now) {
+            long stopped = stoppedAt;
+            long kept = config.cleanup() ? 2 * config.playlistLength().toMillis() : KEPT_WITHOUT_CLEANUP_MILLIS;
+            return stopped != 0 && stopped + kept < now;
+        }
+
+        synchronized List<Playlist.Segment> window() {
+            return List.copyOf(window);
+        }
+
+        synchronized long nextSequence() {
+            return nextSequence++;
+        }
+
+        /** Adds a finished segment and slides the window ({@code hls_type live}); returns the window. */
+        synchronized List<Playlist.Segment> add(Playlist.Segment segment, HlsConfig config) {
+            window.add(segment);
+            if (config.type() == HlsConfig.Type.LIVE) {
+                double total = window.stream().mapToDouble(Playlist.Segment::duration).sum();
+                double length = config.playlistLength().toMillis() / 1000.0;
+                while (window.size() > 1 && total - window.getFirst().duration() >= length) {
+                    total -= window.removeFirst().duration();
+                }
+            }
+            return List.copyOf(window);
+        }
+
+        synchronized void remove(Playlist.Segment segment) {
+            window.remove(segment);
+        }
+
+        void observeVideo(String codec, String resolution) {
+            this.videoCodec = codec;
+            this.resolution = resolution;
+        }
+
+        void observeAudio(String codec) {
+            this.audioCodec = codec;
+        }
+
+        void measured(long bytes, double seconds) {
+            if (seconds > 0.1) {
+                bandwidth = Math.max(bandwidth, (long) (bytes * 8 / seconds));
+            }
+        }
+
+        /** The master playlist this stream belongs to with what is known of each variant, or null if none. */
+        String masterPlaylist() {
+            if (layout.masterPlaylist() == null) {
+                return null;
+            }
+            List<Playlist.Variant> variants = new ArrayList<>();
+            for (HlsConfig.Variant variant : config.variants()) {
+                Layout sibling = Layout.of(config, layout.variantBase() + variant.suffix());
+                History known = output.histories.get(sibling.playlist());
+                List<String> attributes = new ArrayList<>(variant.attributes());
+                if (known != null) {
+                    known.describe(attributes);
+                }
+                if (attributes.stream().anyMatch(a -> a.startsWith("BANDWIDTH="))) {
+                    variants.add(new Playlist.Variant(layout.variantUri(variant.suffix()), attributes));
+                }
+            }
+            return Playlist.master(variants);
+        }
+
+        private void describe(List<String> attributes) {
+            if (bandwidth > 0 && attributes.stream().noneMatch(a -> a.startsWith("BANDWIDTH="))) {
+                attributes.add("BANDWIDTH=" + bandwidth);
+            }
+            if (resolution != null && attributes.stream().noneMatch(a -> a.startsWith("RESOLUTION="))) {
+                attributes.add("RESOLUTION=" + resolution);
+            }
+            String codecs = videoCodec == null ? audioCodec : audioCodec == null ? videoCodec
+                : videoCodec + "," + audioCodec;
+            if (codecs != null && attributes.stream().noneMatch(a -> a.startsWith("CODECS="))) {
+                attributes.add("CODECS=\"" + codecs + "\"");
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package onair.record;
+
+import onair.config.ApplicationConfig;
+import onair.config.RecordConfig;
+import onair.config.RtmpServerConfig;
+import onair.config.ServerConfig;
+import onair.stream.Client;
+import onair.stream.LiveStream;
+import onair.stream.StreamKey;
+import onair.stream.StreamObserver;
+import onair.stream.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * nginx-rtmp's record module: attaches a {@link Recorder} to every publication for each recorder of its application
+ * ({@code record}, {@code recorder NAME { }}), runs all file IO on one writer thread (whose task queue holds at most
+ * one drain per recorder), answers the control API's {@code record start|stop}, and on {@link #close} flushes and
+ * closes every file before the server stops.
+ */
+public final class Recorders implements StreamObserver, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Recorders.class);
+
+    private final Supplier<ServerConfig> config;
+    private final Duration closeTimeout;
+    private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
+        task -> {
+            Thread thread = new Thread(task, "onair-record");
+            thread.setDaemon(true);
+            return thread;
+        });
+    private final Set<Recorder> recorders = ConcurrentHashMap.newKeySet();
+    private final CopyOnWriteArrayList<RecordListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /** @param closeTimeout how long {@link #close} waits for the files to be flushed and closed */
+    public Recorders(Supplier<ServerConfig> config, Duration closeTimeout) {
+        this.config = config;
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** Has {@code listener} told of every file opened and closed until the returned handle is closed. */
+    public AutoCloseable listen(RecordListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void published(LiveStream stream) {
+        if (closed) {
+            return;
+        }
+        Client publisher = stream.publisher().orElse(null);
+        List<RecordConfig.Recorder> configured = application(stream.key().app(), publisher)
+            .map(app -> app.record().recorders()).orElse(List.of());
+        for (RecordConfig.Recorder settings : configured) {
+            if (settings.flags().isEmpty()) {
+                continue;
+            }
+            Recorder recorder = new Recorder(this, settings, stream.key(), publisher);
+            Subscription subscription = stream.subscribe(recorder);
+            recorders.add(recorder);
+            recorder.attached(subscription);
+        }
+    }
+
+    /**
+     * {@code /control/record/start} or {@code /stop} for the publication of {@code stream}: the path of the file
+     * opened or closed, or null when the named recorder was already recording (start), was not recording (stop), or
+     * is not attached to the publication.
+     */
+    public String control(LiveStream stream, String recorder, boolean start) {
+        for (Recorder candidate : recorders) {
+            if (candidate.key().equals(stream.key()) && candidate.config().name().equals(recorder)
+                && !candidate.stopping()) {
+                Path path = start ? candidate.start() : candidate.stop();
+                return path == null ? null : path.toString();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Stops recording: every recorder writes what it has queued, flushes and closes its file; waits up to the close
+     * timeout for all of them. Publications started afterwards are not recorded.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        recorders.forEach(Recorder::end);
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} recorders did not finish their files within {} ms", recorders.size(),
+                    closeTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean execute(Runnable task) {
+        try {
+            writer.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    void started(Recorder recorder, Path file) {
+        log.debug("{}: recording {}", recorder, file);
+        for (RecordListener listener : listeners) {
+            notify(() -> listener.recordStarted(recorder.key(), recorder.config().name(), file,
+                recorder.publisher()));
+        }
+    }
+
+    void done(Recorder recorder, Path file, long bytes, long videoFrames) {
+        log.info("{} recorded {} ({} bytes, {} video frames)", describe(recorder.key(), recorder.config().name()), file,
+            bytes, videoFrames);
+        for (RecordListener listener : listeners) {
+            notify(() -> listener.recordDone(recorder.key(), recorder.config().name(), file, recorder.publisher()));
+        }
+    }
+
+    void ended(Recorder recorder) {
+        recorders.remove(recorder);
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.error("record listener failed", e);
+        }
+    }
+
+    private static String describe(StreamKey key, String recorder) {
+        return recorder.isEmpty() ? key.toString() : key + " recorder " + recorder;
+    }
+
+    /** The publisher's application: in its server block, or the first server block with that name. */
+    private Optional<ApplicationConfig> application(String app, Client publisher) {
+        List<RtmpServerConfig> servers = config.get().rtmpServers();
+        if (publisher != null && publisher.server() >= 0 && publisher.server() < servers.size()) {
+            return servers.get(publisher.server()).application(app);
+        }
+        return servers.stream().flatMap(server -> server.application(app).stream()).findFirst();
+    }
+}

@@ -1,0 +1,122 @@
+package onair.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The {@code record*} directives and {@code recorder} blocks, bound and merged like nginx-rtmp's record module. */
+class RecordConfigTest {
+
+    private static RecordConfig record(String rtmpBody) {
+        return ServerConfig.parse("rtmp {\n" + rtmpBody + "\n}", "/etc/onair/t.conf").rtmpServers().getFirst()
+            .application("a").orElseThrow().record();
+    }
+
+    @Test
+    void withoutRecordDirectivesAnApplicationHasNoRecorders() {
+        assertThat(record("server { listen 1; application a { live on; } }")).isEqualTo(RecordConfig.OFF);
+    }
+
+    @Test
+    void theDefaultsAreNginxRtmps() {
+        RecordConfig.Recorder recorder = record("server { listen 1; application a { record all; record_path /r; } }")
+            .recorders().getFirst();
+
+        assertThat(recorder).isEqualTo(new RecordConfig.Recorder("", EnumSet.of(RecordConfig.Flag.AUDIO,
+            RecordConfig.Flag.VIDEO), Path.of("/r"), ".flv", false, false, false, 0, 0, null, false));
+        assertThat(recorder.automatic()).isTrue();
+    }
+
+    @Test
+    void recordersInheritRtmpServerAndApplicationSettingsAndOverrideThem() {
+        RecordConfig config = record("""
+            record_max_size 1m; record_path rec;
+            server { listen 1; record_unique on;
+                application a { record all; record_interval 15s; record_notify on;
+                    recorder audio { record audio; record_suffix .audio.flv; }
+                    recorder chunked { record_interval 1m; record_path /var/chunks; record_append on; record_lock on;
+                        record_max_frames 250; }
+                }
+            }""");
+
+        assertThat(config.recorders()).extracting(RecordConfig.Recorder::name).containsExactly("", "audio", "chunked");
+        RecordConfig.Recorder own = config.recorder("").orElseThrow();
+        RecordConfig.Recorder audio = config.recorder("audio").orElseThrow();
+        RecordConfig.Recorder chunked = config.recorder("chunked").orElseThrow();
+        assertThat(own.path()).as("relative to the configuration file").isEqualTo(Path.of("/etc/onair/rec"));
+        assertThat(own.maxSize()).isEqualTo(1 << 20);
+        assertThat(own.unique()).isTrue();
+        assertThat(own.interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(own.notifyPublisher()).isTrue();
+        assertThat(audio.flags()).isEqualTo(Set.of(RecordConfig.Flag.AUDIO));
+        assertThat(audio.suffix()).isEqualTo(".audio.flv");
+        assertThat(audio.interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(audio.path()).isEqualTo(Path.of("/etc/onair/rec"));
+        assertThat(chunked.flags()).as("inherited").isEqualTo(own.flags());
+        assertThat(chunked.interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(chunked.path()).isEqualTo(Path.of("/var/chunks"));
+        assertThat(List.of(chunked.append(), chunked.lock(), chunked.unique())).containsOnly(true);
+        assertThat(chunked.maxFrames()).isEqualTo(250);
+        assertThat(chunked.maxSize()).isEqualTo(1 << 20);
+        assertThat(config.recorder("nope")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "record {0}")
+    @CsvSource(delimiter = '|', value = {
+        "off                   |                    |false",
+        "all                   |AUDIO VIDEO         |true",
+        "audio keyframes       |AUDIO KEYFRAMES     |true",
+        "video manual          |VIDEO MANUAL        |false",
+        "all manual            |AUDIO VIDEO MANUAL  |false",
+    })
+    void recordValuesCombine(String values, String flags, boolean automatic) {
+        RecordConfig.Recorder recorder = record("server { listen 1; application a { record " + values
+            + "; record_path /r; } }").recorders().getFirst();
+
+        Set<RecordConfig.Flag> expected = flags == null ? Set.of() : Set.of(flags.split(" ")).stream()
+            .map(RecordConfig.Flag::valueOf).collect(java.util.stream.Collectors.toSet());
+        assertThat(recorder.flags()).isEqualTo(expected);
+        assertThat(recorder.automatic()).isEqualTo(automatic);
+    }
+
+    @Test
+    void recordOffKeepsTheApplicationsRecorderForControlAndNeedsNoPath() {
+        assertThat(record("server { listen 1; application a { record off; } }").recorders())
+            .singleElement().satisfies(recorder -> assertThat(recorder.flags()).isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "record all;                              |t.conf:3: no \"record_path\" for the recorder of application \"a\"",
+        "record_path /r; recorder x { record all; }  recorder x { }|t.conf:3: duplicate recorder \"x\"",
+        "record_path /r; recorder x;              |t.conf:3: directive \"recorder\" has no opening \"{\"",
+        "record_path /r; recorder x { live on; }  |t.conf:3: \"live\" directive is not allowed here",
+        "record_path /r; recorder x { recorder y { } }|t.conf:3: \"recorder\" directive is not allowed here",
+        "record off all; record_path /r;          |t.conf:3: invalid value \"off all\" in \"record\" directive, "
+            + "\"off\" cannot be combined with other values",
+        "record everything; record_path /r;       |t.conf:3: invalid value \"everything\" in \"record\" directive, "
+            + "it must be \"off\", \"all\", \"audio\", \"video\", \"keyframes\" or \"manual\"",
+        "record all; record_path /r; record_max_frames x;|t.conf:3: invalid value \"x\" in \"record_max_frames\" directive",
+        "record all; record_path /r; record_unique yes;|t.conf:3: invalid value \"yes\" in \"record_unique\" directive, "
+            + "it must be \"on\" or \"off\"",
+    })
+    void badRecordSettingsAreRejectedWithTheirLine(String application, String message) {
+        assertThatThrownBy(() -> ServerConfig.parse("rtmp { server { listen 1;\n\napplication a { " + application
+            + " } } }", "t.conf")).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void recorderBlocksBelongInApplications() {
+        assertThatThrownBy(() -> ServerConfig.parse("rtmp { server { listen 1;\nrecorder x { } } }", "t.conf"))
+            .isInstanceOf(ConfigException.class).hasMessage("t.conf:2: \"recorder\" directive is not allowed here");
+    }
+}
