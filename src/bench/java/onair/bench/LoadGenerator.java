@@ -201,6 +201,11 @@ public final class LoadGenerator implements AutoCloseable {
         });
     }
 
+    /** The send clock of publisher {@code index}. */
+    SendClock clock(int index) {
+        return clocks.get(index);
+    }
+
     /** Blocks until every player has started connecting. */
     public void awaitRamp() throws InterruptedException {
         while (started < players.length) {

@@ -200,7 +200,7 @@ class LoadGeneratorTest {
         return Files.write(file, out.toByteArray());
     }
 
-    private static void tag(ByteArrayOutputStream out, int type, int timestamp, byte[] body) {
+    static void tag(ByteArrayOutputStream out, int type, int timestamp, byte[] body) {
         int size = body.length;
         out.writeBytes(new byte[] {(byte) type, (byte) (size >> 16), (byte) (size >> 8), (byte) size,
             (byte) (timestamp >> 16), (byte) (timestamp >> 8), (byte) timestamp, (byte) (timestamp >> 24), 0, 0, 0});
