@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 /**
  * How far behind live an HLS client can be: the generator's own RTMP publisher replays an FLV in real time while
  * this probe follows the stream's media playlist, and for every part (LL-HLS) and segment that newly appears it
- * downloads it and records the time from the publisher sending the part's first video frame (first audio frame for
- * audio-only streams; learnt from the fMP4 {@code tfdt} or the MPEG-TS PCR) until the download completed. It uses
+ * downloads it and records the time from the publisher sending the part's first frame (learnt from the fMP4
+ * {@code tfdt} or the MPEG-TS PCR) until the download completed. It uses
  * blocking playlist reload (RFC 8216bis §6.2.5.2) when the playlist advertises {@code CAN-BLOCK-RELOAD=YES}, else
  * polls. {@code bench/run hls} is the command line.
  */
@@ -182,6 +182,7 @@ public final class HlsProbe {
             return;
         }
         long startMillis;
+        long videoStartMillis = -1;
         if (entry.map() != null) {
             Map<Integer, Track> tracks = inits.get(entry.map());
             if (tracks == null) {
@@ -193,11 +194,15 @@ public final class HlsProbe {
                 tracks = Mp4.tracks(init.body());
                 inits.put(entry.map(), tracks);
             }
-            startMillis = Mp4.startMillis(response.body(), tracks);
+            startMillis = Mp4.startMillis(response.body(), tracks, false);
+            videoStartMillis = Mp4.startMillis(response.body(), tracks, true);
         } else {
             startMillis = tsStartMillis(response.body());
         }
         long sent = startMillis < 0 ? Long.MIN_VALUE : clock.sentNanos((int) startMillis);
+        if (sent == Long.MIN_VALUE && videoStartMillis >= 0) {
+            sent = clock.sentNanos((int) videoStartMillis);
+        }
         if (sent == Long.MIN_VALUE) {
             unmatched++;
             return;
@@ -282,13 +287,13 @@ public final class HlsProbe {
         }
 
         /**
-         * The stream time in ms of a media segment or part: the first {@code moof}'s video {@code tfdt} (else its
-         * first track's), rounded up to whole ms, which is exact for Onair's 90 kHz video and sample-rate audio.
+         * The stream time in ms of a media segment or part: the earliest {@code tfdt} of its first {@code moof}'s
+         * tracks (with {@code videoOnly}, of its video track), rounded up to whole ms, which is exact for Onair's
+         * 90 kHz video and for its sample-rate audio unless {@code hls_sync} moved the audio frame.
          */
-        static long startMillis(byte[] segment, Map<Integer, Track> tracks) {
+        static long startMillis(byte[] segment, Map<Integer, Track> tracks, boolean videoOnly) {
             for (int[] moof : boxes(segment, 0, segment.length, "moof")) {
-                long best = -1;
-                boolean bestVideo = false;
+                long earliest = -1;
                 for (int[] traf : boxes(segment, moof[0], moof[1], "traf")) {
                     int id = -1;
                     long time = -1;
@@ -300,13 +305,13 @@ public final class HlsProbe {
                             : u32(segment, tfdt[0] + 4);
                     }
                     Track track = tracks.get(id);
-                    if (track == null || time < 0 || (bestVideo && !track.video()) || (best >= 0 && !track.video())) {
+                    if (track == null || time < 0 || (videoOnly && !track.video())) {
                         continue;
                     }
-                    best = Math.ceilDiv(time * 1000, track.timescale());
-                    bestVideo = track.video();
+                    long millis = Math.ceilDiv(time * 1000, track.timescale());
+                    earliest = earliest < 0 ? millis : Math.min(earliest, millis);
                 }
-                return best;
+                return earliest;
             }
             return -1;
         }
