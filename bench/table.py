@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns the JSON reports of one bench/compare run into results.md: a table with the median over repeats of every
 run, the ratios Onair / nginx-rtmp, and the derived goal figures (RSS per player, slow-client isolation,
-allocation against N, safepoint pauses). Usage: bench/table.py RESULTS_DIR"""
+allocation against N, safepoint pauses, HTTP-FLV against RTMP first frame), then a table of the HLS probe runs.
+Usage: bench/table.py RESULTS_DIR"""
 import json
 import pathlib
 import re
@@ -10,8 +11,12 @@ import sys
 
 results = pathlib.Path(sys.argv[1])
 runs = {}
+probes = []
 for f in sorted(results.glob("*.json")):
     r = json.loads(f.read_text())
+    if r.get("probe") == "hls":
+        probes.append(r)
+        continue
     parts = r["label"].split("-")
     server, scenario, n = parts[:3] if len(parts) == 4 else (parts[0], "steps", parts[1])
     r["_safepoints"] = safepoints = []
@@ -45,6 +50,7 @@ metrics = {
     "cpu": lambda r: r["server"]["coreSecondsPerGbit"],
     "cores": lambda r: None if r["server"]["cpuSeconds"] is None else r["server"]["cpuSeconds"] / r["windowSeconds"],
     "rss": lambda r: r["server"]["rssKb"] / 1024,
+    "ff50": lambda r: r["firstFrameMs"]["p50"],
     "ff95": lambda r: r["firstFrameMs"]["p95"],
     "lat50": lambda r: r["latencyMs"]["p50"],
     "lat99": lambda r: r["latencyMs"]["p99"],
@@ -57,7 +63,7 @@ metrics = {
     "sp999": lambda r: pct(r["_safepoints"], 99.9),
     "spmax": lambda r: max(r["_safepoints"]) if r["_safepoints"] else None,
 }
-order = {"steps": 0, "throttled": 1, "lowrate": 2, "multi": 3, "hd": 4}
+order = {"steps": 0, "throttled": 1, "lowrate": 2, "multi": 3, "hd": 4, "rtmp": 5, "httpflv": 6}
 keys = sorted(runs, key=lambda k: (order.get(k[0], 9), k[1], k[2]))
 m = {k: {name: med(runs[k], get) for name, get in metrics.items()} for k in keys}
 
@@ -107,11 +113,31 @@ for server in ("nginx", "onair"):
                            f"{fmt(t['lat99'])} ms vs {fmt(base['lat99'])} ms unthrottled "
                            f"({t['lat99'] - base['lat99']:+.1f} ms), RSS {fmt(t['rss'], 0)} vs {fmt(base['rss'], 0)} MB")
     for k in keys:
+        if k[0] == "httpflv" and k[2] == server and (("rtmp", k[1], server) in m):
+            h, r = m[k], m[("rtmp", k[1], server)]
+            derived.append(f"- {server}: {k[1]} HTTP-FLV players, first frame p50/p95 {fmt(h['ff50'], 0)}/"
+                           f"{fmt(h['ff95'], 0)} ms vs {fmt(r['ff50'], 0)}/{fmt(r['ff95'], 0)} ms for {k[1]} RTMP "
+                           f"players (same server config and media); latency p99 {fmt(h['lat99'])} vs "
+                           f"{fmt(r['lat99'])} ms, core-s/Gbit {fmt(h['cpu'], 3)} vs {fmt(r['cpu'], 3)}")
+    for k in keys:
         if k[2] == server and m[k]["cores"] and m[k]["cores"] >= 0.2:
             derived.append(f"- {server} {k[0]} {k[1]}: {m[k]['cores']:.2f} server cores busy → about "
                            f"{k[1] / m[k]['cores']:.0f} players per core at this bitrate if cost stays linear")
 
+hls = []
+if probes:
+    hls = ["", "HLS probe (behind live: publisher sent a part's first frame → the probe had downloaded the part):", "",
+           "| run | segments | reload | PART-TARGET s | PART-HOLD-BACK s | TARGETDURATION s | parts | parts p50 ms | "
+           "parts p95 ms | parts max ms | segments | segments p50 ms | segments p95 ms | segments max ms | unmatched | "
+           "errors |", "|" + "---|" * 16]
+    for r in probes:
+        p, s = r["partsBehindLiveMs"], r["segmentsBehindLiveMs"]
+        hls.append("| " + " | ".join([r["label"], r["segmentType"], r["reload"], fmt(r["partTargetSeconds"], 3),
+            fmt(r["partHoldBackSeconds"], 3), str(r["targetDurationSeconds"]), str(p["count"]), fmt(p["p50"], 0),
+            fmt(p["p95"], 0), fmt(p["max"], 0), str(s["count"]), fmt(s["p50"], 0), fmt(s["p95"], 0), fmt(s["max"], 0),
+            str(r["unmatched"]), str(r["errors"])]) + " |")
+
 text = ("\n".join(lines) + "\n\nRatios Onair / nginx-rtmp of the medians (below 1 means Onair is better):\n\n"
-        + "\n".join(ratios) + "\n\nDerived:\n\n" + "\n".join(derived) + "\n")
+        + "\n".join(ratios) + "\n\nDerived:\n\n" + "\n".join(derived) + "\n" + "\n".join(hls) + "\n")
 (results / "results.md").write_text(text)
 print(text)

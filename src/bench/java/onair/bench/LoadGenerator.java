@@ -21,6 +21,7 @@ import onair.rtmp.message.RtmpMessageCodec;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +34,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An RTMP load generator in the manner of srs-bench: P publishers replay an FLV file in real time while N light
- * players join at a fixed rate, then it measures a window and reports throughput, first-frame time, server-added
+ * An RTMP and HTTP-FLV load generator in the manner of srs-bench: P publishers replay an FLV file in real time over
+ * RTMP while N light players (RTMP or HTTP-FLV, by the URL's scheme) join at a fixed rate, then it measures a window and reports throughput, first-frame time, server-added
  * latency, lag and, given the server's pid, its CPU per delivered Gbit and RSS. {@link #main} is the command line
  * ({@code bench/run}); tests drive {@link #start}, {@link #beginWindow} and {@link #finish}.
  */
@@ -47,7 +48,11 @@ public final class LoadGenerator implements AutoCloseable {
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final LoadOptions options;
+    /** Where RTMP players connect (null for HTTP-FLV players). */
     private final Target target;
+    /** Where HTTP-FLV players connect (null for RTMP players). */
+    private final FlvUrl flvUrl;
+    private final Target publishTarget;
     private final Metrics metrics = new Metrics(System.nanoTime());
     private final EventLoopGroup playerLoops;
     private final EventLoopGroup publisherLoop;
@@ -57,7 +62,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final List<SendClock> clocks = new ArrayList<>();
     private final List<Publisher> publishers = new ArrayList<>();
     private final List<Channel> publisherChannels = new ArrayList<>();
-    private final Player[] players;
+    private final Viewer[] players;
     private final Channel[] playerChannels;
     private volatile int started;
     private long rampStartNanos;
@@ -73,7 +78,9 @@ public final class LoadGenerator implements AutoCloseable {
 
     private LoadGenerator(LoadOptions options) {
         this.options = options;
-        this.target = Target.parse(options.url());
+        this.target = options.http() ? null : Target.parse(options.url());
+        this.flvUrl = options.http() ? FlvUrl.parse(options.url()) : null;
+        this.publishTarget = options.publishUrl() != null ? Target.parse(options.publishUrl()) : target;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.playerLoops = new MultiThreadIoEventLoopGroup(options.threads(), io);
@@ -81,7 +88,7 @@ public final class LoadGenerator implements AutoCloseable {
         this.bootstrap = new Bootstrap().channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
-        this.players = new Player[options.players()];
+        this.players = new Viewer[options.players()];
         this.playerChannels = new Channel[options.players()];
     }
 
@@ -106,7 +113,8 @@ public final class LoadGenerator implements AutoCloseable {
         FlvFile file = FlvFile.read(options.flv());
         for (int i = 0; i < options.publishers(); i++) {
             SendClock clock = new SendClock(metrics.epochNanos());
-            Publisher publisher = new Publisher(target.withStream(streamName(i)), file, clock);
+            Publisher publisher = new Publisher(publishTarget.withStream(streamName(publishTarget.stream(), i)), file,
+                clock);
             clocks.add(clock);
             publishers.add(publisher);
             ChannelFuture connect = bootstrap.clone(publisherLoop).handler(new ChannelInitializer<Channel>() {
@@ -115,7 +123,7 @@ public final class LoadGenerator implements AutoCloseable {
                     ch.pipeline().addLast(new ClientHandshakeHandler(), new ChunkDecoder(), new ChunkEncoder(),
                         new RtmpMessageCodec(), publisher);
                 }
-            }).connect(target.host(), target.port()).sync();
+            }).connect(publishTarget.host(), publishTarget.port()).sync();
             publisherChannels.add(connect.channel());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -142,8 +150,8 @@ public final class LoadGenerator implements AutoCloseable {
         return Arrays.stream(THREADS.getThreadAllocatedBytes(playerThreadIds)).sum();
     }
 
-    private String streamName(int index) {
-        return options.publishers() <= 1 ? target.stream() : target.stream() + "_" + index;
+    private String streamName(String base, int index) {
+        return options.publishers() <= 1 ? base : base + "_" + index;
     }
 
     private void startRamp() {
@@ -162,24 +170,40 @@ public final class LoadGenerator implements AutoCloseable {
         int stream = options.publishers() == 0 ? 0 : index % options.publishers();
         SendClock clock = clocks.isEmpty() ? null : clocks.get(stream);
         long throttle = options.throttled(index) ? options.throttleKbps() * 1000L / 8 : 0;
-        Player player = new Player(target.withStream(streamName(stream)), clock, metrics, System.nanoTime(), throttle);
+        Viewer player = options.http()
+            ? new HttpFlvPlayer(flvUrl.withStream(streamName(flvUrl.stream(), stream)), clock, metrics,
+                System.nanoTime(), throttle)
+            : new Player(target.withStream(streamName(target.stream(), stream)), clock, metrics, System.nanoTime(),
+                throttle);
         players[index] = player;
         Bootstrap connecting = bootstrap.clone(playerLoops);
         if (player.throttled()) {
             connecting.option(ChannelOption.SO_RCVBUF, THROTTLED_RECEIVE_BUFFER);
         }
+        if (options.sourceAddresses() > 1) {
+            connecting.localAddress(new InetSocketAddress("127.0.0." + (1 + index % options.sourceAddresses()), 0));
+        }
         ChannelFuture connect = connecting.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ClientHandshakeHandler(), player);
+                if (options.http()) {
+                    ch.pipeline().addLast(player);
+                } else {
+                    ch.pipeline().addLast(new ClientHandshakeHandler(), player);
+                }
             }
-        }).connect(target.host(), target.port());
+        }).connect(options.http() ? flvUrl.host() : target.host(), options.http() ? flvUrl.port() : target.port());
         playerChannels[index] = connect.channel();
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 player.fail("connect: " + f.cause().getMessage());
             }
         });
+    }
+
+    /** The send clock of publisher {@code index}. */
+    SendClock clock(int index) {
+        return clocks.get(index);
     }
 
     /** Blocks until every player has started connecting. */
@@ -210,7 +234,7 @@ public final class LoadGenerator implements AutoCloseable {
         long bytes = 0;
         int count = started;
         for (int i = 0; i < count; i++) {
-            Player p = players[i];
+            Viewer p = players[i];
             bytes += p.bytesIn;
             switch (p.state) {
                 case PLAYING -> {
@@ -262,10 +286,10 @@ public final class LoadGenerator implements AutoCloseable {
         int throttled = 0;
         Map<String, Integer> failures = new LinkedHashMap<>();
         for (int i = 0; i < started; i++) {
-            Player p = players[i];
+            Viewer p = players[i];
             if (p.throttled()) {
                 throttled++;
-            } else if (p.state == Player.State.PLAYING && p.firstFrameNanos != 0) {
+            } else if (p.state == Viewer.State.PLAYING && p.firstFrameNanos != 0) {
                 if (end - p.lastMediaNanos > options.stallMillis() * 1_000_000) {
                     stalled++;
                 } else {
@@ -273,7 +297,7 @@ public final class LoadGenerator implements AutoCloseable {
                 }
             } else {
                 String reason = p.failure != null ? p.failure
-                    : p.state == Player.State.PLAYING ? "no keyframe received" : "still in state " + p.state;
+                    : p.state == Viewer.State.PLAYING ? "no keyframe received" : "still in state " + p.state;
                 failures.merge(reason, 1, Integer::sum);
             }
         }
@@ -286,7 +310,7 @@ public final class LoadGenerator implements AutoCloseable {
         long audio = 0;
         long payload = 0;
         for (int i = 0; i < started; i++) {
-            Player p = players[i];
+            Viewer p = players[i];
             bytes += p.bytesIn;
             video += p.videoMessages;
             audio += p.audioMessages;

@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoadGeneratorTest {
 
     private static final int PLAYERS = 20;
+    private static final String WITH_HTTP_FLV = TestServer.SEED
+        + " http { server { listen 127.0.0.1:0; location /live { flv_live on; } } }";
 
     @Test
     void playersCountExactlyWhatAnIndependentPublisherSent() throws Exception {
@@ -110,6 +112,81 @@ class LoadGeneratorTest {
         }
     }
 
+    @Test
+    void httpFlvPlayersCountExactlyWhatAnIndependentPublisherSent() throws Exception {
+        int frames = 60;
+        int frameSize = 3000;
+        try (TestServer server = TestServer.start(WITH_HTTP_FLV)) {
+            LoadGenerator generator = LoadGenerator.start(
+                LoadOptions.of(httpFlvUrl(server, "count"), PLAYERS, 0, null, 200, 1));
+            generator.awaitRamp();
+            StreamKey key = new StreamKey("live", "count");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
+                .map(LiveStream::subscriberCount).orElse(0) == PLAYERS);
+            generator.beginWindow();
+            try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "count", 25, frameSize)) {
+                publisher.send(frames);
+                publisher.sync();
+                long expected = PLAYERS * 2L * (frames + 1);
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> generator.mediaMessagesReceived() == expected);
+            }
+            LoadReport report = generator.finish();
+
+            long publishedPayload = Frames.avcSequenceHeader().length + Frames.aacSequenceHeader().length
+                + (long) frames * (frameSize + 32);
+            assertThat(report.failures()).isEmpty();
+            assertThat(report.ok()).isEqualTo(PLAYERS);
+            assertThat(report.videoMessages()).isEqualTo(PLAYERS * (frames + 1L));
+            assertThat(report.audioMessages()).isEqualTo(PLAYERS * (frames + 1L));
+            assertThat(report.mediaPayloadBytes()).isEqualTo(PLAYERS * publishedPayload);
+            long flvFraming = 13 + 15L * 2 * (frames + 1);
+            assertThat(report.bytesReceived()).isGreaterThan(PLAYERS * (publishedPayload + flvFraming));
+            assertThat(report.firstFrameMs().count()).isEqualTo(PLAYERS);
+        }
+    }
+
+    @Test
+    void httpFlvPlayersOfAnRtmpReplayMeasureFirstFrameAndLatency(@TempDir Path dir) throws Exception {
+        Path flv = syntheticFlv(dir.resolve("s.flv"), 50, 25, 2000);
+        try (TestServer server = TestServer.start(WITH_HTTP_FLV)) {
+            LoadGenerator generator = LoadGenerator.start(
+                LoadOptions.of(httpFlvUrl(server, "replay"), server.url("live", "replay"), PLAYERS, 1, flv, 100, 2));
+            generator.awaitRamp();
+            generator.beginWindow();
+            Thread.sleep(2500);
+            LoadReport report = generator.finish();
+
+            assertThat(report.failures()).isEmpty();
+            assertThat(report.ok()).isEqualTo(PLAYERS);
+            assertThat(report.firstFrameMs().count()).isEqualTo(PLAYERS);
+            assertThat(report.latencyMs().count()).isPositive();
+            assertThat(report.videoMessages() + report.audioMessages())
+                .isLessThanOrEqualTo(PLAYERS * (report.publishedMessages() + 2))
+                .isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void httpFlvPlayersReportARefusedStream() throws Exception {
+        try (TestServer server = TestServer.start(WITH_HTTP_FLV)) {
+            String unknownApp = "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort()
+                + "/nothing/s.flv";
+            LoadGenerator generator = LoadGenerator.start(LoadOptions.of(unknownApp, 2, 0, null, 100, 1));
+            generator.awaitRamp();
+            generator.beginWindow();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> generator.progress().contains("failed 2"));
+            LoadReport report = generator.finish();
+
+            assertThat(report.failed()).isEqualTo(2);
+            assertThat(report.failures()).containsOnlyKeys("HTTP HTTP/1.1 404 Not Found");
+        }
+    }
+
+    private static String httpFlvUrl(TestServer server, String stream) {
+        return "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort() + "/live/" + stream + ".flv";
+    }
+
     /** An FLV of {@code frames} H.264 frames at 25 fps (a keyframe every {@code gop}) with one AAC frame each. */
     static Path syntheticFlv(Path file, int frames, int gop, int frameSize) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -123,7 +200,7 @@ class LoadGeneratorTest {
         return Files.write(file, out.toByteArray());
     }
 
-    private static void tag(ByteArrayOutputStream out, int type, int timestamp, byte[] body) {
+    static void tag(ByteArrayOutputStream out, int type, int timestamp, byte[] body) {
         int size = body.length;
         out.writeBytes(new byte[] {(byte) type, (byte) (size >> 16), (byte) (size >> 8), (byte) size,
             (byte) (timestamp >> 16), (byte) (timestamp >> 8), (byte) timestamp, (byte) (timestamp >> 24), 0, 0, 0});

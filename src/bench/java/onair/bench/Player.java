@@ -3,7 +3,6 @@ package onair.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import onair.amf.Amf0;
 import onair.rtmp.chunk.ChunkEncoder;
@@ -12,7 +11,6 @@ import onair.rtmp.handshake.HandshakeComplete;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One light RTMP player: connects, creates a stream and plays it, then follows the chunk headers (RTMP spec §5.3)
@@ -22,9 +20,7 @@ import java.util.concurrent.TimeUnit;
  * A throttled player stops reading whenever it is ahead of its byte rate, so the server sees a slow client.
  * Runs on one event loop.
  */
-final class Player extends ChannelInboundHandlerAdapter {
-
-    enum State { CONNECTING, HANDSHAKE, CONNECTING_APP, CREATING_STREAM, PLAY_SENT, PLAYING, FAILED, CLOSED }
+final class Player extends Viewer {
 
     private static final int[] MESSAGE_HEADER_LENGTH = {11, 7, 3, 0};
     private static final int MAX_CHUNK_STREAMS = 16;
@@ -32,27 +28,8 @@ final class Player extends ChannelInboundHandlerAdapter {
     private static final int COMMAND_CSID = 3;
     private static final int PLAY_CSID = 8;
     private static final int CONTROL_CSID = 2;
-    private static final long THROTTLE_BURST_BYTES = 64 << 10;
 
     private final Target target;
-    private final SendClock clock;
-    private final Metrics metrics;
-    private final long throttleBytesPerSecond;
-
-    private ChannelHandlerContext ctx;
-    private final long connectNanos;
-    private long playSentNanos;
-    volatile State state = State.CONNECTING;
-    volatile String failure;
-    volatile long bytesIn;
-    volatile long lastMediaNanos;
-    volatile long firstFrameNanos;
-    long videoMessages;
-    long audioMessages;
-    long mediaPayloadBytes;
-    long lastTimestamp = Long.MIN_VALUE;
-    long minOffsetMillis = Long.MAX_VALUE;
-    long maxLagMillis;
 
     private int chunkSize = 128;
     private long ackWindow;
@@ -71,19 +48,11 @@ final class Player extends ChannelInboundHandlerAdapter {
     private final int[] peek = new int[MAX_CHUNK_STREAMS];
     private final boolean[] extended = new boolean[MAX_CHUNK_STREAMS];
     private final byte[][] control = new byte[MAX_CHUNK_STREAMS][];
-    private long readNanos;
 
     /** @param throttleBytesPerSecond 0 for a player that reads as fast as it can */
     Player(Target target, SendClock clock, Metrics metrics, long connectNanos, long throttleBytesPerSecond) {
+        super(clock, metrics, connectNanos, throttleBytesPerSecond);
         this.target = target;
-        this.clock = clock;
-        this.metrics = metrics;
-        this.connectNanos = connectNanos;
-        this.throttleBytesPerSecond = throttleBytesPerSecond;
-    }
-
-    boolean throttled() {
-        return throttleBytesPerSecond > 0;
     }
 
     @Override
@@ -134,52 +103,7 @@ final class Player extends ChannelInboundHandlerAdapter {
             ByteBuf ack = ctx.alloc().buffer(4).writeInt((int) bytesIn);
             sendControl(3, ack);
         }
-        if (throttled()) {
-            throttle(ctx);
-        }
-    }
-
-    private void throttle(ChannelHandlerContext ctx) {
-        long allowed = (readNanos - connectNanos) * throttleBytesPerSecond / 1_000_000_000L + THROTTLE_BURST_BYTES;
-        long ahead = bytesIn - allowed;
-        if (ahead > 0 && ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(false);
-            ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true),
-                ahead * 1_000_000_000L / throttleBytesPerSecond, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (state != State.FAILED) {
-            if (failure == null) {
-                failure = "server closed the connection in state " + state;
-            }
-            state = State.CLOSED;
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
-
-    void fail(String reason) {
-        if (failure == null) {
-            failure = reason;
-        }
-        state = State.FAILED;
-        if (ctx != null) {
-            ctx.close();
-        }
-    }
-
-    /** Lag at {@code nowNanos}: how much later than its best-aligned moment the player is behind stream time. */
-    long lagMillis(long nowNanos) {
-        if (lastTimestamp == Long.MIN_VALUE) {
-            return 0;
-        }
-        return Math.max(0, (nowNanos - metrics.epochNanos()) / 1_000_000 - lastTimestamp - minOffsetMillis);
+        throttle(ctx);
     }
 
     private void header(ByteBuf in) {
@@ -293,47 +217,7 @@ final class Player extends ChannelInboundHandlerAdapter {
     }
 
     private void media(int cs, int size) {
-        long now = readNanos;
-        lastMediaNanos = now;
-        mediaPayloadBytes += size;
-        long ts = timestamp[cs] & 0xFFFFFFFFL;
-        long offset = (now - metrics.epochNanos()) / 1_000_000 - ts;
-        minOffsetMillis = Math.min(minOffsetMillis, offset);
-        maxLagMillis = Math.max(maxLagMillis, offset - minOffsetMillis);
-        lastTimestamp = Math.max(lastTimestamp, ts);
-        if (state == State.PLAY_SENT) {
-            state = State.PLAYING;
-        }
-        if (type[cs] == 9) {
-            videoMessages++;
-            if (firstFrameNanos == 0 && size >= 2 && isCodedKeyframe(peek[cs])) {
-                firstFrameNanos = now;
-                metrics.firstFrame().record((now - connectNanos) / 1000);
-            }
-        } else {
-            audioMessages++;
-        }
-        if (clock != null && !throttled()) {
-            long sent = clock.sentNanos(timestamp[cs]);
-            if (sent != Long.MIN_VALUE && sent >= playSentNanos) {
-                metrics.latency().record((now - sent) / 1000);
-            }
-        }
-    }
-
-    /** A keyframe that carries picture data, not a sequence header (FLV §E.4.3.1, Enhanced RTMP v1). */
-    static boolean isCodedKeyframe(int firstTwoBytes) {
-        int b0 = firstTwoBytes >> 8;
-        int b1 = firstTwoBytes & 0xff;
-        if (((b0 >> 4) & 0x07) != 1) {
-            return false;
-        }
-        if ((b0 & 0x80) != 0) {
-            int packetType = b0 & 0x0f;
-            return packetType == 1 || packetType == 3;
-        }
-        int codec = b0 & 0x0f;
-        return !(codec == 7 || codec == 12 || codec == 13) || b1 == 1;
+        media(type[cs], timestamp[cs], size, peek[cs]);
     }
 
     private void userControl(int cs, int size) {
