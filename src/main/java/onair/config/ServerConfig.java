@@ -3,6 +3,7 @@ package onair.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Onair's whole configuration: the servers of the {@code rtmp} and {@code http} sections, merged and validated, plus
@@ -67,6 +68,14 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
         ignored = List.copyOf(ignored);
         Objects.requireNonNull(pidFile, "pidFile");
         httpServers = List.copyOf(httpServers);
+    }
+
+    /**
+     * The application named {@code name} in the first {@code server} block of the rtmp section that has one: streams
+     * are keyed by application name across server blocks, so outputs that start from a stream look it up here.
+     */
+    public Optional<ApplicationConfig> application(String name) {
+        return rtmpServers.stream().flatMap(server -> server.application(name).stream()).findFirst();
     }
 
     /**

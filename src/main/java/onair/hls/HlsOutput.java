@@ -2,7 +2,6 @@ package onair.hls;
 
 import onair.config.ApplicationConfig;
 import onair.config.HlsConfig;
-import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
@@ -66,7 +65,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     @Override
     public void published(LiveStream stream) {
         StreamKey key = stream.key();
-        Optional<ApplicationConfig> app = application(key.app());
+        Optional<ApplicationConfig> app = config.get().application(key.app());
         if (app.isEmpty() || !app.get().hls().enabled()) {
             return;
         }
@@ -110,16 +109,6 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
             }
         }
         return Optional.ofNullable(written).map(Written::stream);
-    }
-
-    private Optional<ApplicationConfig> application(String name) {
-        for (RtmpServerConfig server : config.get().rtmpServers()) {
-            Optional<ApplicationConfig> app = server.application(name);
-            if (app.isPresent()) {
-                return app;
-            }
-        }
-        return Optional.empty();
     }
 
     /** Finishes queued writes (bounded); call once every publication has stopped. */

@@ -27,7 +27,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.config.ApplicationConfig;
 import onair.config.HttpLocation;
-import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.http.HttpExchange;
 import onair.http.LocationHandler;
@@ -79,7 +78,7 @@ public final class HttpFlvHandler implements LocationHandler {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "no stream named in " + exchange.path());
             return;
         }
-        Optional<ApplicationConfig> app = application(key.app());
+        Optional<ApplicationConfig> app = config.get().application(key.app());
         if (app.isEmpty()) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "unknown application \"" + key.app() + "\"");
             return;
@@ -200,16 +199,6 @@ public final class HttpFlvHandler implements LocationHandler {
             return null;
         }
         return new StreamKey(app, name);
-    }
-
-    private Optional<ApplicationConfig> application(String name) {
-        for (RtmpServerConfig server : config.get().rtmpServers()) {
-            Optional<ApplicationConfig> app = server.application(name);
-            if (app.isPresent()) {
-                return app;
-            }
-        }
-        return Optional.empty();
     }
 
     private static byte[] flvHeader(LiveStream stream) {

@@ -162,6 +162,6 @@ public final class Recorders implements StreamObserver, AutoCloseable {
         if (publisher != null && publisher.server() >= 0 && publisher.server() < servers.size()) {
             return servers.get(publisher.server()).application(app);
         }
-        return servers.stream().flatMap(server -> server.application(app).stream()).findFirst();
+        return config.get().application(app);
     }
 }

@@ -137,9 +137,9 @@ public final class MediaServer implements AutoCloseable {
 
     /** {@code on_record_done} of the stream's application, with the publisher's connection when it had one. */
     private void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
-        config.get().rtmpServers().stream().flatMap(server -> server.application(stream.app()).stream()).findFirst()
-            .ifPresent(app -> admission.recordDone(app.admission(), publisher == null ? null : Peer.of(publisher),
-                recorder, stream.name(), publisher == null ? "" : publisher.args(), file));
+        config.get().application(stream.app()).ifPresent(app -> admission.recordDone(app.admission(),
+            publisher == null ? null : Peer.of(publisher), recorder, stream.name(),
+            publisher == null ? "" : publisher.args(), file));
     }
 
     private static void reply(HttpExchange exchange, Reply reply) {
