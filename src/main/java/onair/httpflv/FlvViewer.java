@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import onair.media.MediaFrame;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
-import onair.stream.Subscriber;
+import onair.stream.QueuedSubscriber;
 import onair.stream.Subscription;
 
 import java.util.function.Function;
@@ -16,7 +16,7 @@ import java.util.function.Function;
  * own event loop writes each frame's shared FLV tag while the socket takes them. The publisher leaving ends the
  * response.
  */
-final class FlvViewer implements Subscriber {
+final class FlvViewer implements QueuedSubscriber {
 
     private final Channel channel;
     private final FrameQueue queue;
@@ -72,18 +72,8 @@ final class FlvViewer implements Subscriber {
     }
 
     @Override
-    public long droppedFrames() {
-        return queue.droppedFrames();
-    }
-
-    @Override
-    public int queuedFrames() {
-        return queue.size();
-    }
-
-    @Override
-    public long queuedBytes() {
-        return queue.bytes();
+    public FrameQueue queue() {
+        return queue;
     }
 
     /** Writes queued frames while the socket takes them; runs on the channel's event loop. */

@@ -14,7 +14,7 @@ import onair.rtmp.message.RtmpMessage;
 import onair.rtmp.message.UserControl;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
-import onair.stream.Subscriber;
+import onair.stream.QueuedSubscriber;
 
 import java.util.function.Function;
 
@@ -23,7 +23,7 @@ import java.util.function.Function;
  * {@link FrameQueue}; its own event loop writes them as long as the socket is writable, each frame chunk-encoded once
  * per (chunk size, stream id) and shared by every player with the same encoding.
  */
-final class RtmpPlayer implements Subscriber {
+final class RtmpPlayer implements QueuedSubscriber {
 
     /** nginx-rtmp's chunk stream ids for media (NGX_RTMP_CSID_AMF, _AUDIO, _VIDEO). */
     private static final int DATA_CSID = 5;
@@ -86,18 +86,8 @@ final class RtmpPlayer implements Subscriber {
     }
 
     @Override
-    public long droppedFrames() {
-        return queue.droppedFrames();
-    }
-
-    @Override
-    public int queuedFrames() {
-        return queue.size();
-    }
-
-    @Override
-    public long queuedBytes() {
-        return queue.bytes();
+    public FrameQueue queue() {
+        return queue;
     }
 
     void receiveAudio(boolean on) {

@@ -5,7 +5,7 @@ import onair.media.MediaFrame;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.StreamKey;
-import onair.stream.Subscriber;
+import onair.stream.QueuedSubscriber;
 import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code record_max_size} / {@code record_max_frames} closed the previous one. Tags are stamped relative to the
  * file's first tag.
  */
-final class Recorder implements Subscriber {
+final class Recorder implements QueuedSubscriber {
 
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
@@ -154,18 +154,8 @@ final class Recorder implements Subscriber {
     }
 
     @Override
-    public long droppedFrames() {
-        return queue.droppedFrames();
-    }
-
-    @Override
-    public int queuedFrames() {
-        return queue.size();
-    }
-
-    @Override
-    public long queuedBytes() {
-        return queue.bytes();
+    public FrameQueue queue() {
+        return queue;
     }
 
     private void schedule() {
