@@ -28,21 +28,7 @@ class LoadGeneratorTest {
         int frames = 60;
         int frameSize = 3000;
         try (TestServer server = TestServer.start()) {
-            LoadGenerator generator = LoadGenerator.start(
-                LoadOptions.of(server.url("live", "count"), PLAYERS, 0, null, 200, 1));
-            generator.awaitRamp();
-            StreamKey key = new StreamKey("live", "count");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
-                .map(LiveStream::subscriberCount).orElse(0) == PLAYERS);
-            generator.beginWindow();
-            try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "count", 25, frameSize)) {
-                publisher.send(frames);
-                publisher.sync();
-                long expected = PLAYERS * 2L * (frames + 1);
-                Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> generator.mediaMessagesReceived() == expected);
-            }
-            LoadReport report = generator.finish();
+            LoadReport report = countFromAnIndependentPublisher(server, server.url("live", "count"), frames, frameSize);
 
             long publishedPayload = Frames.avcSequenceHeader().length + Frames.aacSequenceHeader().length
                 + (long) frames * (frameSize + 32);
@@ -117,21 +103,7 @@ class LoadGeneratorTest {
         int frames = 60;
         int frameSize = 3000;
         try (TestServer server = TestServer.start(WITH_HTTP_FLV)) {
-            LoadGenerator generator = LoadGenerator.start(
-                LoadOptions.of(httpFlvUrl(server, "count"), PLAYERS, 0, null, 200, 1));
-            generator.awaitRamp();
-            StreamKey key = new StreamKey("live", "count");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
-                .map(LiveStream::subscriberCount).orElse(0) == PLAYERS);
-            generator.beginWindow();
-            try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "count", 25, frameSize)) {
-                publisher.send(frames);
-                publisher.sync();
-                long expected = PLAYERS * 2L * (frames + 1);
-                Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> generator.mediaMessagesReceived() == expected);
-            }
-            LoadReport report = generator.finish();
+            LoadReport report = countFromAnIndependentPublisher(server, httpFlvUrl(server, "count"), frames, frameSize);
 
             long publishedPayload = Frames.avcSequenceHeader().length + Frames.aacSequenceHeader().length
                 + (long) frames * (frameSize + 32);
@@ -185,6 +157,28 @@ class LoadGeneratorTest {
 
     private static String httpFlvUrl(TestServer server, String stream) {
         return "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort() + "/live/" + stream + ".flv";
+    }
+
+    /**
+     * Players of {@code url} (stream live/count) join first; then a separate {@link SyntheticPublisher} sends
+     * {@code frames} frames and the run ends once every player has received every message.
+     */
+    private static LoadReport countFromAnIndependentPublisher(TestServer server, String url, int frames, int frameSize)
+            throws Exception {
+        LoadGenerator generator = LoadGenerator.start(LoadOptions.of(url, PLAYERS, 0, null, 200, 1));
+        generator.awaitRamp();
+        StreamKey key = new StreamKey("live", "count");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.server().registry().find(key)
+            .map(LiveStream::subscriberCount).orElse(0) == PLAYERS);
+        generator.beginWindow();
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "count", 25, frameSize)) {
+            publisher.send(frames);
+            publisher.sync();
+            long expected = PLAYERS * 2L * (frames + 1);
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> generator.mediaMessagesReceived() == expected);
+        }
+        return generator.finish();
     }
 
     /** An FLV of {@code frames} H.264 frames at 25 fps (a keyframe every {@code gop}) with one AAC frame each. */
