@@ -114,15 +114,21 @@ public final class RtmpControl {
         };
     }
 
-    private Reply drop(String method, Map<String, String> args) {
+    /** Fills {@code matches} with the clients that {@code method} and {@code args} select; an error reply, or null. */
+    private Reply select(String method, Map<String, String> args, List<Match> matches) {
         Filter filter = filter(method);
         if (filter == null) {
             return error("Undefined filter");
         }
-        List<Match> matches = new ArrayList<>();
         String failure = walk(args, filter, matches);
-        if (failure != null) {
-            return error(failure);
+        return failure == null ? null : error(failure);
+    }
+
+    private Reply drop(String method, Map<String, String> args) {
+        List<Match> matches = new ArrayList<>();
+        Reply refused = select(method, args, matches);
+        if (refused != null) {
+            return refused;
         }
         List<Client> dropped = matches.stream().map(Match::client).distinct().toList();
         dropped.forEach(client -> client.control().drop());
@@ -130,14 +136,10 @@ public final class RtmpControl {
     }
 
     private Reply redirect(String method, Map<String, String> args) {
-        Filter filter = filter(method);
-        if (filter == null) {
-            return error("Undefined filter");
-        }
         List<Match> matches = new ArrayList<>();
-        String failure = walk(args, filter, matches);
-        if (failure != null) {
-            return error(failure);
+        Reply refused = select(method, args, matches);
+        if (refused != null) {
+            return refused;
         }
         if (matches.isEmpty()) {
             return Reply.text(200, "0");
