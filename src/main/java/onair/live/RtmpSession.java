@@ -22,7 +22,6 @@ import onair.relay.RelayTarget;
 import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
-import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.message.Abort;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
@@ -86,7 +85,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private final ArrayDeque<RtmpMessage> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ChunkDecoder chunks;
-    private ChunkEncoder encoder;
     private Peer peer;
     private boolean deciding;
     private String label;
@@ -132,7 +130,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.chunks = ctx.pipeline().get(ChunkDecoder.class);
-        this.encoder = ctx.pipeline().get(ChunkEncoder.class);
         this.label = "[conn " + client.id() + " " + ctx.channel().remoteAddress() + "]";
         client.control(new ControlActions());
         startNanos = lastReadNanos = System.nanoTime();
@@ -199,8 +196,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             closeReason = "server shutting down";
             for (NetStream stream : streams.values()) {
                 if (stream.publication != null) {
-                    admission.done(app, peer, true, stream.key.name(), stream.args, chunks.bytesReceived(),
-                        encoder.bytesSent());
+                    admission.done(app, peer, true, stream.key.name(), stream.args, client.bytesIn(),
+                        client.bytesOut());
                     stream.publication.close();
                     stream.publication = null;
                 }
@@ -636,7 +633,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         if (stream.publication != null || stream.playing != null) {
             admission.done(app, peer, stream.publication != null, stream.key.name(), stream.args,
-                chunks.bytesReceived(), encoder.bytesSent());
+                client.bytesIn(), client.bytesOut());
         }
         if (stream.publication != null) {
             stream.publication.close();

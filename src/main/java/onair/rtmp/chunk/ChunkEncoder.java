@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToMessageEncoder;
 
 import java.util.List;
@@ -24,7 +23,6 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
     private static final int MAX_MESSAGE_LENGTH = 0xFFFFFF;
 
     private int chunkSize = ChunkDecoder.DEFAULT_CHUNK_SIZE;
-    private long bytesSent;
 
     public ChunkEncoder() {
         super(RawMessage.class);
@@ -33,19 +31,6 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
     /** The chunk size this encoder currently sends with. */
     public int chunkSize() {
         return chunkSize;
-    }
-
-    /** Every byte written through this encoder: chunked messages and the pre-chunked buffers players send. */
-    public long bytesSent() {
-        return bytesSent;
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof ByteBuf bytes) {
-            bytesSent += bytes.readableBytes();
-        }
-        super.write(ctx, msg, promise);
     }
 
     @Override
@@ -58,10 +43,8 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
             }
             nextChunkSize = checkPositive(payload.getInt(payload.readerIndex()), "chunk size");
         }
-        ByteBuf chunks = encode(ctx.alloc(), msg.chunkStreamId(), msg.timestamp(), msg.typeId(), msg.streamId(),
-            payload, chunkSize);
-        bytesSent += chunks.readableBytes();
-        out.add(chunks);
+        out.add(encode(ctx.alloc(), msg.chunkStreamId(), msg.timestamp(), msg.typeId(), msg.streamId(), payload,
+            chunkSize));
         chunkSize = nextChunkSize;
     }
 
