@@ -16,13 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * One live stream: at most one publisher, any number of subscribers, and the cache a late joiner starts from.
  * Fan-out and subscribe share one lock, so a subscriber gets the cache and then every later frame exactly once.
  * Every frame is restamped here, once for all subscribers, to a timeline that continues across republishing and
- * is repaired to be monotonic per track ({@link TimestampRepair}).
+ * is repaired to be monotonic per track ({@link TimestampRepair}). A subscriber that throws from a callback is
+ * unsubscribed and logged once, and the publisher and the other subscribers go on; the frame reference it was handed
+ * stays its own, thrown or not.
  */
 public final class LiveStream {
 
     private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
 
-    private static final Subscriber[] NONE = {};
+    private static final SubscriptionHandle[] NONE = {};
 
     private final StreamKey key;
     private final LiveOptions options;
@@ -30,7 +32,7 @@ public final class LiveStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final StreamCache cache;
     private final TimestampRepair repair = new TimestampRepair();
-    private volatile Subscriber[] subscribers = NONE;
+    private volatile SubscriptionHandle[] subscriptions = NONE;
     private final Set<Client> viewers = ConcurrentHashMap.newKeySet();
     private volatile PublicationHandle publication;
     private volatile Client publisher;
@@ -78,8 +80,12 @@ public final class LiveStream {
                 publication = started;
                 publisher = client;
                 firstOfPublication = true;
-                for (Subscriber subscriber : subscribers) {
-                    subscriber.onPublishStart();
+                for (SubscriptionHandle subscription : subscriptions) {
+                    try {
+                        subscription.subscriber.onPublishStart();
+                    } catch (RuntimeException e) {
+                        failed(subscription, "publish start", e);
+                    }
                 }
             }
         } finally {
@@ -101,11 +107,12 @@ public final class LiveStream {
                 if (live) {
                     cache.replay(subscriber, lastTimestamp);
                 }
-                Subscriber[] current = subscribers;
-                Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
-                grown[current.length] = subscriber;
-                subscribers = grown;
-                return new SubscriptionHandle(subscriber, live);
+                SubscriptionHandle subscription = new SubscriptionHandle(subscriber, live);
+                SubscriptionHandle[] current = subscriptions;
+                SubscriptionHandle[] grown = Arrays.copyOf(current, current.length + 1);
+                grown[current.length] = subscription;
+                subscriptions = grown;
+                return subscription;
             }
         } finally {
             lock.unlock();
@@ -118,12 +125,12 @@ public final class LiveStream {
     }
 
     public int subscriberCount() {
-        return subscribers.length;
+        return subscriptions.length;
     }
 
     /** A snapshot of the current subscribers, for statistics and control. */
     public List<Subscriber> subscribers() {
-        return List.of(subscribers);
+        return Arrays.stream(subscriptions).map(subscription -> subscription.subscriber).toList();
     }
 
     /**
@@ -152,8 +159,8 @@ public final class LiveStream {
     /** This stream's statistics now. */
     public StreamStats stats() {
         long dropped = droppedByLeavers;
-        for (Subscriber subscriber : subscribers) {
-            dropped += subscriber.droppedFrames();
+        for (SubscriptionHandle subscription : subscriptions) {
+            dropped += subscription.subscriber.droppedFrames();
         }
         return meter.snapshot(isLive(), framesIn, timestampRepairs, dropped, lastTimestamp);
     }
@@ -203,9 +210,13 @@ public final class LiveStream {
                 }
                 lastTimestamp = continued.timestamp();
                 delivered = true;
-                meter.frame(continued, continued.timestamp(), subscribers.length, metadata);
-                for (Subscriber subscriber : subscribers) {
-                    subscriber.onFrame(continued.retain());
+                meter.frame(continued, continued.timestamp(), subscriptions.length, metadata);
+                for (SubscriptionHandle subscription : subscriptions) {
+                    try {
+                        subscription.subscriber.onFrame(continued.retain());
+                    } catch (RuntimeException e) {
+                        failed(subscription, "a frame", e);
+                    }
                 }
             } finally {
                 continued.release();
@@ -252,8 +263,12 @@ public final class LiveStream {
             publication = null;
             publisher = null;
             cache.clear();
-            for (Subscriber subscriber : subscribers) {
-                subscriber.onPublishStop();
+            for (SubscriptionHandle subscription : subscriptions) {
+                try {
+                    subscription.subscriber.onPublishStop();
+                } catch (RuntimeException e) {
+                    failed(subscription, "publish stop", e);
+                }
             }
             idle = retireIfIdle();
         } finally {
@@ -268,19 +283,9 @@ public final class LiveStream {
         boolean idle;
         lock.lock();
         try {
-            if (subscription.closed) {
+            if (!detach(subscription)) {
                 return;
             }
-            subscription.closed = true;
-            Subscriber[] current = subscribers;
-            int at = 0;
-            while (current[at] != subscription.subscriber) {
-                at++;
-            }
-            droppedByLeavers += subscription.subscriber.droppedFrames();
-            Subscriber[] shrunk = Arrays.copyOf(current, current.length - 1);
-            System.arraycopy(current, at + 1, shrunk, at, current.length - at - 1);
-            subscribers = shrunk;
             idle = retireIfIdle();
         } finally {
             lock.unlock();
@@ -290,8 +295,37 @@ public final class LiveStream {
         }
     }
 
+    /** Takes {@code subscription} out of the fan-out, under the lock; false if it already was. */
+    private boolean detach(SubscriptionHandle subscription) {
+        if (subscription.closed) {
+            return false;
+        }
+        subscription.closed = true;
+        SubscriptionHandle[] current = subscriptions;
+        int at = 0;
+        while (current[at] != subscription) {
+            at++;
+        }
+        droppedByLeavers += subscription.subscriber.droppedFrames();
+        SubscriptionHandle[] shrunk = Arrays.copyOf(current, current.length - 1);
+        System.arraycopy(current, at + 1, shrunk, at, current.length - at - 1);
+        subscriptions = shrunk;
+        return true;
+    }
+
+    /**
+     * Unsubscribes a subscriber whose callback threw, under the lock; the stream keeps its publisher, so it stays.
+     * Its owner's later {@link Subscription#close()} does nothing.
+     */
+    private void failed(SubscriptionHandle subscription, String callback, RuntimeException e) {
+        if (detach(subscription)) {
+            log.error("{}: subscriber {} failed on {} and was unsubscribed: {}", key, subscription.subscriber,
+                callback, e.toString());
+        }
+    }
+
     private boolean retireIfIdle() {
-        if (publication == null && subscribers.length == 0) {
+        if (publication == null && subscriptions.length == 0) {
             retired = true;
         }
         return retired;
