@@ -27,7 +27,7 @@ import onair.rtmp.message.WindowAcknowledgementSize;
 import onair.stream.FrameQueue;
 import onair.stream.LiveStream;
 import onair.stream.Publication;
-import onair.stream.Subscriber;
+import onair.stream.QueuedSubscriber;
 import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -306,8 +306,16 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
         log.info("[relay {} {}] ended: {}", direction.name().toLowerCase(), target, reason);
     }
 
-    /** Feeds the local stream's frames to the remote, dropping to the next keyframe when the remote is slow. */
-    private final class Pusher implements Subscriber {
+    /**
+     * Feeds the local stream's frames to the remote, dropping to the next keyframe when the remote is slow; its queue
+     * answers the drop and backlog counts, so the stream's statistics include them.
+     */
+    private final class Pusher implements QueuedSubscriber {
+
+        @Override
+        public FrameQueue queue() {
+            return queue;
+        }
 
         @Override
         public void onFrame(MediaFrame frame) {
