@@ -27,7 +27,7 @@ class LayeringTest {
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
-            .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..")
+            .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..", "onair.mpegts..", "onair.mp4..")
             .layer("Kernel").definedBy("onair.media..", "onair.amf..")
             .whereLayer("Main").mayNotBeAccessedByAnyLayer()
             .whereLayer("Server").mayOnlyBeAccessedByLayers("Main")
