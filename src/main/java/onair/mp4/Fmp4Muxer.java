@@ -13,9 +13,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Writes CMAF-style fragmented MP4 (ISO/IEC 14496-12) for HLS: an initialisation segment with one video track (1,
- * 90 kHz, {@code avc1}/{@code hvc1}) and one audio track (2, at the AAC sampling rate, {@code mp4a}), and media
- * segments of one {@code moof} (a {@code traf} per track) and one {@code mdat}.
+ * Writes CMAF-style fragmented MP4 (ISO/IEC 14496-12 §8.8) for HLS, DASH or a recorder: an initialisation segment
+ * with one video track (1, 90 kHz, {@code avc1}/{@code hvc1}) and one audio track (2, at the AAC sampling rate,
+ * {@code mp4a}), and media segments of one {@code moof} (a {@code traf} per track) and one {@code mdat}.
  */
 public final class Fmp4Muxer {
 
@@ -84,7 +84,7 @@ public final class Fmp4Muxer {
         return audio != null;
     }
 
-    /** The initialisation segment ({@code ftyp} and {@code moov}) for {@code EXT-X-MAP}. */
+    /** The initialisation segment ({@code ftyp} and {@code moov}), as HLS's {@code EXT-X-MAP} names it. */
     public byte[] initialization() {
         ByteBuf out = Unpooled.buffer(1024);
         try {
