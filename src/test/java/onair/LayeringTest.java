@@ -7,9 +7,9 @@ import com.tngtech.archunit.library.Architectures;
 import org.junit.jupiter.api.Test;
 
 /**
- * Enforces the one-way layering of DEVELOPERS.md: {@code media}, {@code amf} → {@code flv}, {@code rtmp.*} →
- * {@code stream} (the hub) → features ({@code live}, …) → {@code server} (wiring). {@code config} holds plain records
- * that any layer above the hub may read.
+ * Enforces the one-way layering of DEVELOPERS.md: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
+ * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code live}, …) → {@code server} (wiring).
+ * {@code config} holds plain records that any layer above the hub may read.
  */
 class LayeringTest {
 
@@ -27,7 +27,7 @@ class LayeringTest {
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
-            .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..")
+            .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..", "onair.mpegts..", "onair.mp4..")
             .layer("Kernel").definedBy("onair.media..", "onair.amf..")
             .whereLayer("Main").mayNotBeAccessedByAnyLayer()
             .whereLayer("Server").mayOnlyBeAccessedByLayers("Main")

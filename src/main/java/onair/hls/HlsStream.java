@@ -9,6 +9,8 @@ import onair.media.AvcDecoderConfiguration;
 import onair.media.HevcDecoderConfiguration;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
+import onair.mp4.Fmp4Muxer;
+import onair.mpegts.TsMuxer;
 import onair.stream.StreamKey;
 import onair.stream.Subscriber;
 import onair.stream.Subscription;

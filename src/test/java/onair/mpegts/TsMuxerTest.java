@@ -1,4 +1,4 @@
-package onair.hls;
+package onair.mpegts;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,4 +1,4 @@
-package onair.hls;
+package onair.mp4;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -13,14 +13,14 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Writes CMAF-style fragmented MP4 (ISO/IEC 14496-12) for HLS: an initialisation segment with one video track (1,
- * 90 kHz, {@code avc1}/{@code hvc1}) and one audio track (2, at the AAC sampling rate, {@code mp4a}), and media
- * segments of one {@code moof} (a {@code traf} per track) and one {@code mdat}.
+ * Writes CMAF-style fragmented MP4 (ISO/IEC 14496-12 §8.8) for HLS, DASH or a recorder: an initialisation segment
+ * with one video track (1, 90 kHz, {@code avc1}/{@code hvc1}) and one audio track (2, at the AAC sampling rate,
+ * {@code mp4a}), and media segments of one {@code moof} (a {@code traf} per track) and one {@code mdat}.
  */
-final class Fmp4Muxer {
+public final class Fmp4Muxer {
 
     /** The video's codec configuration; {@code record} is the avcC or hvcC body. */
-    record Video(boolean hevc, byte[] record, int width, int height) {
+    public record Video(boolean hevc, byte[] record, int width, int height) {
 
         @Override
         public boolean equals(Object other) {
@@ -35,7 +35,7 @@ final class Fmp4Muxer {
     }
 
     /** The audio's AudioSpecificConfig and what the sample entry states. */
-    record Audio(byte[] config, int sampleRate, int channels) {
+    public record Audio(byte[] config, int sampleRate, int channels) {
 
         @Override
         public boolean equals(Object other) {
@@ -61,31 +61,31 @@ final class Fmp4Muxer {
     private final List<Sample> videoSamples = new ArrayList<>();
     private final List<Sample> audioSamples = new ArrayList<>();
 
-    Fmp4Muxer(Video video, Audio audio) {
+    public Fmp4Muxer(Video video, Audio audio) {
         this.video = video;
         this.audio = audio;
     }
 
     /** Whether this muxer's initialisation segment describes {@code video} and {@code audio}. */
-    boolean describes(Video video, Audio audio) {
+    public boolean describes(Video video, Audio audio) {
         return Objects.equals(this.video, video) && Objects.equals(this.audio, audio);
     }
 
     /** Payload bytes of the samples waiting for the next segment. */
-    long bytes() {
+    public long bytes() {
         return Stream.concat(videoSamples.stream(), audioSamples.stream()).mapToLong(s -> s.data().length).sum();
     }
 
-    boolean hasVideo() {
+    public boolean hasVideo() {
         return video != null;
     }
 
-    boolean hasAudio() {
+    public boolean hasAudio() {
         return audio != null;
     }
 
-    /** The initialisation segment ({@code ftyp} and {@code moov}) for {@code EXT-X-MAP}. */
-    byte[] initialization() {
+    /** The initialisation segment ({@code ftyp} and {@code moov}), as HLS's {@code EXT-X-MAP} names it. */
+    public byte[] initialization() {
         ByteBuf out = Unpooled.buffer(1024);
         try {
             box(out, "ftyp", b -> b.writeBytes(ascii("iso6")).writeInt(0).writeBytes(ascii("iso6cmfcmp41")));
@@ -118,17 +118,17 @@ final class Fmp4Muxer {
     }
 
     /** Adds a video sample: length-prefixed NAL units as in the FLV tag, times in 90 kHz units. */
-    void video(long dts, long pts, boolean keyframe, ByteBuf data) {
+    public void video(long dts, long pts, boolean keyframe, ByteBuf data) {
         videoSamples.add(new Sample(dts, (int) (pts - dts), keyframe, ByteBufUtil.getBytes(data)));
     }
 
     /** Adds one raw AAC frame, its time in 90 kHz units. */
-    void audio(long pts, ByteBuf frame) {
+    public void audio(long pts, ByteBuf frame) {
         audioSamples.add(new Sample(pts * audio.sampleRate() / 90_000, 0, true, ByteBufUtil.getBytes(frame)));
     }
 
     /** The media segment of the samples added since the last one; {@code end} (90 kHz) closes the last video sample. */
-    byte[] segment(long sequence, long end) {
+    public byte[] segment(long sequence, long end) {
         ByteBuf out = Unpooled.buffer(1 << 16);
         try {
             int[] dataOffsetAt = new int[2];

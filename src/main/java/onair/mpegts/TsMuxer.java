@@ -1,4 +1,4 @@
-package onair.hls;
+package onair.mpegts;
 
 import io.netty.buffer.ByteBuf;
 
@@ -7,15 +7,15 @@ import io.netty.buffer.ByteBuf;
  * video on PID 0x100 (which carries the PCR) and the audio on PID 0x101, as nginx-rtmp lays them out. Continuity
  * counters run on across segments; the last packet of each PES is padded with adaptation-field stuffing.
  */
-final class TsMuxer {
+public final class TsMuxer {
 
     static final int PACKET_SIZE = 188;
     static final int PMT_PID = 0x1000;
     static final int VIDEO_PID = 0x100;
     static final int AUDIO_PID = 0x101;
     /** stream_type values (ISO/IEC 13818-1 Table 2-34). */
-    static final int H264 = 0x1b;
-    static final int HEVC = 0x24;
+    public static final int H264 = 0x1b;
+    public static final int HEVC = 0x24;
     static final int AAC_ADTS = 0x0f;
 
     private static final int VIDEO_STREAM_ID = 0xe0;
@@ -31,7 +31,7 @@ final class TsMuxer {
      * Writes a PAT and a PMT listing the video (stream type {@code videoType}, 0 for none) and, if {@code audio}, AAC
      * in ADTS.
      */
-    void writeTables(ByteBuf out, int videoType, boolean audio) {
+    public void writeTables(ByteBuf out, int videoType, boolean audio) {
         byte[] pat = {0x00, (byte) 0xb0, 0x0d, 0x00, 0x01, (byte) 0xc1, 0x00, 0x00, 0x00, 0x01,
             (byte) (0xe0 | PMT_PID >> 8), (byte) PMT_PID};
         section(out, 0, patCounter++, pat);
@@ -56,12 +56,12 @@ final class TsMuxer {
      * Writes one video access unit as a PES on the video PID with a PCR (and the random-access flag on keyframes).
      * Times are in 90 kHz units.
      */
-    void writeVideo(ByteBuf out, long pts, long dts, long pcr, boolean keyframe, ByteBuf accessUnit) {
+    public void writeVideo(ByteBuf out, long pts, long dts, long pcr, boolean keyframe, ByteBuf accessUnit) {
         videoCounter = writePes(out, VIDEO_PID, VIDEO_STREAM_ID, videoCounter, pts, dts, pcr, keyframe, accessUnit);
     }
 
     /** Writes ADTS frames as one PES on the audio PID; {@code pcr} is written when the stream has no video (≥ 0). */
-    void writeAudio(ByteBuf out, long pts, long pcr, ByteBuf adtsFrames) {
+    public void writeAudio(ByteBuf out, long pts, long pcr, ByteBuf adtsFrames) {
         audioCounter = writePes(out, AUDIO_PID, AUDIO_STREAM_ID, audioCounter, pts, pts, pcr, false, adtsFrames);
     }
 
