@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import onair.config.HlsConfig;
 import onair.media.AudioSpecificConfig;
 import onair.media.AvcDecoderConfiguration;
+import onair.media.Codec;
 import onair.media.HevcDecoderConfiguration;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
@@ -191,7 +192,7 @@ final class HlsStream implements Subscriber {
             return;
         }
         int b0 = body.getUnsignedByte(at);
-        String codec = frame.header().codec();
+        Codec codec = frame.header().codec();
         int dataAt;
         int compositionTime = 0;
         if ((b0 & 0x80) != 0) {
@@ -255,14 +256,14 @@ final class HlsStream implements Subscriber {
         }
     }
 
-    private void videoConfiguration(String codec, byte[] record) {
+    private void videoConfiguration(Codec codec, byte[] record) {
         videoRecord = record;
         switch (codec) {
-            case "7", "avc1" -> {
+            case H264 -> {
                 avc = AvcDecoderConfiguration.parse(record);
                 hevc = null;
             }
-            case "12", "hvc1" -> {
+            case HEVC -> {
                 hevc = HevcDecoderConfiguration.parse(record);
                 avc = null;
             }
@@ -365,7 +366,7 @@ final class HlsStream implements Subscriber {
         if (b0 >> 4 == 10) {
             configuration = body.getUnsignedByte(at + 1) == 0;
             dataAt = at + 2;
-        } else if (b0 >> 4 == 9 && frame.header().codec().equals("mp4a") && (b0 & 0x0f) <= 1) {
+        } else if (b0 >> 4 == 9 && frame.header().codec() == Codec.AAC && (b0 & 0x0f) <= 1) {
             configuration = (b0 & 0x0f) == 0;
             dataAt = at + 5;
         } else {

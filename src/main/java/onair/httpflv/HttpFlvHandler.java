@@ -203,7 +203,7 @@ public final class HttpFlvHandler implements LocationHandler {
 
     private static byte[] flvHeader(LiveStream stream) {
         StreamStats stats = stream.stats();
-        return FlvTag.header(!stats.audio().codec().isEmpty(), !stats.video().codec().isEmpty());
+        return FlvTag.header(stats.audio().codec().present(), stats.video().codec().present());
     }
 
     private static FrameQueue queue(ApplicationConfig app) {

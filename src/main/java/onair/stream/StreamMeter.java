@@ -3,6 +3,7 @@ package onair.stream;
 import io.netty.buffer.ByteBuf;
 import onair.amf.Amf0;
 import onair.amf.EcmaArray;
+import onair.media.Codec;
 import onair.media.MediaFrame;
 
 import java.util.List;
@@ -31,14 +32,14 @@ final class StreamMeter {
     private int lastKeyframe;
     private boolean sawKeyframe;
     private volatile int keyframeIntervalMillis;
-    private volatile String videoCodec = "";
+    private volatile Codec videoCodec = Codec.NONE;
     private volatile int avcProfile;
     private volatile int avcCompat;
     private volatile int avcLevel;
     private volatile int width;
     private volatile int height;
     private volatile double frameRate;
-    private volatile String audioCodec = "";
+    private volatile Codec audioCodec = Codec.NONE;
     private volatile int aacObjectType;
     private volatile boolean aacSbr;
     private volatile boolean aacPs;
@@ -89,13 +90,13 @@ final class StreamMeter {
         audioCodec = frame.header().codec();
         ByteBuf body = frame.payload();
         if (frame.isSequenceHeader()) {
-            if (audioCodec.equals("10") && body.readableBytes() >= 4) {
+            if (audioCodec == Codec.AAC && body.readableBytes() >= 4) {
                 aacConfiguration(body, body.readerIndex() + 2);
             }
             return;
         }
         int b0 = body.isReadable() ? body.getUnsignedByte(body.readerIndex()) : 0;
-        if (body.isReadable() && !audioCodec.equals("10") && b0 >> 4 != 9) {
+        if (body.isReadable() && audioCodec != Codec.AAC && b0 >> 4 != 9) {
             sampleRate = FLV_RATES[(b0 >> 2) & 3];
             channels = (b0 & 1) + 1;
         }
@@ -106,7 +107,7 @@ final class StreamMeter {
     /** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) after the 5-byte FLV video header. */
     private void avcConfiguration(ByteBuf body) {
         int at = body.readerIndex() + 5;
-        if (!videoCodec.equals("7") && !videoCodec.equals("avc1") || body.writerIndex() < at + 4) {
+        if (videoCodec != Codec.H264 || body.writerIndex() < at + 4) {
             return;
         }
         avcProfile = body.getUnsignedByte(at + 1);

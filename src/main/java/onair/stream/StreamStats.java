@@ -1,5 +1,7 @@
 package onair.stream;
 
+import onair.media.Codec;
+
 /**
  * A snapshot of one live stream's statistics, measured in the hub's fan-out (rates over a
  * {@link Bandwidth#WINDOW_SECONDS}-second window) and read from the sequence headers and {@code onMetaData}.
@@ -18,28 +20,15 @@ public record StreamStats(long ageMillis, boolean live, long framesIn, long byte
         long timestamp, long timestampRepairs, long droppedFrames, Video video, Audio audio) {
 
     /**
-     * The video track: {@code codec} is the FLV codec id ("7") or the Enhanced RTMP FourCC ("hvc1"), empty when
-     * unknown; profile, compatibility and level come from an AVC configuration record; size and frame rate from
+     * The video track: {@code codec} is {@link Codec#NONE} before the first video tag; profile, compatibility and
+     * level come from an AVC configuration record; size and frame rate from
      * {@code onMetaData} (0 when absent).
      */
-    public record Video(String codec, int profile, int compat, int level, int width, int height, double frameRate) {
+    public record Video(Codec codec, int profile, int compat, int level, int width, int height, double frameRate) {
 
         /** nginx-rtmp's name of the codec ("H264"), or Onair's for codecs it does not know ("HEVC", "AV1"). */
         public String codecName() {
-            return switch (codec) {
-                case "1" -> "Jpeg";
-                case "2" -> "Sorenson-H263";
-                case "3" -> "ScreenVideo";
-                case "4" -> "On2-VP6";
-                case "5" -> "On2-VP6-Alpha";
-                case "6" -> "ScreenVideo2";
-                case "7", "avc1" -> "H264";
-                case "12", "hvc1" -> "HEVC";
-                case "av01" -> "AV1";
-                case "vp09" -> "VP9";
-                case "vp08" -> "VP8";
-                default -> "";
-            };
+            return codec.nginxName();
         }
 
         /** nginx-rtmp's name of the AVC profile, empty when unknown. */
@@ -57,29 +46,11 @@ public record StreamStats(long ageMillis, boolean live, long framesIn, long byte
      * The audio track: {@code codec} as for video; {@code objectType} the AAC audio object type (2 = LC) with the SBR
      * and PS flags of HE-AAC; channels and sample rate from the AudioSpecificConfig or the FLV audio header.
      */
-    public record Audio(String codec, int objectType, boolean sbr, boolean ps, int channels, int sampleRate) {
+    public record Audio(Codec codec, int objectType, boolean sbr, boolean ps, int channels, int sampleRate) {
 
         /** nginx-rtmp's name of the codec ("AAC"), empty when unknown. */
         public String codecName() {
-            return switch (codec) {
-                case "3" -> "LinearLE";
-                case "1" -> "ADPCM";
-                case "2", ".mp3" -> "MP3";
-                case "4" -> "Nellymoser16";
-                case "5" -> "Nellymoser8";
-                case "6" -> "Nellymoser";
-                case "7" -> "G711A";
-                case "8" -> "G711U";
-                case "10", "mp4a" -> "AAC";
-                case "11" -> "Speex";
-                case "14" -> "MP3-8K";
-                case "15" -> "DeviceSpecific";
-                case "Opus" -> "Opus";
-                case "fLaC" -> "FLAC";
-                case "ac-3" -> "AC3";
-                case "ec-3" -> "EAC3";
-                default -> "";
-            };
+            return codec.nginxName();
         }
 
         /** nginx-rtmp's name of the AAC profile ("LC", "HE", "HEv2"), empty when unknown. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import onair.media.Codec;
 import onair.media.MediaFrame;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.handshake.HandshakeHandler;
@@ -47,14 +48,14 @@ class CaptureReplayTest {
         "deleteStream 1.0");
 
     /** What one capture holds: 2 s at 10 fps with a keyframe every 10 frames, and 22050 Hz mono AAC. */
-    record Capture(String file, String videoCodec, boolean metadataPacket, int codedFrames, int keyframes,
+    record Capture(String file, Codec videoCodec, boolean metadataPacket, int codedFrames, int keyframes,
                    boolean endOfSequence, int audioFrames) {
     }
 
     static Stream<Arguments> replays() {
         List<Capture> captures = List.of(
-            new Capture("ffmpeg8-publish-h264.bin", "7", false, 20, 2, true, 45),
-            new Capture("ffmpeg8-publish-hevc.bin", "hvc1", true, 20, 2, false, 45));
+            new Capture("ffmpeg8-publish-h264.bin", Codec.H264, false, 20, 2, true, 45),
+            new Capture("ffmpeg8-publish-hevc.bin", Codec.HEVC, true, 20, 2, false, 45));
         return captures.stream().flatMap(capture -> Stream.of(1, 7, 1000).map(slice -> arguments(capture, slice)));
     }
 
@@ -136,7 +137,7 @@ class CaptureReplayTest {
         assertThat(audio).hasSize(1 + capture.audioFrames());
         assertThat(audio.getFirst().isSequenceHeader()).as("first audio is the AAC sequence header").isTrue();
         assertThat(audio.subList(1, audio.size())).allSatisfy(frame -> {
-            assertThat(frame.header().codec()).isEqualTo("10");
+            assertThat(frame.header().codec()).isEqualTo(Codec.AAC);
             assertThat(frame.isDroppable()).isTrue();
         });
         assertThat(audio.stream().map(MediaFrame::timestamp)).isSorted();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import onair.amf.Amf0;
 import onair.amf.EcmaArray;
+import onair.media.Codec;
 import onair.media.MediaFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,7 +114,7 @@ class StreamStatsTest {
             publication.sendMetadata(metadata(properties));
             publication.send(frame(MediaFrame.Kind.VIDEO, 0, "170000000001640028ffe1"));
             StreamStats.Video video = stream.stats().video();
-            assertThat(video).isEqualTo(new StreamStats.Video("7", 100, 0, 40, 1280, 720, 30.0));
+            assertThat(video).isEqualTo(new StreamStats.Video(Codec.H264, 100, 0, 40, 1280, 720, 30.0));
             assertThat(video.profileName()).isEqualTo("High");
         }
     }
