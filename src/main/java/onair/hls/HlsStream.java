@@ -10,6 +10,7 @@ import onair.media.Codec;
 import onair.media.HevcDecoderConfiguration;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
+import onair.media.TagHeader;
 import onair.mp4.Fmp4Muxer;
 import onair.mpegts.TsMuxer;
 import onair.stream.StreamKey;
@@ -187,43 +188,16 @@ final class HlsStream implements Subscriber {
 
     private void video(MediaFrame frame) {
         ByteBuf body = frame.payload();
-        int at = body.readerIndex();
-        if (body.readableBytes() < 5 || frame.header().signal()) {
+        TagHeader header = frame.header();
+        if (header.signal() || header.dataOffset() < 0) {
             return;
         }
-        int b0 = body.getUnsignedByte(at);
-        Codec codec = frame.header().codec();
-        int dataAt;
-        int compositionTime = 0;
-        if ((b0 & 0x80) != 0) {
-            int packetType = b0 & 0x0f;
-            if (packetType == 0) {
-                videoConfiguration(codec, ByteBufUtil.getBytes(body, at + 5, body.readableBytes() - 5));
-                return;
-            }
-            if (packetType == 1) {
-                if (body.readableBytes() < 8) {
-                    return;
-                }
-                compositionTime = body.getMedium(at + 5);
-                dataAt = at + 8;
-            } else if (packetType == 3) {
-                dataAt = at + 5;
-            } else {
-                return;
-            }
-        } else {
-            int packetType = body.getUnsignedByte(at + 1);
-            if (packetType == 0) {
-                videoConfiguration(codec, ByteBufUtil.getBytes(body, at + 5, body.readableBytes() - 5));
-                return;
-            }
-            if (packetType != 1) {
-                return;
-            }
-            compositionTime = body.getMedium(at + 2);
-            dataAt = at + 5;
+        int dataAt = body.readerIndex() + header.dataOffset();
+        if (header.sequenceHeader()) {
+            videoConfiguration(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            return;
         }
+        int compositionTime = header.compositionTime();
         if (avc == null && hevc == null) {
             return;
         }
@@ -356,26 +330,22 @@ final class HlsStream implements Subscriber {
 
     private void audio(MediaFrame frame) {
         ByteBuf body = frame.payload();
-        int at = body.readerIndex();
+        TagHeader header = frame.header();
         if (body.readableBytes() < 2) {
             return;
         }
-        int b0 = body.getUnsignedByte(at);
-        int dataAt;
-        boolean configuration;
-        if (b0 >> 4 == 10) {
-            configuration = body.getUnsignedByte(at + 1) == 0;
-            dataAt = at + 2;
-        } else if (b0 >> 4 == 9 && frame.header().codec() == Codec.AAC && (b0 & 0x0f) <= 1) {
-            configuration = (b0 & 0x0f) == 0;
-            dataAt = at + 5;
-        } else {
+        if (header.codec() != Codec.AAC) {
             if (!unsupportedAudio) {
                 unsupportedAudio = true;
-                throw new MediaFormatException("audio codec " + frame.header().codec() + " is not supported in HLS");
+                throw new MediaFormatException("audio codec " + header.codec() + " is not supported in HLS");
             }
             return;
         }
+        if (header.dataOffset() < 0) {
+            return;
+        }
+        boolean configuration = header.sequenceHeader();
+        int dataAt = body.readerIndex() + header.dataOffset();
         int length = body.writerIndex() - dataAt;
         if (length <= 0) {
             return;

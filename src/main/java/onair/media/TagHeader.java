@@ -13,13 +13,22 @@ import io.netty.buffer.ByteBuf;
  * @param signal          a video tag that carries no picture, so is neither a keyframe nor a droppable frame: a video
  *                        info/command frame (frame type 5), an Enhanced RTMP metadata packet (whose frame type is to
  *                        be ignored) or an end of sequence
+ * @param dataOffset      where, from the body's start, the decoder configuration record (of a sequence header) or the
+ *                        coded frame begins; -1 for a tag that holds neither or is cut short. A legacy AVC/HEVC tag
+ *                        has it at 5, an Enhanced RTMP CodedFrames packet at 8, CodedFramesX and SequenceStart at 5,
+ *                        legacy AAC at 2, other legacy codecs at 1
+ * @param compositionTime the signed composition time offset in milliseconds (FLV spec §E.4.3.1; Enhanced RTMP
+ *                        CodedFrames), 0 where the layout has none
  */
-public record TagHeader(Codec codec, boolean keyframe, boolean sequenceHeader, boolean disposable, boolean signal) {
+public record TagHeader(Codec codec, boolean keyframe, boolean sequenceHeader, boolean disposable, boolean signal,
+                        int dataOffset, int compositionTime) {
 
-    private static final TagHeader NONE = new TagHeader(Codec.NONE, false, false, false, false);
+    private static final TagHeader NONE = new TagHeader(Codec.NONE, false, false, false, false, -1, 0);
     private static final int COMMAND_FRAME = 5;
     private static final int METADATA_PACKET = 4;
     private static final int END_OF_SEQUENCE = 2;
+    private static final int CODED_FRAMES = 1;
+    private static final int CODED_FRAMES_X = 3;
 
     static TagHeader read(MediaFrame.Kind kind, ByteBuf body) {
         if (!body.isReadable()) {
@@ -36,31 +45,55 @@ public record TagHeader(Codec codec, boolean keyframe, boolean sequenceHeader, b
 
     private static TagHeader video(ByteBuf body, int i, int b0) {
         int frameType = (b0 >> 4) & 0x07;
+        int length = body.readableBytes();
         if ((b0 & 0x80) != 0) {
             int packetType = b0 & 0x0f;
             Codec codec = Codec.ofFourCc(MediaFrame.Kind.VIDEO, body, i + 1);
             boolean signal = frameType == COMMAND_FRAME || packetType == METADATA_PACKET
                 || packetType == END_OF_SEQUENCE;
             boolean config = !signal && codec.present() && (packetType == 0 || packetType == 5);
-            return new TagHeader(codec, !signal && frameType == 1, config, !signal && frameType == 3, signal);
+            int dataOffset = -1;
+            int compositionTime = 0;
+            if (!signal && packetType == CODED_FRAMES && length >= 8) {
+                compositionTime = body.getMedium(i + 5);
+                dataOffset = 8;
+            } else if (!signal && (config || packetType == CODED_FRAMES_X) && length >= 5) {
+                dataOffset = 5;
+            }
+            return new TagHeader(codec, !signal && frameType == 1, config, !signal && frameType == 3, signal,
+                dataOffset, compositionTime);
         }
         int codecId = b0 & 0x0f;
         boolean hasPacketType = codecId == 7 || codecId == 12 || codecId == 13;
-        int packetType = hasPacketType && body.readableBytes() > 1 ? body.getUnsignedByte(i + 1) : -1;
+        int packetType = hasPacketType && length > 1 ? body.getUnsignedByte(i + 1) : -1;
         boolean signal = frameType == COMMAND_FRAME || packetType == END_OF_SEQUENCE;
         boolean config = !signal && packetType == 0;
-        return new TagHeader(Codec.ofFlvId(MediaFrame.Kind.VIDEO, codecId), !signal && frameType == 1, config, !signal && frameType == 3,
-            signal);
+        int dataOffset = -1;
+        int compositionTime = 0;
+        if (!hasPacketType) {
+            dataOffset = signal ? -1 : 1;
+        } else if ((config || !signal && packetType == 1) && length >= 5) {
+            compositionTime = config ? 0 : body.getMedium(i + 2);
+            dataOffset = 5;
+        }
+        return new TagHeader(Codec.ofFlvId(MediaFrame.Kind.VIDEO, codecId), !signal && frameType == 1, config,
+            !signal && frameType == 3, signal, dataOffset, compositionTime);
     }
 
     private static TagHeader audio(ByteBuf body, int i, int b0) {
         int soundFormat = b0 >> 4;
+        int length = body.readableBytes();
         if (soundFormat == 9) {
             int packetType = b0 & 0x0f;
             boolean config = packetType == 0 || packetType == 4;
-            return new TagHeader(Codec.ofFourCc(MediaFrame.Kind.AUDIO, body, i + 1), false, config, false, false);
+            int dataOffset = (packetType == 0 || packetType == 1) && length >= 5 ? 5 : -1;
+            return new TagHeader(Codec.ofFourCc(MediaFrame.Kind.AUDIO, body, i + 1), false, config, false, false,
+                dataOffset, 0);
         }
-        boolean config = soundFormat == 10 && body.readableBytes() > 1 && body.getUnsignedByte(i + 1) == 0;
-        return new TagHeader(Codec.ofFlvId(MediaFrame.Kind.AUDIO, soundFormat), false, config, false, false);
+        boolean aac = soundFormat == 10;
+        boolean config = aac && length > 1 && body.getUnsignedByte(i + 1) == 0;
+        int dataOffset = aac ? (length >= 2 ? 2 : -1) : 1;
+        return new TagHeader(Codec.ofFlvId(MediaFrame.Kind.AUDIO, soundFormat), false, config, false, false,
+            dataOffset, 0);
     }
 }

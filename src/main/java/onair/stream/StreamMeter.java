@@ -70,7 +70,7 @@ final class StreamMeter {
         }
         videoCodec = frame.header().codec();
         if (frame.isSequenceHeader()) {
-            avcConfiguration(frame.payload());
+            avcConfiguration(frame.payload(), frame.header().dataOffset());
             return;
         }
         videoFrames.add(1, now);
@@ -90,8 +90,9 @@ final class StreamMeter {
         audioCodec = frame.header().codec();
         ByteBuf body = frame.payload();
         if (frame.isSequenceHeader()) {
-            if (audioCodec == Codec.AAC && body.readableBytes() >= 4) {
-                aacConfiguration(body, body.readerIndex() + 2);
+            int at = body.readerIndex() + frame.header().dataOffset();
+            if (audioCodec == Codec.AAC && frame.header().dataOffset() >= 0 && body.writerIndex() >= at + 2) {
+                aacConfiguration(body, at);
             }
             return;
         }
@@ -104,10 +105,10 @@ final class StreamMeter {
         sawAudio = true;
     }
 
-    /** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) after the 5-byte FLV video header. */
-    private void avcConfiguration(ByteBuf body) {
-        int at = body.readerIndex() + 5;
-        if (videoCodec != Codec.H264 || body.writerIndex() < at + 4) {
+    /** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) at {@code dataOffset} of the tag body. */
+    private void avcConfiguration(ByteBuf body, int dataOffset) {
+        int at = body.readerIndex() + dataOffset;
+        if (videoCodec != Codec.H264 || dataOffset < 0 || body.writerIndex() < at + 4) {
             return;
         }
         avcProfile = body.getUnsignedByte(at + 1);

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import onair.media.MediaFrame.Kind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.stream.Stream;
@@ -37,7 +38,7 @@ class TagHeaderTest {
 
     private static TagHeader header(Codec codec, boolean keyframe, boolean sequenceHeader, boolean disposable,
                                     boolean signal) {
-        return new TagHeader(codec, keyframe, sequenceHeader, disposable, signal);
+        return new TagHeader(codec, keyframe, sequenceHeader, disposable, signal, -1, 0);
     }
 
     static Stream<Arguments> bodies() {
@@ -146,11 +147,45 @@ class TagHeaderTest {
         byte[] bytes = ByteBufUtil.decodeHexDump(body.replace(" ", ""));
         MediaFrame frame = MediaFrame.of(kind, 0, Unpooled.wrappedBuffer(bytes));
         try {
-            assertThat(frame.header()).isEqualTo(expected);
+            assertThat(frame.header()).usingRecursiveComparison().ignoringFields("dataOffset", "compositionTime")
+                .isEqualTo(expected);
             assertThat(frame.isKeyframe()).as("isKeyframe()").isEqualTo(role == KEYFRAME);
             assertThat(frame.isSequenceHeader()).as("isSequenceHeader()").isEqualTo(role == SEQUENCE_HEADER);
             assertThat(frame.isDroppable()).as("isDroppable()").isEqualTo(role == DROPPABLE);
             assertThat(frame.size()).as("bytes left unread").isEqualTo(bytes.length);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        an AVC sequence header's record starts after the 5-byte header | VIDEO | 17 00 000000 01 64001f ff e1 | 5 | 0
+        an AVC NALU carries its composition time                        | VIDEO | 27 01 000021 00000001 41     | 5 | 33
+        a negative AVC composition time is sign-extended                | VIDEO | 27 01 ffffd8 00000001 41     | 5 | -40
+        an AVC NALU cut inside its header has no data                   | VIDEO | 17 01 0000                   | -1 | 0
+        an AVC end of sequence has no data                              | VIDEO | 17 02 000000                 | -1 | 0
+        a legacy HEVC NALU is laid out as AVC                           | VIDEO | 2c 01 000010 00000001 02     | 5 | 16
+        a Sorenson H.263 frame's data follows the first byte            | VIDEO | 12 00 0084                   | 1 | 0
+        an Enhanced SequenceStart's record follows the FourCC           | VIDEO | 90 68766331 01               | 5 | 0
+        an Enhanced CodedFrames packet carries a composition time       | VIDEO | 91 68766331 000028 00000001  | 8 | 40
+        an Enhanced CodedFrames packet cut in its CTS has no data       | VIDEO | 91 68766331 0000             | -1 | 0
+        an Enhanced CodedFramesX packet has no composition time         | VIDEO | a3 68766331 00000001 02      | 5 | 0
+        an Enhanced metadata packet has no data                         | VIDEO | 94 68766331 02 0009          | -1 | 0
+        an AAC sequence header's config follows the 2-byte header       | AUDIO | af 00 1210                   | 2 | 0
+        a raw AAC frame follows the 2-byte header                       | AUDIO | af 01 21 00 49               | 2 | 0
+        an MP3 frame's data follows the first byte                      | AUDIO | 2f fffb 90 64                | 1 | 0
+        an Enhanced audio SequenceStart's config follows the FourCC     | AUDIO | 90 6d703461 1210             | 5 | 0
+        an Enhanced audio CodedFrames packet follows the FourCC         | AUDIO | 91 4f707573 fc               | 5 | 0
+        an Enhanced audio MultichannelConfig has no coded data          | AUDIO | 94 4f707573 00 02            | -1 | 0
+        """)
+    void findsWhereTheCodecDataStartsAndTheCompositionTime(String name, Kind kind, String body, int dataOffset,
+                                                            int compositionTime) {
+        byte[] bytes = ByteBufUtil.decodeHexDump(body.replace(" ", ""));
+        MediaFrame frame = MediaFrame.of(kind, 0, Unpooled.wrappedBuffer(bytes));
+        try {
+            assertThat(frame.header().dataOffset()).as("data offset").isEqualTo(dataOffset);
+            assertThat(frame.header().compositionTime()).as("composition time").isEqualTo(compositionTime);
         } finally {
             frame.release();
         }
