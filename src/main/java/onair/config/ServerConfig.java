@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /**
  * Onair's whole configuration: the servers of the {@code rtmp} and {@code http} sections, merged and validated, plus
@@ -75,7 +77,15 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
      * are keyed by application name across server blocks, so outputs that start from a stream look it up here.
      */
     public Optional<ApplicationConfig> application(String name) {
-        return rtmpServers.stream().flatMap(server -> server.application(name).stream()).findFirst();
+        OptionalInt server = server(name);
+        return server.isEmpty() ? Optional.empty() : rtmpServers.get(server.getAsInt()).application(name);
+    }
+
+    /** The index of the {@code server} block {@link #application(String)} takes the application {@code name} from. */
+    public OptionalInt server(String name) {
+        return IntStream.range(0, rtmpServers.size())
+            .filter(index -> rtmpServers.get(index).application(name).isPresent())
+            .findFirst();
     }
 
     /**

@@ -50,7 +50,9 @@ import java.util.function.Supplier;
  * path's last segment names the RTMP application and the file name the stream ({@code GET /live/KEY.flv}), or the
  * query does ({@code ?app=APP&stream=KEY}). The response is chunked FLV: header, then metadata, sequence headers and
  * the GOP cache, then live tags; the publisher leaving ends it. With {@code Upgrade: websocket} the same bytes go in
- * binary WebSocket messages (WebSocket-FLV, as mpegts.js plays it).
+ * binary WebSocket messages (WebSocket-FLV, as mpegts.js plays it). A viewer is a {@link Client} of the rtmp server
+ * block {@link ServerConfig#application(String)} takes its application from; it is fired as a user event at the
+ * pipeline's head, where the connection's byte counter takes it.
  */
 public final class HttpFlvHandler implements LocationHandler {
 
@@ -78,11 +80,13 @@ public final class HttpFlvHandler implements LocationHandler {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "no stream named in " + exchange.path());
             return;
         }
-        Optional<ApplicationConfig> app = config.get().application(key.app());
+        ServerConfig current = config.get();
+        Optional<ApplicationConfig> app = current.application(key.app());
         if (app.isEmpty()) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "unknown application \"" + key.app() + "\"");
             return;
         }
+        int server = current.server(key.app()).orElseThrow();
         boolean live = registry.find(key).map(LiveStream::isLive).orElse(false);
         if (!app.get().idleStreams() && !live) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "stream \"" + key + "\" is not published (idle_streams off)");
@@ -90,7 +94,7 @@ public final class HttpFlvHandler implements LocationHandler {
         }
         HttpRequest request = exchange.request();
         if (request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            webSocket(exchange, key, app.get());
+            webSocket(exchange, key, app.get(), server);
             return;
         }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -108,10 +112,10 @@ public final class HttpFlvHandler implements LocationHandler {
         channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(flvHeader(stream))));
         FlvViewer viewer = new FlvViewer(channel, queue(app.get()), DefaultHttpContent::new, exchange::endStream);
         exchange.onWritabilityChanged(viewer::drain);
-        play(channel, stream, viewer, key, "http-flv");
+        play(channel, stream, viewer, new Viewing(key, server, "http-flv"));
     }
 
-    private void webSocket(HttpExchange exchange, StreamKey key, ApplicationConfig app) {
+    private void webSocket(HttpExchange exchange, StreamKey key, ApplicationConfig app, int server) {
         HttpRequest request = exchange.request();
         Channel channel = exchange.channel();
         String scheme = channel.pipeline().get(SslHandler.class) == null ? "ws://" : "wss://";
@@ -137,12 +141,18 @@ public final class HttpFlvHandler implements LocationHandler {
                             .addListener(ChannelFutureListener.CLOSE));
             channel.pipeline().addLast(new WebSocketSide(viewer));
             channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(flvHeader(stream))));
-            play(channel, stream, viewer, key, "websocket-flv");
+            play(channel, stream, viewer, new Viewing(key, server, "websocket-flv"));
         });
     }
 
-    private void play(Channel channel, LiveStream stream, FlvViewer viewer, StreamKey key, String protocol) {
-        Client client = clients.open(Client.Protocol.HTTP_FLV, channel.remoteAddress(), 0);
+    /** What a viewer plays: the stream, the rtmp server block of its application, and the protocol's log name. */
+    private record Viewing(StreamKey key, int server, String protocol) {}
+
+    private void play(Channel channel, LiveStream stream, FlvViewer viewer, Viewing viewing) {
+        StreamKey key = viewing.key();
+        String protocol = viewing.protocol();
+        Client client = clients.open(Client.Protocol.HTTP_FLV, channel.remoteAddress(), viewing.server());
+        channel.pipeline().fireUserEventTriggered(client);
         client.connected(key.app(), "", "", "", "");
         client.started(false, key.name(), "");
         client.control(new ViewerControl(channel, protocol));

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The pipeline of one accepted HTTP connection, unless the connection limits refuse it: TLS for an {@code ssl}
- * listen, the HTTP/1.1 codec (request line up to {@value #MAX_INITIAL_LINE} bytes, headers up to
+ * The pipeline of one accepted HTTP connection, unless the connection limits refuse it: the byte counter of the
+ * client it may become, TLS for an {@code ssl} listen, the HTTP/1.1 codec (request line up to {@value #MAX_INITIAL_LINE} bytes, headers up to
  * {@value #MAX_HEADER_SIZE}), chunked file writes and the request handler. A reload swaps the server block that
  * connections accepted afterwards are served with.
  */
@@ -52,6 +52,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         connections.add(channel);
+        channel.pipeline().addLast(new TrafficCounter());
         if (current.ssl() != null) {
             SslHandler tls = current.ssl().newHandler(channel.alloc());
             tls.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);

@@ -36,6 +36,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void anApplicationComesFromTheFirstServerBlockThatHasIt() {
+        ServerConfig config = parse("rtmp { server { listen 1935; application a { live on; } } "
+            + "server { listen 1936; application b { live on; } } server { listen 1937; application b { live off; } } }");
+
+        assertThat(config.server("a")).hasValue(0);
+        assertThat(config.server("b")).hasValue(1);
+        assertThat(config.application("b")).get().extracting(ApplicationConfig::live).isEqualTo(true);
+        assertThat(config.server("c")).isEmpty();
+        assertThat(config.application("c")).isEmpty();
+    }
+
+    @Test
     void theBuiltInConfigurationListensOn1935WithALiveApplication() {
         ServerConfig config = ServerConfig.defaults();
 

@@ -15,9 +15,12 @@ import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.jr.ob.JSON;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -27,12 +30,17 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 class HttpFlvTest {
 
@@ -43,7 +51,8 @@ class HttpFlvTest {
     void start() throws Exception {
         server = TestServer.start("""
                 rtmp { server { listen 127.0.0.1:0; application live { live on; } } }
-                http { server { listen 127.0.0.1:0; location / { } location /live { flv_live on; } location /flv { flv_live on; } } }
+                http { server { listen 127.0.0.1:0; location / { } location /live { flv_live on; } location /flv { flv_live on; }
+                    location /stat { rtmp_stat all; } location /metrics { rtmp_metrics on; } } }
                 """);
         http = server.server().httpAddresses().getFirst();
     }
@@ -54,15 +63,20 @@ class HttpFlvTest {
     }
 
     /** An HTTP-FLV response being read: the head's headers, then FLV tags from the de-chunked body. */
-    private record Download(Socket socket, String head, FlvTagReader tags) implements AutoCloseable {
+    private record Download(Socket socket, Counted in, String head, FlvTagReader tags) implements AutoCloseable {
 
         static Download open(InetSocketAddress http, String path) throws IOException {
             Socket socket = new Socket(http.getAddress(), http.getPort());
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            return new Download(socket, readHead(in), new FlvTagReader(new Dechunked(in)));
+            Counted in = new Counted(socket.getInputStream());
+            return new Download(socket, in, readHead(in), new FlvTagReader(new Dechunked(in)));
+        }
+
+        /** The bytes read from the socket so far, response head and chunk framing included. */
+        long bytesRead() {
+            return in.count;
         }
 
         /** Reads a response head up to and including its blank line. */
@@ -81,6 +95,29 @@ class HttpFlvTest {
         @Override
         public void close() throws IOException {
             socket.close();
+        }
+    }
+
+    /** A socket's input that counts the bytes read from it. */
+    private static final class Counted extends FilterInputStream {
+        private long count;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(n, 0);
+            return n;
         }
     }
 
@@ -331,5 +368,123 @@ class HttpFlvTest {
             assertThat(first.isVideoKeyframe()).isTrue();
             assertThat(sequence(first)).isEqualTo(25);
         }
+    }
+
+    private String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + http.getPort() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The stat JSON's clients of protocol "http-flv" of server block {@code server}'s stream {@code name}. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> viewers(Map<String, Object> stat, int server, String name) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        Map<String, Object> block = ((List<Map<String, Object>>) stat.get("servers")).get(server);
+        for (Map<String, Object> app : (List<Map<String, Object>>) block.get("applications")) {
+            for (Map<String, Object> stream : (List<Map<String, Object>>) app.get("streams")) {
+                if (stream.get("name").equals(name)) {
+                    for (Map<String, Object> client : (List<Map<String, Object>>) stream.get("clients")) {
+                        if (client.get("protocol").equals("http-flv")) {
+                            found.add(client);
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private long metric(String name) throws Exception {
+        Matcher matcher = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(get("/metrics"));
+        assertThat(matcher.find()).as(name).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    @Test
+    void anHttpFlvViewersBytesOutAreWhatItReadInStatAndInTheServerTotals() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 200)) {
+            publisher.send(30);
+            publisher.sync();
+            try (Download download = Download.open(http, "/live/key.flv")) {
+                FlvTag tag;
+                do {
+                    tag = download.tags().next();
+                } while (tag.type() != FlvTag.VIDEO || tag.isSequenceHeader() || sequence(tag) != 29);
+                assertThat(download.tags().next().type()).isEqualTo(FlvTag.AUDIO);
+                long read = download.bytesRead();
+
+                Map<String, Object> stat = JSON.std.mapFrom(get("/stat?format=json"));
+                List<Map<String, Object>> viewers = viewers(stat, 0, "key");
+                assertThat(viewers).hasSize(1);
+                long bytesOut = ((Number) viewers.getFirst().get("bytes_out")).longValue();
+                assertThat(bytesOut).isBetween(read, read + 64);
+                assertThat(((Number) viewers.getFirst().get("bytes_in")).longValue()).isPositive();
+                assertThat(((Number) stat.get("bytes_out")).longValue()).isGreaterThanOrEqualTo(bytesOut);
+                assertThat(metric("onair_bytes_out_total")).isGreaterThanOrEqualTo(bytesOut);
+            }
+        }
+    }
+
+    @Test
+    void aWebSocketFlvViewersBytesOutCoverWhatItReceivedInStatAndInTheServerTotals() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 200)) {
+            publisher.send(30);
+            publisher.sync();
+            long[] received = new long[1];
+            CompletableFuture<Void> enough = new CompletableFuture<>();
+            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + http.getPort() + "/live/key.flv"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                            synchronized (received) {
+                                received[0] += data.remaining();
+                                if (received[0] > 1000) {
+                                    enough.complete(null);
+                                }
+                            }
+                            webSocket.request(1);
+                            return null;
+                        }
+                    }).get(5, TimeUnit.SECONDS);
+            enough.get(5, TimeUnit.SECONDS);
+            long payload;
+            synchronized (received) {
+                payload = received[0];
+            }
+
+            Map<String, Object> stat = JSON.std.mapFrom(get("/stat?format=json"));
+            List<Map<String, Object>> viewers = viewers(stat, 0, "key");
+            assertThat(viewers).hasSize(1);
+            long bytesOut = ((Number) viewers.getFirst().get("bytes_out")).longValue();
+            assertThat(bytesOut).isGreaterThan(payload);
+            assertThat(metric("onair_bytes_out_total")).isGreaterThanOrEqualTo(bytesOut);
+            socket.abort();
+        }
+    }
+
+    @Test
+    void aViewerIsAClientOfTheServerBlockWhoseApplicationItPlays(@TempDir Path dir) throws Exception {
+        server.close();
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("second.log");
+        server = TestServer.start("rtmp { server { listen 127.0.0.1:0; access_log " + first + "; "
+                + "application other { live on; } } "
+                + "server { listen 127.0.0.1:0; access_log " + second + "; application live { live on; } } }\n"
+                + "http { server { listen 127.0.0.1:0; location /live { flv_live on; } "
+                + "location /stat { rtmp_stat all; } } }");
+        http = server.server().httpAddresses().getFirst();
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(1), "live", "key", 25, 200)) {
+            publisher.send(5);
+            publisher.sync();
+            try (Download download = Download.open(http, "/live/key.flv")) {
+                download.tags().next();
+                assertThat(viewers(JSON.std.mapFrom(get("/stat?format=json")), 1, "key")).hasSize(1);
+            }
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.exists(second) && Files.readAllLines(second).size() == 2);
+        assertThat(Files.readAllLines(second)).anySatisfy(line -> assertThat(line).contains("PLAY \"live\" \"key\""));
+        assertThat(first).doesNotExist();
     }
 }
