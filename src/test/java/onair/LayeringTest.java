@@ -7,7 +7,7 @@ import com.tngtech.archunit.library.Architectures;
 import org.junit.jupiter.api.Test;
 
 /**
- * Enforces the one-way layering of DEVELOPERS.md: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
+ * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
  * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code live}, …) → {@code server} (wiring).
  * {@code config} holds plain records that any layer above the hub may read.
  */
