@@ -1,9 +1,12 @@
 package onair.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import onair.amf.Amf0;
 import onair.amf.EcmaArray;
+import onair.media.AudioSpecificConfig;
 import onair.media.Codec;
+import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
 
 import java.util.List;
@@ -15,8 +18,6 @@ import java.util.Map;
  */
 final class StreamMeter {
 
-    private static final int[] AAC_RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
-        11025, 8000, 7350};
     private static final int[] FLV_RATES = {5512, 11025, 22050, 44100};
 
     private final long createdNanos = System.nanoTime();
@@ -105,7 +106,10 @@ final class StreamMeter {
         sawAudio = true;
     }
 
-    /** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) at {@code dataOffset} of the tag body. */
+    /**
+     * AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) at {@code dataOffset} of the tag body: its profile,
+     * compatibility and level bytes, read as nginx-rtmp does even from a record that has no parameter sets yet.
+     */
     private void avcConfiguration(ByteBuf body, int dataOffset) {
         int at = body.readerIndex() + dataOffset;
         if (videoCodec != Codec.H264 || dataOffset < 0 || body.writerIndex() < at + 4) {
@@ -116,49 +120,19 @@ final class StreamMeter {
         avcLevel = body.getUnsignedByte(at + 3);
     }
 
-    /** AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1): object type, sampling frequency, channels, SBR/PS signalling. */
+    /** AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1); a malformed one leaves the audio track as it was. */
     private void aacConfiguration(ByteBuf body, int at) {
-        int length = body.writerIndex() - at;
-        long bits = 0;
-        for (int i = 0; i < Math.min(length, 7); i++) {
-            bits |= (long) body.getUnsignedByte(at + i) << (56 - 8 * i);
+        AudioSpecificConfig config;
+        try {
+            config = AudioSpecificConfig.parse(ByteBufUtil.getBytes(body, at, body.writerIndex() - at));
+        } catch (MediaFormatException malformed) {
+            return;
         }
-        int[] position = {0};
-        int objectType = objectType(bits, position);
-        int rate = samplingFrequency(bits, position);
-        int channelConfig = (int) take(bits, position, 4);
-        boolean sbr = false;
-        boolean ps = false;
-        if (objectType == 5 || objectType == 29) {
-            sbr = true;
-            ps = objectType == 29;
-            samplingFrequency(bits, position);
-            objectType = objectType(bits, position);
-        }
-        aacObjectType = objectType;
-        aacSbr = sbr;
-        aacPs = ps;
-        sampleRate = rate;
-        channels = channelConfig;
-    }
-
-    private static int objectType(long bits, int[] position) {
-        int type = (int) take(bits, position, 5);
-        return type == 31 ? 32 + (int) take(bits, position, 6) : type;
-    }
-
-    private static int samplingFrequency(long bits, int[] position) {
-        int index = (int) take(bits, position, 4);
-        if (index == 15) {
-            return (int) take(bits, position, 24);
-        }
-        return index < AAC_RATES.length ? AAC_RATES[index] : 0;
-    }
-
-    private static long take(long bits, int[] position, int count) {
-        long value = (bits << position[0]) >>> (64 - count);
-        position[0] += count;
-        return value;
+        aacObjectType = config.objectType();
+        aacSbr = config.signalledObjectType() == 5 || config.signalledObjectType() == 29;
+        aacPs = config.signalledObjectType() == 29;
+        sampleRate = config.samplingFrequency();
+        channels = config.channelConfiguration();
     }
 
     /** Width, height and frame rate of an {@code onMetaData} body, kept where present. */
