@@ -116,17 +116,28 @@ final class Recorder implements QueuedSubscriber {
         return path;
     }
 
-    /** {@code record stop}: the file being closed, or null if this recorder was not recording. */
+    /**
+     * {@code record stop}: the file being closed, or null if this recorder was not recording. The file is closed on the
+     * writer thread after the frames queued before the stop, so every frame received before it is in the file.
+     */
     Path stop() {
         Path path;
         synchronized (this) {
             path = wanted;
-            wanted = null;
         }
-        if (path != null) {
-            schedule();
+        if (path != null && !owner.execute(() -> stopAfterQueued(path))) {
+            stopAfterQueued(path);
         }
         return path;
+    }
+
+    private void stopAfterQueued(Path path) {
+        synchronized (this) {
+            if (path.equals(wanted)) {
+                wanted = null;
+            }
+        }
+        schedule();
     }
 
     /** Flushes and closes the file and detaches, once the frames queued so far are written. */

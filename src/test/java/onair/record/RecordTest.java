@@ -264,9 +264,12 @@ class RecordTest {
         RtmpControl control = new RtmpControl(server.server()::config, server.server().registry(),
             server.server().recorders()::control);
         SyntheticPublisher publisher = publish("cam", 5, 100);
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        assertThat(server.server().recorders().execute(() -> awaitQuietly(writerHeld))).isTrue();
         publisher.send(7);
         publisher.sync();
         Reply stopped = record(control, "stop", "app", "live", "name", "cam");
+        writerHeld.countDown();
         Done first = awaitDone(1).getFirst();
         publisher.send(5);
         publisher.sync();
@@ -394,5 +397,13 @@ class RecordTest {
     private static List<Integer> numbers(String text) {
         return text == null || text.isBlank() ? List.of()
             : List.of(text.trim().split(" ")).stream().map(Integer::parseInt).toList();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
