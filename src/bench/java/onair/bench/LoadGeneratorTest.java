@@ -177,8 +177,8 @@ class LoadGeneratorTest {
             long expected = PLAYERS * 2L * (frames + 1);
             Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> generator.mediaMessagesReceived() == expected);
+            return generator.finish();
         }
-        return generator.finish();
     }
 
     /** An FLV of {@code frames} H.264 frames at 25 fps (a keyframe every {@code gop}) with one AAC frame each. */
