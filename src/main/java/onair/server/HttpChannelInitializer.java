@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The pipeline of one accepted HTTP connection, unless the connection limits refuse it: the byte counter of the
- * client it may become, TLS for an {@code ssl} listen, the HTTP/1.1 codec (request line up to {@value #MAX_INITIAL_LINE} bytes, headers up to
- * {@value #MAX_HEADER_SIZE}), chunked file writes and the request handler. A reload swaps the server block that
+ * client it may become, TLS for an {@code ssl} listen, the HTTP/1.1 codec (request line up to
+ * {@value #MAX_INITIAL_LINE} bytes, headers up to {@value #MAX_HEADER_SIZE}), chunked file writes and the request handler. A reload swaps the server block that
  * connections accepted afterwards are served with.
  */
 final class HttpChannelInitializer extends ChannelInitializer<Channel> {
