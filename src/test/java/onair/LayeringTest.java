@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
- * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code live}, …) → {@code server} (wiring).
+ * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code rtmpserver}, …) → {@code server} (wiring).
  * {@code config} holds plain records that any layer above the hub may read.
  */
 class LayeringTest {
@@ -23,7 +23,7 @@ class LayeringTest {
             .consideringOnlyDependenciesInLayers()
             .layer("Main").definedBy("onair")
             .layer("Server").definedBy("onair.server..")
-            .layer("Features").definedBy("onair.live..", "onair.hls..", "onair.httpflv..", "onair.record..",
+            .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")

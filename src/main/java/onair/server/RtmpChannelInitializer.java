@@ -6,7 +6,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import onair.config.RtmpServerConfig;
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.notify.Admission;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;

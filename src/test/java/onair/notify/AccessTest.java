@@ -1,6 +1,6 @@
 package onair.notify;
 
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.rtmp.message.CommandMessage;
 import onair.testing.LogCapture;
 import onair.testing.RtmpTestClient;

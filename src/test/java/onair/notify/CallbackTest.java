@@ -1,7 +1,7 @@
 package onair.notify;
 
 import onair.config.AdmissionConfig;
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.relay.RelayTarget;
 import onair.rtmp.message.CommandMessage;
 import onair.stream.LiveStream;

@@ -1,6 +1,6 @@
 package onair.notify;
 
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.testing.LogCapture;
 import onair.testing.RtmpTestClient;
 import onair.testing.SyntheticPublisher;

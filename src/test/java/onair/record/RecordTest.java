@@ -3,7 +3,7 @@ package onair.record;
 import onair.it.FlvTag;
 import onair.rtmp.message.CommandMessage;
 import onair.stats.Reply;
-import onair.stats.RtmpControl;
+import onair.control.RtmpControl;
 import onair.stream.Client;
 import onair.stream.StreamKey;
 import onair.testing.LogCapture;

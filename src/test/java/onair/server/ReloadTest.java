@@ -1,7 +1,7 @@
 package onair.server;
 
 import onair.config.ServerConfig;
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.testing.LogCapture;
 import onair.testing.RtmpTestClient;

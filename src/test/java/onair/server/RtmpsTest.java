@@ -14,7 +14,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLException;
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.testing.LogCapture;
 import onair.testing.RtmpTestClient;
 import onair.testing.TestCertificate;

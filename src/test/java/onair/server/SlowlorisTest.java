@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
 import onair.testing.LogCapture;
 import onair.testing.SyntheticPublisher;
 import onair.testing.TestPlayer;

@@ -1,4 +1,4 @@
-package onair.live;
+package onair.rtmpserver;
 
 /**
  * A publish or play name as a client sends it: the stream key and the {@code ?query} after it, which is kept for

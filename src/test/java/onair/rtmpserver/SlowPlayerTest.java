@@ -1,4 +1,4 @@
-package onair.live;
+package onair.rtmpserver;
 
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;

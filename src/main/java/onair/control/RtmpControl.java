@@ -1,7 +1,8 @@
-package onair.stats;
+package onair.control;
 
 import onair.config.ApplicationConfig;
 import onair.config.ServerConfig;
+import onair.stats.Reply;
 import onair.stream.Client;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;

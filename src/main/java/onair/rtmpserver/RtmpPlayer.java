@@ -1,4 +1,4 @@
-package onair.live;
+package onair.rtmpserver;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package onair.live;
+package onair.rtmpserver;
 
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.DataMessage;

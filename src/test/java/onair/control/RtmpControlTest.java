@@ -1,6 +1,7 @@
-package onair.stats;
+package onair.control;
 
-import onair.live.RtmpSession;
+import onair.rtmpserver.RtmpSession;
+import onair.stats.Reply;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.testing.LogCapture;

@@ -1,4 +1,4 @@
-package onair.live;
+package onair.rtmpserver;
 
 /**
  * The NetConnection and NetStream status codes Onair sends in {@code onStatus} and {@code _result}/{@code _error}
