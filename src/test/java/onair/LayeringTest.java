@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
- * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code rtmpserver}, …) → {@code server} (wiring).
+ * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code rtmpserver}, …, with {@code output},
+ * the subscriber bases they share) → {@code server} (wiring).
  * {@code config} holds plain records that any layer above the hub may read.
  */
 class LayeringTest {
@@ -24,7 +25,7 @@ class LayeringTest {
             .layer("Main").definedBy("onair")
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
-                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
+                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
             .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..", "onair.mpegts..", "onair.mp4..")
