@@ -1,6 +1,5 @@
 package onair.rtmp.chunk;
 
-import io.netty.util.ReferenceCounted;
 import onair.media.MediaFrame;
 
 /**
