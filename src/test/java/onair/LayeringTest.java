@@ -8,9 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
- * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code rtmpserver}, …) → {@code server} (wiring).
- * {@code config} holds plain records that any layer above the hub may read; {@code lifecycle}, the listeners every
- * protocol tells of its connections' lives, sits between it and the features.
+                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..")
+            .layer("Lifecycle").definedBy("onair.lifecycle..")
  */
 class LayeringTest {
 
@@ -25,7 +24,7 @@ class LayeringTest {
             .layer("Main").definedBy("onair")
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
-                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
+                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..")
             .layer("Lifecycle").definedBy("onair.lifecycle..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")

@@ -2,10 +2,10 @@ package onair.record;
 
 import onair.config.RecordConfig;
 import onair.media.MediaFrame;
+import onair.output.WorkerSubscriber;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.StreamKey;
-import onair.stream.QueuedSubscriber;
 import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One recorder of one publication, as a subscriber: frames wait in a bounded {@link FrameQueue} (a stalled disk drops
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code record_max_size} / {@code record_max_frames} closed the previous one. Tags are stamped relative to the
  * file's first tag.
  */
-final class Recorder implements QueuedSubscriber {
+final class Recorder extends WorkerSubscriber {
 
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
@@ -40,9 +39,6 @@ final class Recorder implements QueuedSubscriber {
     private final boolean audio;
     private final boolean video;
     private final boolean keyframes;
-    private final FrameQueue queue = new FrameQueue(QUEUE_FRAMES, QUEUE_BYTES, false, false);
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
     private volatile boolean stopping;
     private volatile Subscription subscription;
     /** The file that is open or is to be opened; set by control requests and by the writer. Guarded by this. */
@@ -63,6 +59,7 @@ final class Recorder implements QueuedSubscriber {
     private boolean finished;
 
     Recorder(Recorders owner, RecordConfig.Recorder config, StreamKey key, Client publisher) {
+        super(new FrameQueue(QUEUE_FRAMES, QUEUE_BYTES, false, false), owner.writer());
         this.owner = owner;
         this.config = config;
         this.key = key;
@@ -147,12 +144,8 @@ final class Recorder implements QueuedSubscriber {
     }
 
     @Override
-    public void onFrame(MediaFrame frame) {
-        if (stopping) {
-            frame.release();
-        } else if (queue.offer(frame)) {
-            schedule();
-        }
+    protected boolean accepts(MediaFrame frame) {
+        return !stopping;
     }
 
     @Override
@@ -164,37 +157,32 @@ final class Recorder implements QueuedSubscriber {
         end();
     }
 
-    @Override
-    public FrameQueue queue() {
-        return queue;
-    }
-
-    private void schedule() {
-        if (scheduled.compareAndSet(false, true) && !owner.execute(drainTask)) {
-            scheduled.set(false);
-        }
-    }
-
     private Path path() {
         return RecordPath.of(config, key.name(), Instant.now(), ZoneId.systemDefault());
     }
 
-    /** Runs on the writer thread. */
-    private void drain() {
-        scheduled.set(false);
+    @Override
+    protected void beforeDrain() {
+        if (!finished) {
+            reconcile();
+        }
+    }
+
+    @Override
+    protected void consume(MediaFrame frame) {
+        try {
+            handle(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    protected void afterDrain() {
         if (finished) {
             return;
         }
-        reconcile();
-        MediaFrame frame;
-        while ((frame = queue.poll()) != null) {
-            try {
-                handle(frame);
-            } finally {
-                frame.release();
-            }
-        }
-        if (!dropsLogged && queue.droppedFrames() > 0) {
+        if (!dropsLogged && droppedFrames() > 0) {
             dropsLogged = true;
             log.warn("{}: recording falls behind, frames dropped up to the next keyframe (further drops are counted, "
                 + "not logged)", label);
@@ -382,7 +370,7 @@ final class Recorder implements QueuedSubscriber {
             wanted = null;
         }
         closeFile();
-        queue.close();
+        queue().close();
         metadata = replace(metadata, null);
         videoHeader = replace(videoHeader, null);
         audioHeader = replace(audioHeader, null);

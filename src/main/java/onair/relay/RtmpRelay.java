@@ -11,6 +11,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
 import onair.media.MediaFrame;
+import onair.output.ChannelSubscriber;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.handshake.ClientHandshakeHandler;
@@ -27,7 +28,6 @@ import onair.rtmp.message.WindowAcknowledgementSize;
 import onair.stream.FrameQueue;
 import onair.stream.LiveStream;
 import onair.stream.Publication;
-import onair.stream.QueuedSubscriber;
 import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +68,6 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private int streamId;
     private Publication publication;
     private Subscription subscription;
-    private FrameQueue queue;
     private Pusher pusher;
     private ScheduledFuture<?> idleCheck;
     private boolean started;
@@ -204,8 +203,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                         end("local stream ended");
                         return;
                     }
-                    queue = new FrameQueue(QUEUE_FRAMES, QUEUE_BYTES, true, false);
-                    pusher = new Pusher();
+                    pusher = new Pusher(new FrameQueue(QUEUE_FRAMES, QUEUE_BYTES, true, false));
                     subscription = local.subscribe(pusher);
                 }
             }
@@ -298,7 +296,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
         if (subscription != null) {
             subscription.close();
             subscription = null;
-            queue.close();
+            pusher.close();
         }
         if (channel != null) {
             channel.close();
@@ -310,33 +308,18 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
      * Feeds the local stream's frames to the remote, dropping to the next keyframe when the remote is slow; its queue
      * answers the drop and backlog counts, so the stream's statistics include them.
      */
-    private final class Pusher implements QueuedSubscriber {
+    private final class Pusher extends ChannelSubscriber {
 
-        @Override
-        public FrameQueue queue() {
-            return queue;
+        Pusher(FrameQueue queue) {
+            super(channel, queue);
         }
 
         @Override
-        public void onFrame(MediaFrame frame) {
-            if (queue.offer(frame)) {
-                channel.eventLoop().execute(this::drain);
-            }
-        }
-
-        private void drain() {
-            MediaFrame frame;
-            boolean wrote = false;
-            while (endReason == null && channel.isWritable() && (frame = queue.poll()) != null) {
-                try {
-                    channel.write(message(frame), channel.voidPromise());
-                    wrote = true;
-                } finally {
-                    frame.release();
-                }
-            }
-            if (wrote) {
-                channel.flush();
+        protected Object encode(MediaFrame frame) {
+            try {
+                return message(frame);
+            } finally {
+                frame.release();
             }
         }
 

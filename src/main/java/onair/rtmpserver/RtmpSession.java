@@ -611,7 +611,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
     private RtmpPlayer newPlayer(int streamId, boolean waitKey) {
-        return new RtmpPlayer(ctx.channel(), client, streamId, config.chunkSize(), app,
+        return new RtmpPlayer(ctx.channel(), client, streamId, app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
 

@@ -86,6 +86,13 @@ class RecordTest {
         return List.copyOf(done);
     }
 
+    /** Waits until the record writer has handled every frame the server has received. */
+    private void awaitWriter() {
+        CountDownLatch written = new CountDownLatch(1);
+        assertThat(server.server().recorders().execute(written::countDown)).isTrue();
+        awaitQuietly(written);
+    }
+
     private static List<Integer> range(int from, int to) {
         return IntStream.range(from, to).boxed().toList();
     }
@@ -231,6 +238,7 @@ class RecordTest {
         SyntheticPublisher publisher = publish("cam", 5, 100);
         publisher.send(7);
         publisher.sync();
+        awaitWriter();
         assertThat(dir).isEmptyDirectory();
 
         Reply started = record(control, "start", "name", "cam");

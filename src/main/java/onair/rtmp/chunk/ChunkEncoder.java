@@ -3,10 +3,13 @@ package onair.rtmp.chunk;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import onair.media.MediaFrame;
 
 import java.util.List;
+import java.util.function.Function;
 
 import static io.netty.util.internal.ObjectUtil.checkInRange;
 import static io.netty.util.internal.ObjectUtil.checkPositive;
@@ -15,17 +18,40 @@ import static onair.rtmp.chunk.ChunkDecoder.EXTENDED_TIMESTAMP_MARKER;
 /**
  * Splits each {@link RawMessage} into chunks (RTMP spec §5.3.1) without copying its payload: a type-0 chunk, then
  * type-3 chunks that repeat an extended timestamp (as nginx-rtmp's play_time_fix does). A SetChunkSize message
- * (§5.4.1) passing through sets the chunk size of the messages after it.
+ * (§5.4.1) passing through sets the chunk size of the messages after it. {@link SharedChunks} are chunked the same way
+ * with the current chunk size, once per frame and chunking, and the result is shared with every other encoder.
  */
-public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
+public final class ChunkEncoder extends MessageToMessageEncoder<ChunkMessage> {
 
     private static final int MAX_CHUNK_STREAM_ID = 65599;
     private static final int MAX_MESSAGE_LENGTH = 0xFFFFFF;
+    private static final ByteBufAllocator POOLED = PooledByteBufAllocator.DEFAULT;
+
+    /**
+     * How a frame is chunked on one chunk stream, chunk size and message stream: the key of the frame's shared
+     * encoding, made once per frame into one pooled buffer whose retained duplicates are recycled, not allocated.
+     */
+    private record Chunking(int chunkStreamId, int chunkSize, int streamId)
+        implements Function<MediaFrame, ByteBuf> {
+
+        @Override
+        public ByteBuf apply(MediaFrame frame) {
+            ByteBuf chunks = ChunkEncoder.encode(POOLED, chunkStreamId, frame.timestamp(), frame.kind().typeId, streamId,
+                frame.payload(), chunkSize);
+            try {
+                return POOLED.directBuffer(chunks.readableBytes()).writeBytes(chunks);
+            } finally {
+                chunks.release();
+            }
+        }
+    }
 
     private int chunkSize = ChunkDecoder.DEFAULT_CHUNK_SIZE;
+    private final Chunking[] chunkings = new Chunking[4];
+    private int nextChunking;
 
     public ChunkEncoder() {
-        super(RawMessage.class);
+        super(ChunkMessage.class);
     }
 
     /** The chunk size this encoder currently sends with. */
@@ -34,7 +60,17 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, RawMessage msg, List<Object> out) {
+    protected void encode(ChannelHandlerContext ctx, ChunkMessage msg, List<Object> out) {
+        switch (msg) {
+            case RawMessage raw -> encode(ctx, raw, out);
+            case SharedChunks shared -> {
+                Chunking chunking = chunking(shared.chunkStreamId(), shared.streamId());
+                out.add(shared.frame().encoded(chunking, chunking).retainedDuplicate());
+            }
+        }
+    }
+
+    private void encode(ChannelHandlerContext ctx, RawMessage msg, List<Object> out) {
         ByteBuf payload = msg.content();
         int nextChunkSize = chunkSize;
         if (msg.typeId() == ChunkDecoder.TYPE_SET_CHUNK_SIZE) {
@@ -46,6 +82,20 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
         out.add(encode(ctx.alloc(), msg.chunkStreamId(), msg.timestamp(), msg.typeId(), msg.streamId(), payload,
             chunkSize));
         chunkSize = nextChunkSize;
+    }
+
+    /** The chunking for the current chunk size, kept for the next frames rather than made per message. */
+    private Chunking chunking(int chunkStreamId, int streamId) {
+        for (Chunking chunking : chunkings) {
+            if (chunking != null && chunking.chunkStreamId == chunkStreamId && chunking.streamId == streamId
+                && chunking.chunkSize == chunkSize) {
+                return chunking;
+            }
+        }
+        Chunking made = new Chunking(chunkStreamId, chunkSize, streamId);
+        chunkings[nextChunking] = made;
+        nextChunking = (nextChunking + 1) % chunkings.length;
+        return made;
     }
 
     /**

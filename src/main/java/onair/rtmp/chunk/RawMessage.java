@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /** A whole RTMP message as carried on one chunk stream (RTMP spec §5.3.1), before its payload is interpreted. */
-public final class RawMessage extends DefaultByteBufHolder {
+public final class RawMessage extends DefaultByteBufHolder implements ChunkMessage {
 
     private final int chunkStreamId;
     private final int timestamp;

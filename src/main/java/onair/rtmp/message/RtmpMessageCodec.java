@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Interprets whole RTMP messages by type id (RTMP spec §5.4, §6.2, §7.1) and writes typed messages back on the chunk
- * streams nginx-rtmp uses: 2 for control, 3 for commands, 5 for data, 6 for audio and 7 for video. Aggregate messages
- * are split into their media and data messages; unknown types are dropped.
+ * Interprets whole RTMP messages by type id (RTMP spec §5.4, §6.2, §7.1) and writes typed messages back on the
+ * {@link ChunkStreams} nginx-rtmp uses. Aggregate messages are split into their media and data messages; unknown types
+ * are dropped.
  */
 public final class RtmpMessageCodec extends MessageToMessageCodec<RawMessage, RtmpMessage> {
 
@@ -35,12 +35,6 @@ public final class RtmpMessageCodec extends MessageToMessageCodec<RawMessage, Rt
     static final int DATA_AMF0 = 18;
     static final int COMMAND_AMF0 = 20;
     static final int AGGREGATE = 22;
-
-    static final int CONTROL_CHUNK_STREAM = 2;
-    static final int COMMAND_CHUNK_STREAM = 3;
-    static final int DATA_CHUNK_STREAM = 5;
-    static final int AUDIO_CHUNK_STREAM = 6;
-    static final int VIDEO_CHUNK_STREAM = 7;
 
     private static final int AGGREGATE_TAG_HEADER = 11;
     private static final int AGGREGATE_BACK_POINTER = 4;
@@ -103,11 +97,11 @@ public final class RtmpMessageCodec extends MessageToMessageCodec<RawMessage, Rt
                 control(WINDOW_ACKNOWLEDGEMENT_SIZE, alloc.buffer(4).writeInt((int) m.size()));
             case SetPeerBandwidth m ->
                 control(SET_PEER_BANDWIDTH, alloc.buffer(5).writeInt((int) m.size()).writeByte(m.limitType()));
-            case MediaMessage m -> new RawMessage(m.isAudio() ? AUDIO_CHUNK_STREAM : VIDEO_CHUNK_STREAM,
+            case MediaMessage m -> new RawMessage(m.isAudio() ? ChunkStreams.AUDIO : ChunkStreams.VIDEO,
                 m.timestamp(), m.typeId(), m.streamId(), m.payload().retainedDuplicate());
-            case DataMessage m -> new RawMessage(DATA_CHUNK_STREAM, m.timestamp(), DATA_AMF0, m.streamId(),
+            case DataMessage m -> new RawMessage(ChunkStreams.DATA, m.timestamp(), DATA_AMF0, m.streamId(),
                 amf0(alloc, m.values().toArray()));
-            case CommandMessage m -> new RawMessage(COMMAND_CHUNK_STREAM, m.timestamp(), COMMAND_AMF0, m.streamId(),
+            case CommandMessage m -> new RawMessage(ChunkStreams.COMMAND, m.timestamp(), COMMAND_AMF0, m.streamId(),
                 amf0(alloc, commandValues(m)));
         };
     }
@@ -220,7 +214,7 @@ public final class RtmpMessageCodec extends MessageToMessageCodec<RawMessage, Rt
     }
 
     private static RawMessage control(int typeId, ByteBuf payload) {
-        return new RawMessage(CONTROL_CHUNK_STREAM, 0, typeId, 0, payload);
+        return new RawMessage(ChunkStreams.CONTROL, 0, typeId, 0, payload);
     }
 
     private static ByteBuf amf0(ByteBufAllocator alloc, Object[] values) {

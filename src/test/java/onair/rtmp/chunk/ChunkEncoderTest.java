@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import onair.media.MediaFrame;
 import onair.testing.TrackingAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,56 @@ class ChunkEncoderTest {
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
+    @Test
+    void sharedChunksAreCutWithTheChunkSizeTheEncoderSentLast() {
+        EmbeddedChannel channel = channel();
+        channel.writeOutbound(new RawMessage(2, 0, 1, 0, alloc.wrap(Hex.bytes("00000100"))));
+        MediaFrame frame = videoFrame();
+        channel.writeOutbound(new SharedChunks(frame, 7, 1));
+        assertThat(hexOf(channel)).containsExactly(
+            ByteBufUtil.hexDump(Hex.bytes("02 000000 000004 01 00000000 00000100")),
+            ByteBufUtil.hexDump(Hex.bytes("07 000028 00012c 09 01000000 2701 000000 251xaa c7 44xbb")));
+        assertThat(frame.refCnt()).isZero();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void encodersWithOneChunkSizeShareOneEncodingOfAFrameAndAnotherSizeGetsItsOwn() {
+        EmbeddedChannel first = channel();
+        EmbeddedChannel second = channel();
+        EmbeddedChannel larger = channel();
+        larger.writeOutbound(new RawMessage(2, 0, 1, 0, alloc.wrap(Hex.bytes("00000100"))));
+        larger.<ByteBuf>readOutbound().release();
+        MediaFrame frame = videoFrame();
+        first.writeOutbound(new SharedChunks(frame.retain(), 7, 1));
+        second.writeOutbound(new SharedChunks(frame.retain(), 7, 1));
+        larger.writeOutbound(new SharedChunks(frame.retain(), 7, 1));
+        ByteBuf fromFirst = first.readOutbound();
+        ByteBuf fromSecond = second.readOutbound();
+        ByteBuf fromLarger = larger.readOutbound();
+
+        ByteBuf shared = root(fromFirst);
+        assertThat(root(fromSecond)).isSameAs(shared);
+        assertThat(shared.refCnt()).as("held by the frame and by both writes").isEqualTo(3);
+        assertThat(root(fromLarger)).isNotSameAs(shared);
+        assertThat(root(fromLarger).refCnt()).as("held by the frame and by its write").isEqualTo(2);
+        fromFirst.setByte(12, 0x55);
+        assertThat(fromSecond.getByte(12)).isEqualTo((byte) 0x55);
+        assertThat(fromLarger.getByte(12)).isEqualTo((byte) 0x27);
+        assertThat(ByteBufUtil.hexDump(fromSecond)).isEqualTo(ByteBufUtil.hexDump(
+            Hex.bytes("07 000028 00012c 09 01000000 55 01 000000 123xaa c7 128xaa c7 44xbb")));
+
+        frame.release();
+        assertThat(shared.refCnt()).isEqualTo(2);
+        fromFirst.release();
+        fromSecond.release();
+        fromLarger.release();
+        assertThat(frame.refCnt()).isZero();
+        assertThat(first.finishAndReleaseAll()).isFalse();
+        assertThat(second.finishAndReleaseAll()).isFalse();
+        assertThat(larger.finishAndReleaseAll()).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"00000000", "80000000"})
     void rejectsInvalidOutgoingChunkSize(String size) {
@@ -153,6 +204,19 @@ class ChunkEncoderTest {
         channel.config().setAllocator(alloc);
         channel.pipeline().addLast(new ChunkEncoder());
         return channel;
+    }
+
+    /** A 300-byte AVC inter frame at 40 ms. */
+    private MediaFrame videoFrame() {
+        return MediaFrame.of(MediaFrame.Kind.VIDEO, 40, alloc.wrap(Hex.bytes("2701 000000 251xaa 44xbb")));
+    }
+
+    /** The buffer {@code buf} is a view of, through leak-detection wrappers and derived buffers. */
+    private static ByteBuf root(ByteBuf buf) {
+        while (buf.unwrap() != null) {
+            buf = buf.unwrap();
+        }
+        return buf;
     }
 
     private static String describe(RawMessage message) {

@@ -8,7 +8,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import onair.amf.EcmaArray;
 import onair.rtmp.RtmpProtocolException;
+import onair.media.MediaFrame;
 import onair.rtmp.chunk.RawMessage;
+import onair.rtmp.chunk.SharedChunks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -281,6 +283,18 @@ class RtmpMessageCodecTest {
             media.release();
         }
         assertThat(audio.refCnt()).isZero();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void sharedChunksPassThroughToTheChunkLayerUntouched() {
+        EmbeddedChannel channel = new EmbeddedChannel(new RtmpMessageCodec());
+        MediaFrame frame = MediaFrame.of(MediaFrame.Kind.AUDIO, 20, hex("af01"));
+        SharedChunks chunks = new SharedChunks(frame, ChunkStreams.AUDIO, 1);
+        channel.writeOutbound(chunks);
+        assertThat(channel.<Object>readOutbound()).isSameAs(chunks);
+        assertThat(frame.refCnt()).isEqualTo(1);
+        chunks.release();
         assertThat(channel.finish()).isFalse();
     }
 
