@@ -24,7 +24,7 @@ class LayeringTest {
             .layer("Main").definedBy("onair")
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
-                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..")
+                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.exec..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
             .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..", "onair.mpegts..", "onair.mp4..")
