@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
  * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code rtmpserver}, …) → {@code server} (wiring).
- * {@code config} holds plain records that any layer above the hub may read.
+ * {@code config} holds plain records that any layer above the hub may read; {@code lifecycle}, the listeners every
+ * protocol tells of its connections' lives, sits between it and the features.
  */
 class LayeringTest {
 
@@ -25,6 +26,7 @@ class LayeringTest {
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.exec..")
+            .layer("Lifecycle").definedBy("onair.lifecycle..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
             .layer("Protocol").definedBy("onair.rtmp..", "onair.flv..", "onair.mpegts..", "onair.mp4..")
@@ -32,10 +34,11 @@ class LayeringTest {
             .whereLayer("Main").mayNotBeAccessedByAnyLayer()
             .whereLayer("Server").mayOnlyBeAccessedByLayers("Main")
             .whereLayer("Features").mayOnlyBeAccessedByLayers("Server", "Main")
-            .whereLayer("Config").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
-            .whereLayer("Hub").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
+            .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
+            .whereLayer("Config").mayOnlyBeAccessedByLayers("Lifecycle", "Features", "Server", "Main")
+            .whereLayer("Hub").mayOnlyBeAccessedByLayers("Lifecycle", "Features", "Server", "Main")
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
-            .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Protocol", "Hub", "Features", "Server", "Main")
+            .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Protocol", "Hub", "Lifecycle", "Features", "Server", "Main")
             .check(CLASSES);
     }
 }

@@ -80,4 +80,9 @@ public record AdmissionConfig(Map<Callback, URI> callbacks, Method method, Durat
     public Optional<URI> url(Callback callback) {
         return Optional.ofNullable(callbacks.get(callback));
     }
+
+    /** Whether publishes and plays get {@code on_update} calls: {@code on_update} set and a non-zero period. */
+    public boolean updates() {
+        return url(Callback.UPDATE).isPresent() && !updateTimeout.isZero();
+    }
 }

@@ -1,5 +1,7 @@
 package onair.notify;
 
+import onair.lifecycle.Peer;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;

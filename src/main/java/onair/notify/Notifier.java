@@ -1,6 +1,7 @@
 package onair.notify;
 
 import onair.config.AdmissionConfig;
+import onair.lifecycle.Decision;
 import onair.config.AdmissionConfig.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -15,9 +15,14 @@ import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
 import onair.media.MediaFrame;
-import onair.notify.Admission;
-import onair.notify.Decision;
-import onair.notify.Peer;
+import onair.lifecycle.ConnectEvent;
+import onair.lifecycle.DoneEvent;
+import onair.lifecycle.Lifecycle;
+import onair.lifecycle.PlayEvent;
+import onair.lifecycle.PublishEvent;
+import onair.lifecycle.UpdateEvent;
+import onair.lifecycle.Decision;
+import onair.lifecycle.Peer;
 import onair.relay.RelayTarget;
 import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
@@ -54,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -61,7 +67,7 @@ import javax.net.ssl.SSLException;
 /**
  * One RTMP connection after the handshake: answers NetConnection and NetStream commands (RTMP spec §7.2) as
  * nginx-rtmp does, feeds a publisher's frames into its {@link LiveStream} and attaches players as subscribers.
- * Connects, publishes and plays go on once {@link Admission} allows them; while a decision is pending the connection
+ * Connects, publishes and plays go on once the {@link Lifecycle} listeners allow them; while a decision is pending the connection
  * stops reading and holds back what it already read. Runs on the connection's event loop only; logs one line when
  * the connection opens and one when it closes.
  */
@@ -79,7 +85,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private RtmpServerConfig config;
     private final StreamRegistry registry;
-    private final Admission admission;
+    private final Lifecycle lifecycle;
+    private final MaxConnections maxConnections;
     private final Client client;
     private final Map<Integer, NetStream> streams = new HashMap<>();
     private final ArrayDeque<RtmpMessage> held = new ArrayDeque<>();
@@ -119,10 +126,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Admission admission, Client client) {
+    public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Lifecycle lifecycle,
+            MaxConnections maxConnections, Client client) {
         this.config = config;
         this.registry = registry;
-        this.admission = admission;
+        this.lifecycle = lifecycle;
+        this.maxConnections = maxConnections;
         this.client = client;
     }
 
@@ -152,8 +161,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         held.forEach(ReferenceCountUtil::release);
         held.clear();
         if (app != null) {
-            admission.leave(app);
-            admission.disconnect(config.admission(), peer);
+            maxConnections.leave(app);
+            lifecycle.onDisconnect(new ConnectEvent(config.admission(), peer));
         }
         log.info("{} closed: {}", label, closeReason == null ? "peer closed the connection" : closeReason);
         ctx.fireChannelInactive();
@@ -196,8 +205,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             closeReason = "server shutting down";
             for (NetStream stream : streams.values()) {
                 if (stream.publication != null) {
-                    admission.done(app, peer, true, stream.key.name(), stream.args, client.bytesIn(),
-                        client.bytesOut());
+                    lifecycle.onPublishDone(new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
+                        client.bytesOut()));
                     stream.publication.close();
                     stream.publication = null;
                 }
@@ -319,7 +328,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         peer = new Peer(client.id(), address, appName(requested.key()), text(properties.get("flashVer")),
             text(properties.get("swfUrl")), text(properties.get("tcUrl")), text(properties.get("pageUrl")),
             requested.query(), epochMillis);
-        decide(admission.connect(config.admission(), peer), decision -> {
+        decide(lifecycle.onConnect(new ConnectEvent(config.admission(), peer)), decision -> {
             if (!decision.allowed()) {
                 rejectConnect(command, decision);
             } else {
@@ -338,7 +347,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             rejectConnect(command, Decision.reject("connect to unknown application \"" + appName + "\""));
             return;
         }
-        if (!admission.enter(found)) {
+        if (!maxConnections.enter(found)) {
             rejectConnect(command, Decision.reject("max_connections " + found.admission().maxConnections()
                 + " reached for application \"" + appName + "\""));
             return;
@@ -396,7 +405,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamName name = StreamName.parse(string(command, 0));
         String type = optionalString(command, 1);
-        decide(admission.publish(app, peer, name.key(), name.query(), type), made -> {
+        decide(lifecycle.onPublish(new PublishEvent(app, peer, name.key(), name.query(), type)), made -> {
             Decision decision = checked(made);
             if (!decision.allowed()) {
                 ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + decision.description()));
@@ -474,8 +483,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamName name = StreamName.parse(string(command, 0));
         boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
-        decide(admission.play(app, peer, name.key(), name.query(), number(command, 1, -2), number(command, 2, -1),
-            reset), made -> {
+        decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), number(command, 1, -2),
+            number(command, 2, -1), reset)), made -> {
                 Decision decision = checked(made);
                 if (!decision.allowed()) {
                     ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + decision.description()));
@@ -524,7 +533,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
      * Runs {@code then} with the decision on this event loop: at once when it is already made, otherwise once it
      * arrives, reading nothing meanwhile and then handling the messages held back in order.
      */
-    private void decide(CompletableFuture<Decision> decision, Consumer<Decision> then) {
+    private void decide(CompletionStage<Decision> answer, Consumer<Decision> then) {
+        CompletableFuture<Decision> decision = answer.toCompletableFuture();
         if (decision.isDone()) {
             then.accept(decision.join());
             return;
@@ -555,7 +565,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /** Calls {@code on_update} one period from now, then every period while the stream lasts (reference §8.4). */
     private void scheduleUpdate(NetStream stream) {
-        if (!Admission.updates(app)) {
+        if (!app.admission().updates()) {
             return;
         }
         long period = app.admission().updateTimeout().toMillis();
@@ -567,7 +577,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         boolean publishing = stream.publication != null;
         int timestamp = publishing ? stream.lastTimestamp : stream.player == null ? 0 : stream.player.lastTimestamp();
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stream.startNanos);
-        admission.update(app, peer, publishing, stream.key.name(), stream.args, seconds, timestamp)
+        lifecycle.onUpdate(new UpdateEvent(app, peer, publishing, stream.key.name(), stream.args, seconds, timestamp))
             .whenComplete((decision, error) -> ctx.executor().execute(() -> {
                 if (stream.update != current || !ctx.channel().isActive()) {
                     return;
@@ -632,8 +642,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             stream.update = null;
         }
         if (stream.publication != null || stream.playing != null) {
-            admission.done(app, peer, stream.publication != null, stream.key.name(), stream.args,
-                client.bytesIn(), client.bytesOut());
+            DoneEvent done = new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
+                client.bytesOut());
+            if (stream.publication != null) {
+                lifecycle.onPublishDone(done);
+            } else {
+                lifecycle.onPlayDone(done);
+            }
         }
         if (stream.publication != null) {
             stream.publication.close();

@@ -40,14 +40,18 @@ import onair.httpflv.HttpFlvHandler;
 import onair.hls.HlsOutput;
 import onair.hls.HlsSessions;
 import onair.rtmpserver.RtmpSession;
-import onair.notify.Admission;
+import onair.lifecycle.Lifecycle;
+import onair.lifecycle.RecordDoneEvent;
+import onair.notify.Access;
+import onair.notify.Callbacks;
+import onair.rtmpserver.MaxConnections;
 import onair.record.Recorders;
 import onair.stats.AccessLog;
 import onair.stats.Reply;
 import onair.control.RtmpControl;
 import onair.stats.StatPages;
 import onair.stats.StatSection;
-import onair.notify.Peer;
+import onair.lifecycle.Peer;
 import onair.stream.Client;
 import onair.stream.Clients;
 import onair.stream.StreamKey;
@@ -87,7 +91,9 @@ public final class MediaServer implements AutoCloseable {
     private final StreamRegistry registry = new StreamRegistry();
     private final Clients clients = new Clients();
     private final AccessLog accessLog;
-    private final Admission admission = new Admission();
+    private final Callbacks callbacks = new Callbacks();
+    private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks));
+    private final MaxConnections maxConnections = new MaxConnections();
     private final Recorders recorders;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -137,9 +143,9 @@ public final class MediaServer implements AutoCloseable {
 
     /** {@code on_record_done} of the stream's application, with the publisher's connection when it had one. */
     private void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
-        config.get().application(stream.app()).ifPresent(app -> admission.recordDone(app.admission(),
+        config.get().application(stream.app()).ifPresent(app -> lifecycle.onRecordDone(new RecordDoneEvent(app,
             publisher == null ? null : Peer.of(publisher), recorder, stream.name(),
-            publisher == null ? "" : publisher.args(), file));
+            publisher == null ? "" : publisher.args(), file)));
     }
 
     private static void reply(HttpExchange exchange, Reply reply) {
@@ -277,7 +283,7 @@ public final class MediaServer implements AutoCloseable {
         InetSocketAddress address = listen.host() == null
             ? new InetSocketAddress(listen.port()) : new InetSocketAddress(listen.host(), listen.port());
         ChannelInitializer<Channel> initializer = wanted.rtmp() != null
-            ? new RtmpChannelInitializer(wanted.rtmp(), registry, admission, connections, clients)
+            ? new RtmpChannelInitializer(wanted.rtmp(), registry, lifecycle, maxConnections, connections, clients)
             : new HttpChannelInitializer(wanted.http(), connections);
         Channel channel = new ServerBootstrap()
             .group(acceptors, workers)
@@ -346,9 +352,9 @@ public final class MediaServer implements AutoCloseable {
         return clients;
     }
 
-    /** Admission and callbacks of every connection; the recorder sends {@code on_record_done} through it. */
-    public Admission admission() {
-        return admission;
+    /** The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks. */
+    public Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     @Override
@@ -372,7 +378,7 @@ public final class MediaServer implements AutoCloseable {
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         accessLog.close();
-        admission.close();
+        callbacks.close();
         files.close();
         log.info("stopped");
     }

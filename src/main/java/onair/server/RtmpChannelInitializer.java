@@ -7,7 +7,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import onair.config.RtmpServerConfig;
 import onair.rtmpserver.RtmpSession;
-import onair.notify.Admission;
+import onair.lifecycle.Lifecycle;
+import onair.rtmpserver.MaxConnections;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.handshake.HandshakeHandler;
@@ -33,15 +34,17 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
 
     private final AtomicReference<Binding> binding;
     private final StreamRegistry registry;
-    private final Admission admission;
+    private final Lifecycle lifecycle;
+    private final MaxConnections maxConnections;
     private final ChannelGroup connections;
     private final Clients clients;
 
-    RtmpChannelInitializer(Binding binding, StreamRegistry registry, Admission admission, ChannelGroup connections,
-            Clients clients) {
+    RtmpChannelInitializer(Binding binding, StreamRegistry registry, Lifecycle lifecycle, MaxConnections maxConnections,
+            ChannelGroup connections, Clients clients) {
         this.binding = new AtomicReference<>(binding);
         this.registry = registry;
-        this.admission = admission;
+        this.lifecycle = lifecycle;
+        this.maxConnections = maxConnections;
         this.connections = connections;
         this.clients = clients;
     }
@@ -76,6 +79,6 @@ final class RtmpChannelInitializer extends ChannelInitializer<Channel> {
             new ChunkDecoder(config.maxMessage(), config.maxStreams(), ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
             new ChunkEncoder(),
             new RtmpMessageCodec(),
-            new RtmpSession(config, registry, admission, client));
+            new RtmpSession(config, registry, lifecycle, maxConnections, client));
     }
 }

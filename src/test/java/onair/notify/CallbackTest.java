@@ -1,6 +1,10 @@
 package onair.notify;
 
 import onair.config.AdmissionConfig;
+import onair.config.ApplicationConfig;
+import onair.config.ServerConfig;
+import onair.lifecycle.Peer;
+import onair.lifecycle.RecordDoneEvent;
 import onair.rtmpserver.RtmpSession;
 import onair.relay.RelayTarget;
 import onair.rtmp.message.CommandMessage;
@@ -472,13 +476,13 @@ class CallbackTest {
 
     @Test
     void onRecordDoneSendsTheRecorderNameAndPathWithThePublisherArguments() throws Exception {
-        try (CallbackBackend backend = CallbackBackend.start(); Admission admission = new Admission()) {
-            AdmissionConfig config = new AdmissionConfig(Map.of(AdmissionConfig.Callback.RECORD_DONE,
-                URI.create(backend.url("/rd"))), AdmissionConfig.Method.POST, Duration.ofSeconds(30), false,
-                false, Duration.ofSeconds(5), null, List.of(), List.of(), 0, null);
+        try (CallbackBackend backend = CallbackBackend.start(); Callbacks callbacks = new Callbacks()) {
+            ApplicationConfig app = ServerConfig.parse("rtmp { server { listen 1935; application live { live on; "
+                + "on_record_done " + backend.url("/rd") + "; } } }", "callbacks.conf").application("live")
+                .orElseThrow();
             Peer publisher = new Peer(7, InetAddress.getLoopbackAddress(), "live", "FMLE/3.0", "", "rtmp://h/live", "",
                 "", 0);
-            admission.recordDone(config, publisher, "", "key", "k=v", Path.of("/rec/key-1.flv"));
+            callbacks.onRecordDone(new RecordDoneEvent(app, publisher, "", "key", "k=v", Path.of("/rec/key-1.flv")));
             Call call = backend.await("record_done");
 
             assertThat(call.names()).containsExactlyElementsOf(names("call", "recorder", "name", "path", "k"));

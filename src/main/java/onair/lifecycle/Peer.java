@@ -1,4 +1,4 @@
-package onair.notify;
+package onair.lifecycle;
 
 import io.netty.util.NetUtil;
 import onair.stream.Client;

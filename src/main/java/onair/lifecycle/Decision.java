@@ -1,4 +1,4 @@
-package onair.notify;
+package onair.lifecycle;
 
 /**
  * The outcome of admitting a connect, publish or play: go on, go on under another name ({@code Location} of a 3xx

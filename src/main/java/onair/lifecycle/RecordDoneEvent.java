@@ -1,0 +1,16 @@
+package onair.lifecycle;
+
+import onair.config.ApplicationConfig;
+
+import java.nio.file.Path;
+
+/**
+ * A recorder has closed the file {@code path} of the stream {@code name}.
+ *
+ * @param publisher the publishing connection, or null when the stream had none (an internal source)
+ * @param recorder  the recorder's name, empty for the application's own
+ * @param args      the publish arguments, empty without a publisher
+ */
+public record RecordDoneEvent(ApplicationConfig app, Peer publisher, String recorder, String name, String args,
+        Path path) {
+}

@@ -1,0 +1,47 @@
+package onair.lifecycle;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One party told of every connection's life by every protocol (RTMP, RTMPS, HTTP-FLV, WebSocket-FLV): access rules,
+ * publish tokens, the HTTP callbacks, exec. The deciding events ({@code connect}, {@code publish}, {@code play},
+ * {@code update}) answer asynchronously; the others are notices. Listeners run in the order nginx-rtmp runs its
+ * modules (reference §8.3): access before callbacks.
+ */
+public interface StreamListener {
+
+    /** An answer that lets the event go on. */
+    CompletionStage<Decision> ALLOW = CompletableFuture.completedFuture(Decision.ALLOW);
+
+    default CompletionStage<Decision> onConnect(ConnectEvent event) {
+        return ALLOW;
+    }
+
+    default CompletionStage<Decision> onPublish(PublishEvent event) {
+        return ALLOW;
+    }
+
+    default CompletionStage<Decision> onPlay(PlayEvent event) {
+        return ALLOW;
+    }
+
+    /** Periodically while a stream is published or played; a refusal ends that publish or play. */
+    default CompletionStage<Decision> onUpdate(UpdateEvent event) {
+        return ALLOW;
+    }
+
+    default void onPublishDone(DoneEvent event) {
+    }
+
+    default void onPlayDone(DoneEvent event) {
+    }
+
+    /** A connection that had connected has closed. */
+    default void onDisconnect(ConnectEvent event) {
+    }
+
+    /** A recorder has closed a file. */
+    default void onRecordDone(RecordDoneEvent event) {
+    }
+}
