@@ -75,6 +75,21 @@ public record Invocation(List<String> argv, Path stdin, Output stdout, Output st
         return String.join(" ", argv);
     }
 
+    /**
+     * The {@code rtmp://} and {@code rtmps://} URLs among the arguments that are not an ffmpeg input (right after
+     * {@code -i}): where the child publishes, for a watchdog on those streams.
+     */
+    public List<String> rtmpOutputs() {
+        List<String> outputs = new ArrayList<>();
+        for (int i = 1; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            if ((arg.startsWith("rtmp://") || arg.startsWith("rtmps://")) && !argv.get(i - 1).equals("-i")) {
+                outputs.add(arg);
+            }
+        }
+        return outputs;
+    }
+
     /** A process builder for this invocation; the caller reads stdout and stderr when they are {@link Log}. */
     public ProcessBuilder processBuilder() {
         ProcessBuilder builder = new ProcessBuilder(argv);

@@ -121,4 +121,15 @@ class InvocationTest {
         assertThat(builder.redirectError()).isEqualTo(ProcessBuilder.Redirect.PIPE);
         assertThat(builder.redirectErrorStream()).isFalse();
     }
+
+    @Test
+    void theRtmpOutputsAreTheUrlsThatAreNotInputs() {
+        Invocation ladder = invocation("ffmpeg", "-i", "rtmp://127.0.0.1:1935/src/$name", "-c:v", "libx264",
+            "-f", "flv", "rtmp://127.0.0.1:1935/hls/$name_low", "-f", "flv", "rtmps://example.com/hls/${name}_hi",
+            "-i", "rtmp://elsewhere/x", "out.flv");
+
+        assertThat(ladder.rtmpOutputs()).containsExactly("rtmp://127.0.0.1:1935/hls/cam_low",
+            "rtmps://example.com/hls/cam_hi");
+        assertThat(invocation("rtmp://program/is/not/an/output").rtmpOutputs()).isEmpty();
+    }
 }
