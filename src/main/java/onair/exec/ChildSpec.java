@@ -14,10 +14,14 @@ import java.util.function.LongSupplier;
  * @param respawn        restart the child when it exits; only managed kinds are ever restarted
  * @param respawnTimeout the first delay before a restart, and the silence the watchdog tolerates
  * @param lastFrameNanos for a child that publishes back to Onair: the {@link System#nanoTime()} of the last frame
- *                       of the stream it feeds, or {@link Long#MIN_VALUE} before the first; null for no watchdog
+ *                       of the stream it feeds, or {@link Long#MIN_VALUE} before the first; null for no watchdog.
+ *                       The watchdog restarts a child that restarts at all, once it is silent for
+ *                       {@link #watchdogSilence} after {@link ExecLimits#watchdogAllowance}
  */
 public record ChildSpec(String app, String name, ExecConfig.Kind kind, Invocation invocation, boolean respawn,
         Duration respawnTimeout, ExecConfig.KillSignal killSignal, LongSupplier lastFrameNanos) {
+
+    private static final Duration MIN_SILENCE = Duration.ofSeconds(1);
 
     public ChildSpec {
         Objects.requireNonNull(app, "app");
@@ -26,6 +30,11 @@ public record ChildSpec(String app, String name, ExecConfig.Kind kind, Invocatio
         Objects.requireNonNull(invocation, "invocation");
         Objects.requireNonNull(respawnTimeout, "respawnTimeout");
         Objects.requireNonNull(killSignal, "killSignal");
+    }
+
+    /** The silence the watchdog tolerates: {@code respawn_timeout}, but at least a second. */
+    public Duration watchdogSilence() {
+        return respawnTimeout.compareTo(MIN_SILENCE) < 0 ? MIN_SILENCE : respawnTimeout;
     }
 
     /** Whether the child is restarted when it exits by itself. */

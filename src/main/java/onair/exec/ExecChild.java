@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One supervised command line and the process running it, restarted with backoff while it is wanted. Every change
@@ -36,6 +39,8 @@ public final class ExecChild {
     private int quickExits;
     private Integer lastExitCode;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> killer;
+    private List<ProcessHandle> family = List.of();
 
     ExecChild(ExecSupervisor supervisor, long id, ChildSpec spec) {
         this.supervisor = supervisor;
@@ -102,9 +107,9 @@ public final class ExecChild {
             pump(started, started.getErrorStream(), "stderr");
         }
         started.onExit().thenRun(() -> supervisor.run(() -> exited(started)));
-        if (spec.lastFrameNanos() != null && spec.kind().managed()) {
+        if (spec.lastFrameNanos() != null && spec.restarts()) {
             long deadline = startedNanos + supervisor.limits().watchdogAllowance().toNanos()
-                + spec.respawnTimeout().toNanos();
+                + spec.watchdogSilence().toNanos();
             schedule(this::watch, deadline - System.nanoTime());
         }
     }
@@ -123,6 +128,10 @@ public final class ExecChild {
             return;
         }
         cancelTimer();
+        if (killer != null && family.stream().noneMatch(ProcessHandle::isAlive)) {
+            killer.cancel(false);
+        }
+        killer = null;
         lastExitCode = exited.exitValue();
         supervisor.exited(lastExitCode);
         if (stopRequested) {
@@ -170,7 +179,7 @@ public final class ExecChild {
         if (stopRequested || state != ChildSnapshot.State.RUNNING) {
             return;
         }
-        long silenceLimit = spec.respawnTimeout().toNanos();
+        long silenceLimit = spec.watchdogSilence().toNanos();
         long floor = startedNanos + supervisor.limits().watchdogAllowance().toNanos();
         long last = spec.lastFrameNanos().getAsLong();
         long reference = last != Long.MIN_VALUE && last - floor > 0 ? last : floor;
@@ -197,24 +206,38 @@ public final class ExecChild {
         }
     }
 
-    /** Sends the kill signal, and KILL to the child and its descendants if it is still there after the grace. */
+    /**
+     * Sends the kill signal to the child and to the processes it started (a shell's ffmpeg would outlive the shell
+     * otherwise), and KILL to those of them still there after the grace.
+     */
     private void terminate() {
         cancelTimer();
         state = ChildSnapshot.State.STOPPING;
         publish();
-        Process target = process;
-        signal(target, spec.killSignal());
-        schedule(() -> {
-            if (target.isAlive()) {
-                log.warn("{}: pid {} still running {} ms after {}; killing it", spec.origin(), target.pid(),
-                    supervisor.limits().killGrace().toMillis(), spec.killSignal());
-                target.descendants().forEach(ProcessHandle::destroyForcibly);
-                target.destroyForcibly();
-            }
-        }, supervisor.limits().killGrace().toNanos());
+        List<ProcessHandle> members = new ArrayList<>();
+        members.add(process.toHandle());
+        process.descendants().forEach(members::add);
+        family = List.copyOf(members);
+        family.forEach(member -> signal(member, spec.killSignal()));
+        List<ProcessHandle> signalled = family;
+        killer = supervisor.schedule(() -> kill(signalled), supervisor.limits().killGrace().toNanos());
     }
 
-    private void signal(Process target, ExecConfig.KillSignal signal) {
+    private void kill(List<ProcessHandle> signalled) {
+        List<ProcessHandle> alive = signalled.stream().filter(ProcessHandle::isAlive).toList();
+        if (alive.isEmpty()) {
+            return;
+        }
+        log.warn("{}: {} {} still running {} ms after {}; killing {}", spec.origin(), alive.size() == 1 ? "pid"
+                : "pids", alive.stream().map(h -> Long.toString(h.pid())).collect(Collectors.joining(" ")),
+            supervisor.limits().killGrace().toMillis(), spec.killSignal(), alive.size() == 1 ? "it" : "them");
+        alive.forEach(member -> {
+            member.descendants().forEach(ProcessHandle::destroyForcibly);
+            member.destroyForcibly();
+        });
+    }
+
+    private void signal(ProcessHandle target, ExecConfig.KillSignal signal) {
         if (signal.number() == ExecConfig.KillSignal.TERM.number()) {
             target.destroy();
             return;

@@ -98,8 +98,8 @@ public final class ExecSupervisor implements AutoCloseable {
     }
 
     /**
-     * Stops every child and waits, at most the kill grace and a little more, for their processes to be gone; no
-     * child starts afterwards.
+     * Stops every child and waits, at most the kill grace and a little more, for their processes (and those they
+     * started) to be gone; no child starts afterwards.
      */
     @Override
     public void close() {
@@ -109,8 +109,11 @@ public final class ExecSupervisor implements AutoCloseable {
             all = List.copyOf(children);
         }
         CompletableFuture<?>[] gone = all.stream().map(ExecChild::stop).toArray(CompletableFuture[]::new);
+        long waitMillis = limits.killGrace().toMillis() + 2_000;
         try {
-            CompletableFuture.allOf(gone).get(limits.killGrace().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(gone).get(waitMillis, TimeUnit.MILLISECONDS);
+            thread.shutdown();
+            thread.awaitTermination(waitMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("exec: {} children still running at shutdown", snapshot().size());
         } catch (InterruptedException e) {

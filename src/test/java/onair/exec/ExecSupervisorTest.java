@@ -105,6 +105,31 @@ class ExecSupervisorTest {
     }
 
     @Test
+    void stopAlsoEndsTheProcessesTheChildStarted() throws Exception {
+        try (LogCapture output = new LogCapture(ChildOutput.class)) {
+            ExecChild child = start(push("sh", "-c", "sleep 100 & echo started \\$!; wait"));
+            long shell = runningPid(child);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !output.lines("started ").isEmpty());
+            long background = Long.parseLong(output.lines("started ").getFirst().replaceAll(".*started ", ""));
+
+            child.stop().get(10, TimeUnit.SECONDS);
+
+            assertThat(gone(shell)).isTrue();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> gone(background));
+        }
+    }
+
+    @Test
+    void theWatchdogWatchesOnlyChildrenThatRestart() {
+        ExecChild child = start(spec(ExecConfig.Kind.PUSH, false, ExecConfig.KillSignal.TERM,
+            () -> Long.MIN_VALUE, "sleep", "100"));
+        long pid = runningPid(child);
+
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(5))
+            .until(() -> child.snapshot().state() == ChildSnapshot.State.RUNNING && child.snapshot().pid() == pid);
+    }
+
+    @Test
     void anotherKillSignalIsSentByName() throws Exception {
         try (LogCapture output = new LogCapture(ChildOutput.class)) {
             ExecChild child = start(spec(ExecConfig.Kind.PUSH, true, ExecConfig.KillSignal.parse("INT"), null,
@@ -238,7 +263,7 @@ class ExecSupervisorTest {
             "sleep", "100"));
         long pid = runningPid(child);
 
-        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(5))
             .until(() -> child.snapshot().restarts() == 0 && child.snapshot().pid() == pid);
     }
 
