@@ -181,6 +181,21 @@ class ExecSupervisorTest {
     }
 
     @Test
+    void theRestartDelayDoublesUpToTheCap() {
+        try (ExecSupervisor capped = new ExecSupervisor(new ExecLimits(10, Duration.ofMillis(500),
+                Duration.ofMillis(300), Duration.ofSeconds(5), 4, Duration.ofMillis(300), 200));
+             LogCapture log = new LogCapture(ExecChild.class)) {
+            ExecChild child = capped.start(push("false")).orElseThrow();
+
+            await().atMost(10, TimeUnit.SECONDS).until(() -> child.snapshot().state()
+                == ChildSnapshot.State.GIVEN_UP);
+
+            assertThat(log.lines("restarting in")).extracting(line -> line.replaceAll(".*restarting in ", ""))
+                .containsExactly("200 ms", "300 ms", "300 ms");
+        }
+    }
+
+    @Test
     void aChildThatCannotStartLogsOneLineAndIsNotRetried() {
         try (LogCapture log = new LogCapture(ExecChild.class)) {
             ExecChild child = start(push("/nonexistent/ffmpeg", "-i", "x"));
