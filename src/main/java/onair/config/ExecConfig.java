@@ -14,8 +14,8 @@ import java.util.Set;
  * The {@code exec*} directives of an application (nginx-rtmp's {@code ngx_rtmp_exec_module}, reference §7): the
  * command lines of each kind, {@code respawn}, {@code respawn_timeout} and {@code exec_kill_signal}. nginx-rtmp keeps
  * one {@code respawn_timeout} and one kill signal for the whole {@code rtmp} block (the last one read wins); Onair
- * scopes them like the other application settings. Inherited command lists add up: an application runs its own
- * lines, then those of its server and of the {@code rtmp} block, as nginx-rtmp's merge does.
+ * scopes them like the other application settings. As in nginx-rtmp's merge, an application's command lines are its
+ * own, then those it inherits from its server and the {@code rtmp} block.
  *
  * @param commands       the command lines of each kind, in configuration order; kinds without any are absent
  * @param options        {@code exec_options}: {@code name=} arguments restrict a line to streams of that name
@@ -39,9 +39,12 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
     public enum Kind {
         /** {@code exec} or {@code exec_push}: while a stream is published. */
         PUSH("exec_push", true),
-        /** {@code exec_pull}: while a stream has players, from the first to the last; only {@code $name}, {@code $app}. */
+        /** {@code exec_pull}: from a stream's first player to its last; only {@code $name} and {@code $app}. */
         PULL("exec_pull", true),
-        /** {@code exec_static}: from start-up to shutdown, without variables. */
+        /**
+         * {@code exec_static}: from start-up to shutdown, without variables; nginx-rtmp gathers these lines from
+         * every level into one list for the whole {@code rtmp} block.
+         */
         STATIC("exec_static", true),
         PUBLISH("exec_publish", false),
         PUBLISH_DONE("exec_publish_done", false),

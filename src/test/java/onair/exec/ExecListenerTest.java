@@ -85,7 +85,8 @@ class ExecListenerTest {
 
     private List<String> linesOf(String file, int count) {
         Path path = dir.resolve(file);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> Files.exists(path) && Files.readAllLines(path).size() >= count);
+        await().atMost(10, TimeUnit.SECONDS)
+            .until(() -> Files.exists(path) && Files.readAllLines(path).size() >= count);
         try {
             return Files.readAllLines(path);
         } catch (IOException e) {
