@@ -270,7 +270,7 @@ public final class ConfigParser {
         }
         if (pos < text.length()) {
             char after = text.charAt(pos);
-            if (!Character.isWhitespace(after) && after != ';' && after != '{' && after != '}') {
+            if (!Character.isWhitespace(after) && after != ';' && after != '{' && after != '}' && after != ')') {
                 throw ConfigException.at(file, line, "unexpected \"" + after + "\"");
             }
         }

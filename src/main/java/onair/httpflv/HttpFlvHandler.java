@@ -30,6 +30,11 @@ import onair.config.HttpLocation;
 import onair.config.ServerConfig;
 import onair.http.HttpExchange;
 import onair.http.LocationHandler;
+import onair.lifecycle.Decision;
+import onair.lifecycle.DoneEvent;
+import onair.lifecycle.Lifecycle;
+import onair.lifecycle.Peer;
+import onair.lifecycle.PlayEvent;
 import onair.stream.Client;
 import onair.stream.Clients;
 import onair.stream.FrameQueue;
@@ -41,7 +46,9 @@ import onair.stream.StreamStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -52,7 +59,10 @@ import java.util.function.Supplier;
  * the GOP cache, then live tags; the publisher leaving ends it. With {@code Upgrade: websocket} the same bytes go in
  * binary WebSocket messages (WebSocket-FLV, as mpegts.js plays it). A viewer is a {@link Client} of the rtmp server
  * block {@link ServerConfig#application(String)} takes its application from; it is fired as a user event at the
- * pipeline's head, where the connection's byte counter takes it.
+ * pipeline's head, where the connection's byte counter takes it. A play is admitted by the {@link Lifecycle}
+ * listeners ({@code allow/deny play}, {@code on_play}) as nginx-http-flv-module does it: flashver
+ * {@code flv_live 1.1}, tcurl {@code http://HOST/APP}, the request's query as the play arguments, start, duration and
+ * reset 0; a refusal is a 403, and the end of the play is an {@code on_play_done}.
  */
 public final class HttpFlvHandler implements LocationHandler {
 
@@ -62,15 +72,20 @@ public final class HttpFlvHandler implements LocationHandler {
     static final long VIEWER_QUEUE_BYTES = 32L << 20;
     static final long WEBSOCKET_WRITE_TIMEOUT_MILLIS = 30_000;
     private static final int MAX_WEBSOCKET_FRAME = 64 << 10;
+    /** The {@code flashver} nginx-http-flv-module gives HTTP-FLV viewers in callbacks and stat. */
+    static final String FLASHVER = "flv_live 1.1";
 
     private final Clients clients;
     private final StreamRegistry registry;
     private final Supplier<ServerConfig> config;
+    private final Lifecycle lifecycle;
 
-    public HttpFlvHandler(StreamRegistry registry, Supplier<ServerConfig> config, Clients clients) {
+    public HttpFlvHandler(StreamRegistry registry, Supplier<ServerConfig> config, Clients clients,
+            Lifecycle lifecycle) {
         this.registry = registry;
         this.config = config;
         this.clients = clients;
+        this.lifecycle = lifecycle;
     }
 
     @Override
@@ -81,41 +96,92 @@ public final class HttpFlvHandler implements LocationHandler {
             return;
         }
         ServerConfig current = config.get();
-        Optional<ApplicationConfig> app = current.application(key.app());
-        if (app.isEmpty()) {
+        Optional<ApplicationConfig> found = current.application(key.app());
+        if (found.isEmpty()) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "unknown application \"" + key.app() + "\"");
             return;
         }
+        ApplicationConfig app = found.get();
         int server = current.server(key.app()).orElseThrow();
-        boolean live = registry.find(key).map(LiveStream::isLive).orElse(false);
-        if (!app.get().idleStreams() && !live) {
+        if (!app.idleStreams() && !isLive(key)) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "stream \"" + key + "\" is not published (idle_streams off)");
             return;
         }
-        HttpRequest request = exchange.request();
-        if (request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            webSocket(exchange, key, app.get(), server);
-            return;
-        }
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
-        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         if (exchange.isHead()) {
+            HttpResponse head = streamHead();
             head.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
             exchange.respond(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
             return;
         }
-        exchange.startStream(head);
+        boolean webSocket = exchange.request().headers()
+                .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         Channel channel = exchange.channel();
-        LiveStream stream = registry.stream(key, options(app.get()));
-        channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(flvHeader(stream))));
-        FlvViewer viewer = new FlvViewer(channel, queue(app.get()), DefaultHttpContent::new, exchange::endStream);
-        exchange.onWritabilityChanged(viewer::drain);
-        play(channel, stream, viewer, new Viewing(key, server, "http-flv"));
+        Client client = clients.open(Client.Protocol.HTTP_FLV, channel.remoteAddress(), server);
+        String args = query(exchange.request().uri());
+        String tcurl = "http://" + exchange.request().headers().get(HttpHeaderNames.HOST, "localhost") + "/"
+                + key.app();
+        client.connected(key.app(), FLASHVER, "", tcurl, "");
+        InetAddress address = exchange.remoteAddress() == null ? null : exchange.remoteAddress().getAddress();
+        Peer peer = new Peer(client.id(), address, key.app(), FLASHVER, "", tcurl, "", args, 0);
+        CompletableFuture<Decision> decision = lifecycle.onPlay(new PlayEvent(app, peer, key.name(), args, 0, 0,
+                false)).toCompletableFuture();
+        Viewing viewing = new Viewing(app, peer, client, args, webSocket ? "websocket-flv" : "http-flv");
+        if (decision.isDone()) {
+            admitted(exchange, key, viewing, decision.join());
+        } else {
+            decision.whenComplete((made, failure) -> channel.eventLoop().execute(() -> admitted(exchange, key,
+                    viewing, failure == null ? made : Decision.reject("on_play failed: " + failure))));
+        }
     }
 
-    private void webSocket(HttpExchange exchange, StreamKey key, ApplicationConfig app, int server) {
+    /**
+     * What a viewer plays and as whom: the application, the peer its callbacks describe, its {@link Client}, the
+     * request's query as the play arguments, and the protocol's log name.
+     */
+    private record Viewing(ApplicationConfig app, Peer peer, Client client, String args, String protocol) {}
+
+    private void admitted(HttpExchange exchange, StreamKey requested, Viewing viewing, Decision decision) {
+        Channel channel = exchange.channel();
+        if (!channel.isActive()) {
+            clients.close(viewing.client());
+            return;
+        }
+        if (!decision.allowed()) {
+            clients.close(viewing.client());
+            exchange.refuse(HttpResponseStatus.FORBIDDEN, "play denied: " + decision.reason());
+            return;
+        }
+        StreamKey key = requested;
+        if (decision.verdict() == Decision.Verdict.REDIRECT) {
+            String location = decision.location();
+            if (location.contains("://")) {
+                clients.close(viewing.client());
+                exchange.refuse(HttpResponseStatus.FORBIDDEN, "on_play redirect to " + location
+                        + ": HTTP-FLV plays follow a redirect to a stream name, not to a relay URL");
+                return;
+            }
+            int query = location.indexOf('?');
+            key = new StreamKey(requested.app(), query < 0 ? location : location.substring(0, query));
+            if (!viewing.app().idleStreams() && !isLive(key)) {
+                clients.close(viewing.client());
+                exchange.refuse(HttpResponseStatus.NOT_FOUND, "stream \"" + key + "\" is not published (idle_streams off)");
+                return;
+            }
+        }
+        if (viewing.protocol().equals("websocket-flv")) {
+            webSocket(exchange, key, viewing);
+            return;
+        }
+        exchange.startStream(streamHead());
+        LiveStream stream = registry.stream(key, options(viewing.app()));
+        channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(flvHeader(stream))));
+        FlvViewer viewer = new FlvViewer(channel, queue(viewing.app()), DefaultHttpContent::new, exchange::endStream);
+        exchange.onWritabilityChanged(viewer::drain);
+        play(channel, stream, viewer, viewing);
+    }
+
+    private void webSocket(HttpExchange exchange, StreamKey key, Viewing viewing) {
         HttpRequest request = exchange.request();
         Channel channel = exchange.channel();
         String scheme = channel.pipeline().get(SslHandler.class) == null ? "ws://" : "wss://";
@@ -123,38 +189,36 @@ public final class HttpFlvHandler implements LocationHandler {
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, null, false, MAX_WEBSOCKET_FRAME).newHandshaker(request);
         if (handshaker == null) {
+            clients.close(viewing.client());
             exchange.refuse(HttpResponseStatus.UPGRADE_REQUIRED, "unsupported WebSocket version");
             return;
         }
         exchange.detach();
         DefaultFullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
                 request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        LiveStream stream = registry.stream(key, options(app));
+        LiveStream stream = registry.stream(key, options(viewing.app()));
         handshaker.handshake(channel, full).addListener(done -> {
             if (!done.isSuccess()) {
                 log.info("[{}] WebSocket handshake for {} failed: {}", channel.remoteAddress(), key, done.cause());
+                clients.close(viewing.client());
                 channel.close();
                 return;
             }
-            FlvViewer viewer = new FlvViewer(channel, queue(app), BinaryWebSocketFrame::new,
+            FlvViewer viewer = new FlvViewer(channel, queue(viewing.app()), BinaryWebSocketFrame::new,
                     () -> channel.writeAndFlush(new CloseWebSocketFrame(1000, "publisher left"))
                             .addListener(ChannelFutureListener.CLOSE));
             channel.pipeline().addLast(new WebSocketSide(viewer));
             channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(flvHeader(stream))));
-            play(channel, stream, viewer, new Viewing(key, server, "websocket-flv"));
+            play(channel, stream, viewer, viewing);
         });
     }
 
-    /** What a viewer plays: the stream, the rtmp server block of its application, and the protocol's log name. */
-    private record Viewing(StreamKey key, int server, String protocol) {}
-
     private void play(Channel channel, LiveStream stream, FlvViewer viewer, Viewing viewing) {
-        StreamKey key = viewing.key();
+        StreamKey key = stream.key();
         String protocol = viewing.protocol();
-        Client client = clients.open(Client.Protocol.HTTP_FLV, channel.remoteAddress(), viewing.server());
+        Client client = viewing.client();
         channel.pipeline().fireUserEventTriggered(client);
-        client.connected(key.app(), "", "", "", "");
-        client.started(false, key.name(), "");
+        client.started(false, key.name(), viewing.args());
         client.control(new ViewerControl(channel, protocol));
         viewer.client(client);
         viewer.subscription(stream.subscribe(viewer));
@@ -164,9 +228,28 @@ public final class HttpFlvHandler implements LocationHandler {
         channel.closeFuture().addListener(closed -> {
             viewer.close();
             clients.close(client);
+            lifecycle.onPlayDone(new DoneEvent(viewing.app(), viewing.peer(), key.name(), viewing.args(),
+                    client.bytesIn(), client.bytesOut()));
             log.info("[{}] {} play {} ended, {} frames dropped", channel.remoteAddress(), protocol, key,
                     viewer.droppedFrames());
         });
+    }
+
+    private boolean isLive(StreamKey key) {
+        return registry.find(key).map(LiveStream::isLive).orElse(false);
+    }
+
+    private static HttpResponse streamHead() {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        return head;
+    }
+
+    /** The raw query of {@code uri}, as sent: the play arguments nginx-http-flv-module passes to callbacks. */
+    private static String query(String uri) {
+        int at = uri.indexOf('?');
+        return at < 0 ? "" : uri.substring(at + 1);
     }
 
     /** Control of an HTTP-FLV viewer: drop closes its connection; it cannot be redirected. */

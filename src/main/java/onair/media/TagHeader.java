@@ -29,6 +29,7 @@ public record TagHeader(Codec codec, boolean keyframe, boolean sequenceHeader, b
     private static final int END_OF_SEQUENCE = 2;
     private static final int CODED_FRAMES = 1;
     private static final int CODED_FRAMES_X = 3;
+    private static final int[] LEGACY_RATES = {5512, 11025, 22050, 44100};
 
     static TagHeader read(MediaFrame.Kind kind, ByteBuf body) {
         if (!body.isReadable()) {
@@ -95,5 +96,24 @@ public record TagHeader(Codec codec, boolean keyframe, boolean sequenceHeader, b
         int dataOffset = aac ? (length >= 2 ? 2 : -1) : 1;
         return new TagHeader(Codec.ofFlvId(MediaFrame.Kind.AUDIO, soundFormat), false, config, false, false,
             dataOffset, 0);
+    }
+
+    /**
+     * The sound rate in Hz that a legacy audio tag's header announces (FLV spec §E.4.2.1: 5.5, 11, 22 or 44 kHz), or
+     * 0 for an Enhanced RTMP or empty tag. For AAC the header always says 44 kHz; the AudioSpecificConfig tells.
+     */
+    public static int legacySoundRate(ByteBuf body) {
+        if (!body.isReadable() || body.getUnsignedByte(body.readerIndex()) >> 4 == 9) {
+            return 0;
+        }
+        return LEGACY_RATES[(body.getUnsignedByte(body.readerIndex()) >> 2) & 3];
+    }
+
+    /** The channels, 1 or 2, a legacy audio tag's sound type announces (FLV spec §E.4.2.1), or 0 as for the rate. */
+    public static int legacyChannels(ByteBuf body) {
+        if (!body.isReadable() || body.getUnsignedByte(body.readerIndex()) >> 4 == 9) {
+            return 0;
+        }
+        return (body.getUnsignedByte(body.readerIndex()) & 1) + 1;
     }
 }

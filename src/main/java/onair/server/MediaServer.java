@@ -131,7 +131,7 @@ public final class MediaServer implements AutoCloseable {
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
             LocationHandler.Kind.PAGE, new WebPage(registry),
-            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients),
+            LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients, lifecycle),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
                 ? stat.stylesheet()
                 : stat.stat(exchange.query(), exchange.request().headers().get(HttpHeaderNames.ACCEPT),

@@ -8,6 +8,7 @@ import onair.media.AudioSpecificConfig;
 import onair.media.Codec;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
+import onair.media.TagHeader;
 
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import java.util.Map;
  */
 final class StreamMeter {
 
-    private static final int[] FLV_RATES = {5512, 11025, 22050, 44100};
 
     private final long createdNanos = System.nanoTime();
     private final Bandwidth in = new Bandwidth();
@@ -97,10 +97,10 @@ final class StreamMeter {
             }
             return;
         }
-        int b0 = body.isReadable() ? body.getUnsignedByte(body.readerIndex()) : 0;
-        if (body.isReadable() && audioCodec != Codec.AAC && b0 >> 4 != 9) {
-            sampleRate = FLV_RATES[(b0 >> 2) & 3];
-            channels = (b0 & 1) + 1;
+        int rate = TagHeader.legacySoundRate(body);
+        if (rate != 0 && audioCodec != Codec.AAC) {
+            sampleRate = rate;
+            channels = TagHeader.legacyChannels(body);
         }
         lastAudio = timestamp;
         sawAudio = true;

@@ -36,7 +36,9 @@ class ConfigParserTest {
                 Arguments.of("d a#b;", List.of("a#b")),
                 Arguments.of("d a; # comment ; {", List.of("a")),
                 Arguments.of("d 'multi\nline';", List.of("multi\nline")),
-                Arguments.of("d\ta\r\nb;", List.of("a", "b")));
+                Arguments.of("d\ta\r\nb;", List.of("a", "b")),
+                Arguments.of("d ($request_method = 'OPTIONS');", List.of("($request_method", "=", "OPTIONS", ")")),
+                Arguments.of("d \"a\")b;", List.of("a", ")b")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -65,6 +65,10 @@ class ExecListenerTest {
             "http://page", "", 0);
     }
 
+    private static PlayEvent play(long id) {
+        return new PlayEvent(APP, peer(id), "cam", "", -2, -1, false);
+    }
+
     private static DoneEvent done(long id, String name) {
         return new DoneEvent(APP, peer(id), name, "k=v", 0, 0);
     }
@@ -139,7 +143,7 @@ class ExecListenerTest {
     @Test
     void anApplicationWithoutExecLinesStartsNothing() {
         listener.onPublish(new PublishEvent(APP, peer(1), "cam", "", "live"));
-        listener.onPlay(PlayEvent.live(APP, peer(2), "cam", ""));
+        listener.onPlay(play(2));
 
         assertThat(supervisor.snapshot()).isEmpty();
     }
@@ -160,8 +164,8 @@ class ExecListenerTest {
         configure(false, new String[] {"exec_pull", "sh", "-c", "echo $name $app $tcurl.; exec sleep 100",
             ">>" + dir + "/pull"});
 
-        listener.onPlay(PlayEvent.live(APP, peer(1), "cam", ""));
-        listener.onPlay(PlayEvent.live(APP, peer(2), "cam", ""));
+        listener.onPlay(play(1));
+        listener.onPlay(play(2));
         long pid = runningPids(ExecConfig.Kind.PULL, 1).getFirst();
         assertThat(linesOf("pull", 1)).containsExactly("cam src .");
 
@@ -172,7 +176,7 @@ class ExecListenerTest {
         listener.onDisconnect(new ConnectEvent(AdmissionConfig.DEFAULT, peer(2)));
         await().atMost(10, TimeUnit.SECONDS).until(() -> supervisor.snapshot().isEmpty() && gone(pid));
 
-        listener.onPlay(PlayEvent.live(APP, peer(3), "cam", ""));
+        listener.onPlay(play(3));
         assertThat(runningPids(ExecConfig.Kind.PULL, 1).getFirst()).isNotEqualTo(pid);
     }
 
@@ -182,7 +186,7 @@ class ExecListenerTest {
         configure(false, new String[] {"exec_play", "sh", "-c", "echo play $name $addr", log},
             new String[] {"exec_play_done", "sh", "-c", "echo play_done $name", log});
 
-        listener.onPlay(PlayEvent.live(APP, peer(7), "cam", ""));
+        listener.onPlay(play(7));
         assertThat(linesOf("plays", 1)).containsExactly("play cam 127.0.0.1");
         listener.onPlayDone(done(7, "cam"));
 

@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LifecycleTest {
 
-    private static final PlayEvent PLAY = PlayEvent.live(ServerConfig.parse(
+    private static final PlayEvent PLAY = new PlayEvent(ServerConfig.parse(
         "rtmp { server { listen 1935; application live { live on; } } }", "lifecycle.conf").application("live")
-        .orElseThrow(), new Peer(1, InetAddress.getLoopbackAddress(), "live", "", "", "", "", "", 0), "key", "");
+        .orElseThrow(), new Peer(1, InetAddress.getLoopbackAddress(), "live", "", "", "", "", "", 0), "key", "", -2, -1,
+        false);
     private static final DoneEvent DONE = new DoneEvent(PLAY.app(), PLAY.peer(), "key", "", 0, 0);
 
     private final List<String> heard = new ArrayList<>();

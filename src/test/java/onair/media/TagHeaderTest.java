@@ -190,4 +190,20 @@ class TagHeaderTest {
             frame.release();
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        MP3 at 44 kHz stereo                    | 2f fffb 90 64 | 44100 | 2
+        Nellymoser at 5.5 kHz mono              | 62 00         | 5512  | 1
+        ADPCM at 22 kHz stereo                  | 1b 00         | 22050 | 2
+        G.711 A-law at 11 kHz mono              | 74 00         | 11025 | 1
+        AAC always announces 44 kHz stereo      | af 01 21      | 44100 | 2
+        an Enhanced audio tag announces nothing | 91 4f707573fc | 0     | 0
+        an empty tag announces nothing          |               | 0     | 0
+        """)
+    void readsTheLegacySoundRateAndChannels(String name, String body, int rate, int channels) {
+        var bytes = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(body == null ? "" : body.replace(" ", "")));
+        assertThat(TagHeader.legacySoundRate(bytes)).isEqualTo(rate);
+        assertThat(TagHeader.legacyChannels(bytes)).isEqualTo(channels);
+    }
 }
