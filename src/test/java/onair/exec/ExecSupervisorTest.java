@@ -233,6 +233,7 @@ class ExecSupervisorTest {
 
         child.gone().get(10, TimeUnit.SECONDS);
 
+        assertThat(ProcessHandle.of(child.snapshot().pid())).as("reaped, not a zombie").isEmpty();
         assertThat(child.snapshot().state()).isEqualTo(ChildSnapshot.State.EXITED);
         assertThat(child.snapshot().lastExitCode()).isEqualTo(1);
         assertThat(supervisor.counters().restarts()).isZero();
