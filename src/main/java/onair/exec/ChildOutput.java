@@ -8,9 +8,10 @@ import java.util.function.Consumer;
 /**
  * Splits what a child writes to a pipe into lines for the log. Lines end at {@code \n} or {@code \r} (ffmpeg
  * rewrites its progress line with {@code \r}); empty lines are skipped; a line longer than the limit is cut there and
- * marked with the number of bytes left out, so memory stays bounded whatever the child writes.
+ * marked with the number of bytes left out, so memory stays bounded whatever the child writes. The lines go to
+ * this class's logger, {@code onair.exec.ChildOutput}, at INFO.
  */
-final class ChildOutput {
+public final class ChildOutput {
 
     private ChildOutput() {}
 
