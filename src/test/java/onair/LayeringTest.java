@@ -24,7 +24,8 @@ class LayeringTest {
             .layer("Main").definedBy("onair")
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
-                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..")
+                "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..",
+                "onair.exec..")
             .layer("Lifecycle").definedBy("onair.lifecycle..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
