@@ -3,7 +3,6 @@ package onair.exec;
 import onair.config.ApplicationConfig;
 import onair.config.ExecConfig;
 import onair.lifecycle.ConnectEvent;
-import onair.lifecycle.Decision;
 import onair.lifecycle.DoneEvent;
 import onair.lifecycle.Peer;
 import onair.lifecycle.PlayEvent;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -24,9 +22,8 @@ import java.util.function.LongSupplier;
  * The exec family on the lifecycle (nginx-rtmp's {@code ngx_rtmp_exec_publish}, {@code _play},
  * {@code _close_stream} and {@code _record_done}): {@code exec_push} children live from a publish to its end,
  * {@code exec_pull} children from a stream's first player to its last, and the one-shot kinds run on their events.
- * It never refuses anything, so it belongs at the end of the listener list, after the listeners that decide. A
- * connection's disconnect also stops the children its publishes started and ends its plays, for a publish or play
- * that was allowed here and then failed.
+ * It decides nothing: it acts on publishes and plays once they have begun, under their final names. A connection's
+ * disconnect also stops the children its publishes started and ends its plays.
  */
 public final class ExecListener implements StreamListener {
 
@@ -75,10 +72,10 @@ public final class ExecListener implements StreamListener {
     }
 
     @Override
-    public CompletionStage<Decision> onPublish(PublishEvent event) {
+    public void onPublishStarted(PublishEvent event) {
         ExecConfig config = settings.apply(event.app());
         if (!config.active()) {
-            return ALLOW;
+            return;
         }
         Map<String, String> variables = session(event.peer(), event.app(), event.name(), event.args());
         runOnce(config, ExecConfig.Kind.PUBLISH, event.app(), event.name(), variables);
@@ -89,7 +86,6 @@ public final class ExecListener implements StreamListener {
                 children);
         }
         stopAll(replaced);
-        return ALLOW;
     }
 
     @Override
@@ -105,15 +101,15 @@ public final class ExecListener implements StreamListener {
     }
 
     @Override
-    public CompletionStage<Decision> onPlay(PlayEvent event) {
+    public void onPlayStarted(PlayEvent event) {
         ExecConfig config = settings.apply(event.app());
         if (!config.active()) {
-            return ALLOW;
+            return;
         }
         runOnce(config, ExecConfig.Kind.PLAY, event.app(), event.name(),
             session(event.peer(), event.app(), event.name(), event.args()));
         if (config.commands(ExecConfig.Kind.PULL).isEmpty()) {
-            return ALLOW;
+            return;
         }
         Stream stream = new Stream(event.app().name(), event.name());
         synchronized (this) {
@@ -124,7 +120,6 @@ public final class ExecListener implements StreamListener {
                     Map.of("name", event.name(), "app", appVariable(event.peer(), event.app())));
             }
         }
-        return ALLOW;
     }
 
     @Override

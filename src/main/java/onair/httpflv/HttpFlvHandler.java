@@ -225,6 +225,7 @@ public final class HttpFlvHandler implements LocationHandler {
         channel.flush();
         viewer.drain();
         log.info("[{}] {} play {}", channel.remoteAddress(), protocol, key);
+        lifecycle.onPlayStarted(new PlayEvent(viewing.app(), viewing.peer(), key.name(), viewing.args(), 0, 0, false));
         channel.closeFuture().addListener(closed -> {
             viewer.close();
             clients.close(client);

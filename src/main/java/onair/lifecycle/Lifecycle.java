@@ -46,6 +46,16 @@ public final class Lifecycle implements StreamListener {
     }
 
     @Override
+    public void onPublishStarted(PublishEvent event) {
+        tell("publish started", listener -> listener.onPublishStarted(event));
+    }
+
+    @Override
+    public void onPlayStarted(PlayEvent event) {
+        tell("play started", listener -> listener.onPlayStarted(event));
+    }
+
+    @Override
     public void onPublishDone(DoneEvent event) {
         tell("publish done", listener -> listener.onPublishDone(event));
     }

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * One party told of every connection's life by every protocol (RTMP, RTMPS, HTTP-FLV, WebSocket-FLV): access rules,
  * publish tokens, the HTTP callbacks, exec. The deciding events ({@code connect}, {@code publish}, {@code play},
- * {@code update}) answer asynchronously; the others are notices. Listeners run in the order nginx-rtmp runs its
- * modules (reference §8.3): access before callbacks.
+ * {@code update}) answer asynchronously; the others are notices. A publish or play that began is told once as started
+ * and once as done. Listeners run in the order nginx-rtmp runs its modules (reference §8.3): access before callbacks,
+ * exec last.
  */
 public interface StreamListener {
 
@@ -29,6 +30,14 @@ public interface StreamListener {
     /** Periodically while a stream is published or played; a refusal ends that publish or play. */
     default CompletionStage<Decision> onUpdate(UpdateEvent event) {
         return ALLOW;
+    }
+
+    /** A publish every listener allowed has begun, under its final name (after a redirect); a done event follows. */
+    default void onPublishStarted(PublishEvent event) {
+    }
+
+    /** A play every listener allowed has begun, under its final name (after a redirect); a done event follows. */
+    default void onPlayStarted(PlayEvent event) {
     }
 
     default void onPublishDone(DoneEvent event) {

@@ -102,7 +102,7 @@ class ExecListenerTest {
     void aPublishRunsItsPushChildrenUntilItEnds() {
         configure(false, new String[] {"exec", "sleep", "100"}, new String[] {"exec_push", "sleep", "101"});
 
-        listener.onPublish(new PublishEvent(APP, peer(1), "cam", "", "live"));
+        listener.onPublishStarted(new PublishEvent(APP, peer(1), "cam", "", "live"));
         List<Long> pids = runningPids(ExecConfig.Kind.PUSH, 2);
 
         assertThat(children(ExecConfig.Kind.PUSH)).extracting(ChildSnapshot::app, ChildSnapshot::name,
@@ -120,7 +120,7 @@ class ExecListenerTest {
             new String[] {"exec_publish", "sh", "-c", "echo publish $app $name $addr $flashver $tcurl $args", log},
             new String[] {"exec_publish_done", "sh", "-c", "echo done $name $swfurl $pageurl $args", log});
 
-        listener.onPublish(new PublishEvent(APP, peer(1), "cam", "k=v", "live"));
+        listener.onPublishStarted(new PublishEvent(APP, peer(1), "cam", "k=v", "live"));
         assertThat(linesOf("events", 1)).containsExactly("publish src cam 127.0.0.1 FMLE/3.0 rtmp://localhost/src k=v");
         listener.onPublishDone(done(1, "cam"));
 
@@ -134,7 +134,7 @@ class ExecListenerTest {
         configure(true, new String[] {"exec_push", "sleep", "100", "name=other"},
             new String[] {"exec_push", "sleep", "101", "name=cam"});
 
-        listener.onPublish(new PublishEvent(APP, peer(1), "cam", "", "live"));
+        listener.onPublishStarted(new PublishEvent(APP, peer(1), "cam", "", "live"));
 
         runningPids(ExecConfig.Kind.PUSH, 1);
         assertThat(children(ExecConfig.Kind.PUSH)).extracting(ChildSnapshot::command).containsExactly("sleep 101");
@@ -142,8 +142,8 @@ class ExecListenerTest {
 
     @Test
     void anApplicationWithoutExecLinesStartsNothing() {
-        listener.onPublish(new PublishEvent(APP, peer(1), "cam", "", "live"));
-        listener.onPlay(play(2));
+        listener.onPublishStarted(new PublishEvent(APP, peer(1), "cam", "", "live"));
+        listener.onPlayStarted(play(2));
 
         assertThat(supervisor.snapshot()).isEmpty();
     }
@@ -151,7 +151,7 @@ class ExecListenerTest {
     @Test
     void aDisconnectStopsThePushChildrenOfAPublishThatNeverEnded() {
         configure(false, new String[] {"exec", "sleep", "100"});
-        listener.onPublish(new PublishEvent(APP, peer(1), "cam", "", "live"));
+        listener.onPublishStarted(new PublishEvent(APP, peer(1), "cam", "", "live"));
         long pid = runningPids(ExecConfig.Kind.PUSH, 1).getFirst();
 
         listener.onDisconnect(new ConnectEvent(AdmissionConfig.DEFAULT, peer(1)));
@@ -164,8 +164,8 @@ class ExecListenerTest {
         configure(false, new String[] {"exec_pull", "sh", "-c", "echo $name $app $tcurl.; exec sleep 100",
             ">>" + dir + "/pull"});
 
-        listener.onPlay(play(1));
-        listener.onPlay(play(2));
+        listener.onPlayStarted(play(1));
+        listener.onPlayStarted(play(2));
         long pid = runningPids(ExecConfig.Kind.PULL, 1).getFirst();
         assertThat(linesOf("pull", 1)).containsExactly("cam src .");
 
@@ -176,7 +176,7 @@ class ExecListenerTest {
         listener.onDisconnect(new ConnectEvent(AdmissionConfig.DEFAULT, peer(2)));
         await().atMost(10, TimeUnit.SECONDS).until(() -> supervisor.snapshot().isEmpty() && gone(pid));
 
-        listener.onPlay(play(3));
+        listener.onPlayStarted(play(3));
         assertThat(runningPids(ExecConfig.Kind.PULL, 1).getFirst()).isNotEqualTo(pid);
     }
 
@@ -186,7 +186,7 @@ class ExecListenerTest {
         configure(false, new String[] {"exec_play", "sh", "-c", "echo play $name $addr", log},
             new String[] {"exec_play_done", "sh", "-c", "echo play_done $name", log});
 
-        listener.onPlay(play(7));
+        listener.onPlayStarted(play(7));
         assertThat(linesOf("plays", 1)).containsExactly("play cam 127.0.0.1");
         listener.onPlayDone(done(7, "cam"));
 
