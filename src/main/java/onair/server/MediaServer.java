@@ -40,6 +40,8 @@ import onair.httpflv.HttpFlvHandler;
 import onair.hls.HlsOutput;
 import onair.hls.HlsSessions;
 import onair.rtmpserver.RtmpSession;
+import onair.exec.ExecLimits;
+import onair.exec.ExecSupervisor;
 import onair.lifecycle.Lifecycle;
 import onair.lifecycle.RecordDoneEvent;
 import onair.notify.Access;
@@ -81,6 +83,8 @@ public final class MediaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
     private static final Duration RECORD_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** The most exec children one server runs at once; a publish that would start more logs it and runs without. */
+    private static final int MAX_EXEC_CHILDREN = 256;
 
     private record Listener(Channel channel, ChannelInitializer<Channel> initializer) {}
 
@@ -92,6 +96,7 @@ public final class MediaServer implements AutoCloseable {
     private final Clients clients = new Clients();
     private final AccessLog accessLog;
     private final Callbacks callbacks = new Callbacks();
+    private final ExecSupervisor exec = new ExecSupervisor(ExecLimits.defaults(MAX_EXEC_CHILDREN));
     private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks));
     private final MaxConnections maxConnections = new MaxConnections();
     private final Recorders recorders;
@@ -126,7 +131,7 @@ public final class MediaServer implements AutoCloseable {
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
-        StatPages stat = new StatPages(this.config::get, registry, clients);
+        StatPages stat = new StatPages(this.config::get, registry, clients, exec);
         RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control);
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
@@ -352,6 +357,11 @@ public final class MediaServer implements AutoCloseable {
         return clients;
     }
 
+    /** The exec children of this server. */
+    public ExecSupervisor exec() {
+        return exec;
+    }
+
     /** The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks. */
     public Lifecycle lifecycle() {
         return lifecycle;
@@ -373,6 +383,7 @@ public final class MediaServer implements AutoCloseable {
         if (!connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS)) {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        exec.close();
         hls.close();
         hlsSessions.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

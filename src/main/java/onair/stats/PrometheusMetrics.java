@@ -1,6 +1,7 @@
 package onair.stats;
 
 import onair.stream.Client;
+import onair.exec.ExecCounters;
 import onair.stream.StreamStats;
 
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -88,7 +90,20 @@ public final class PrometheusMetrics {
         each(streams, "onair_stream_dropped_frames_total", StreamStats::droppedFrames);
         header("onair_stream_timestamp_repairs_total", "counter", "Publisher timestamps repaired to stay monotonic.");
         each(streams, "onair_stream_timestamp_repairs_total", StreamStats::timestampRepairs);
+        exec(snapshot.exec().counters());
         return out.toString();
+    }
+
+    private void exec(ExecCounters exec) {
+        header("onair_exec_running", "gauge", "exec children whose process is alive.");
+        sample("onair_exec_running", "", exec.running());
+        header("onair_exec_restarts_total", "counter", "exec children started again after exiting.");
+        sample("onair_exec_restarts_total", "", exec.restarts());
+        header("onair_exec_failed_starts_total", "counter", "exec processes that could not be started.");
+        sample("onair_exec_failed_starts_total", "", exec.failedStarts());
+        header("onair_exec_exits_total", "counter", "exec process exits by exit code (128 + signal for a signal).");
+        new TreeMap<>(exec.exitsByCode()).forEach((code, count) ->
+            sample("onair_exec_exits_total", "code=\"" + code + "\"", count));
     }
 
     private void each(List<Labelled> streams, String name, ToDoubleFunction<StreamStats> value) {

@@ -1,12 +1,14 @@
 package onair.stats;
 
 import onair.stream.Client;
+import onair.exec.ChildSnapshot;
 import onair.stream.StreamStats;
 import tools.jackson.jr.ob.JSON;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,7 +54,32 @@ public final class StatJson {
             servers.add(block);
         }
         root.put("servers", servers);
+        root.put("exec", exec(snapshot.exec()));
         return JSON.std.asString(root);
+    }
+
+    private static Map<String, Object> exec(StatSnapshot.Exec exec) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("running", exec.counters().running());
+        json.put("restarts", exec.counters().restarts());
+        json.put("failed_starts", exec.counters().failedStarts());
+        List<Object> children = new ArrayList<>();
+        for (ChildSnapshot child : exec.children()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", child.id());
+            entry.put("app", child.app());
+            entry.put("name", child.name());
+            entry.put("kind", child.kind().directive());
+            entry.put("command", child.command());
+            entry.put("pid", child.pid());
+            entry.put("state", child.state().name().toLowerCase(Locale.ROOT));
+            entry.put("restarts", child.restarts());
+            entry.put("last_exit_code", child.lastExitCode());
+            entry.put("started_at", child.startedAt() == null ? null : child.startedAt().toString());
+            children.add(entry);
+        }
+        json.put("children", children);
+        return json;
     }
 
     private static Map<String, Object> stream(StatSnapshot.Stream stream, boolean withClients) {

@@ -1,6 +1,7 @@
 package onair.stats;
 
 import onair.config.ServerConfig;
+import onair.exec.ExecSupervisor;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
 
@@ -24,15 +25,17 @@ public final class StatPages {
     private final Supplier<ServerConfig> config;
     private final StreamRegistry registry;
     private final Clients clients;
+    private final ExecSupervisor exec;
 
-    public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients) {
+    public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec) {
         this.config = config;
         this.registry = registry;
         this.clients = clients;
+        this.exec = exec;
     }
 
     public StatSnapshot snapshot() {
-        return StatSnapshot.take(config.get(), registry, clients);
+        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec));
     }
 
     /**

@@ -3,6 +3,9 @@ package onair.stats;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
+import onair.exec.ChildSnapshot;
+import onair.exec.ExecCounters;
+import onair.exec.ExecSupervisor;
 import onair.stream.Client;
 import onair.stream.Clients;
 import onair.stream.LiveStream;
@@ -22,12 +25,22 @@ import java.util.TreeMap;
  * Every renderer ({@link StatXml}, {@link StatJson}, {@link PrometheusMetrics}) reads one of these.
  *
  * @param connections client connections open now
+ * @param exec        the exec children and their counters
  */
 public record StatSnapshot(String version, long pid, long uptimeSeconds, long accepted, int connections,
-        long bandwidthIn, long bytesIn, long bandwidthOut, long bytesOut, List<Server> servers) {
+        long bandwidthIn, long bytesIn, long bandwidthOut, long bytesOut, List<Server> servers, Exec exec) {
 
     /** Onair's version, from the jar manifest, or "dev" when run from classes. */
     public static final String VERSION = versionOf(StatSnapshot.class.getPackage().getImplementationVersion());
+
+    /** The server's exec children, oldest first, and its counters since start-up. */
+    public record Exec(ExecCounters counters, List<ChildSnapshot> children) {
+
+        /** What {@code supervisor} holds now. */
+        public static Exec of(ExecSupervisor supervisor) {
+            return new Exec(supervisor.counters(), supervisor.snapshot());
+        }
+    }
 
     /** One {@code server} block of the {@code rtmp} section, as nginx-rtmp's {@code <server>} element. */
     public record Server(int index, List<Application> applications) {}
@@ -65,7 +78,7 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
     public record Entry(Client client, boolean publishing, boolean active, long dropped) {}
 
     /** Reads the configuration's servers and applications, and the registry's streams in each application. */
-    public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients) {
+    public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients, Exec exec) {
         Map<String, List<LiveStream>> byApp = new TreeMap<>();
         for (LiveStream stream : registry.streams()) {
             byApp.computeIfAbsent(stream.key().app(), app -> new ArrayList<>()).add(stream);
@@ -85,7 +98,7 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
         }
         return new StatSnapshot(VERSION, ProcessHandle.current().pid(), clients.uptimeSeconds(), clients.accepted(),
             clients.openCount(), clients.bandwidthIn(), clients.bytesIn(), clients.bandwidthOut(), clients.bytesOut(),
-            servers);
+            servers, exec);
     }
 
     private static Stream stream(LiveStream live) {

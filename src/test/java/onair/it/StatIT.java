@@ -39,7 +39,7 @@ class StatIT {
     void statShowsFfmpegsStreamWithItsMetadataAndBothClients() throws Exception {
         try (TestServer server = TestServer.start()) {
             StatPages pages = new StatPages(server.server()::config, server.server().registry(),
-                server.server().clients());
+                server.server().clients(), server.server().exec());
             String url = server.url("live", "stat");
             try (FfmpegPlayer player = FfmpegPlayer.record(url, "stat-player");
                  FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264Aac720p(), url).loop()

@@ -62,7 +62,8 @@ class RelayPushTest {
     }
 
     private static StatSnapshot snapshot(MediaServer server) {
-        return StatSnapshot.take(server.config(), server.registry(), server.clients());
+        return StatSnapshot.take(server.config(), server.registry(), server.clients(),
+            StatSnapshot.Exec.of(server.exec()));
     }
 
     private static long metric(String metrics) {

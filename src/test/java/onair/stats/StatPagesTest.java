@@ -50,7 +50,8 @@ class StatPagesTest {
     @BeforeEach
     void publishAndPlay() throws Exception {
         server = TestServer.start();
-        pages = new StatPages(server.server()::config, server.server().registry(), server.server().clients());
+        pages = new StatPages(server.server()::config, server.server().registry(), server.server().clients(),
+            server.server().exec());
         publisher = new SyntheticPublisher(server.address(), "live", "cam", 10, 1000);
         publisher.send(20);
         publisher.sync();

@@ -2,6 +2,7 @@ package onair.stats;
 
 import onair.config.ServerConfig;
 import onair.media.MediaFrame;
+import onair.exec.ExecCounters;
 import onair.stream.Clients;
 import onair.stream.LiveOptions;
 import onair.stream.StreamKey;
@@ -13,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +53,8 @@ class StatXmlTest {
         StreamRegistry registry = new StreamRegistry();
         try (Subscription ignored = registry.stream(new StreamKey("live", "wait<ing>"), LiveOptions.defaults())
             .subscribe(INTERNAL)) {
-            String xml = StatXml.render(StatSnapshot.take(config, registry, new Clients()),
+            String xml = StatXml.render(StatSnapshot.take(config, registry, new Clients(),
+                new StatSnapshot.Exec(new ExecCounters(0, 0, 0, Map.of()), List.of())),
                 EnumSet.allOf(StatSection.class), "/s.xsl?a=1&b=2");
             assertThat(xml).contains("<?xml-stylesheet type=\"text/xsl\" href=\"/s.xsl?a=1&amp;b=2\" ?>\r\n",
                 "<stream>\r\n<name>wait&lt;ing&gt;</name>\r\n<time>",
