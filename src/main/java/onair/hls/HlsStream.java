@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import onair.config.HlsConfig;
+import onair.media.AnnexB;
 import onair.media.AudioSpecificConfig;
 import onair.media.AvcDecoderConfiguration;
 import onair.media.Codec;
@@ -42,9 +43,6 @@ final class HlsStream implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(HlsStream.class);
     private static final long MAX_SEGMENT_BYTES = 256L << 20;
     private static final int MAX_AUDIO_PES = 0xffff - 14;
-    private static final byte[] START_CODE = {0, 0, 0, 1};
-    private static final byte[] H264_AUD = {0, 0, 0, 1, 0x09, (byte) 0xf0};
-    private static final byte[] HEVC_AUD = {0, 0, 0, 1, 0x46, 0x01, 0x50};
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StreamKey key;
@@ -205,7 +203,8 @@ final class HlsStream implements Subscriber {
         long pts = dts + compositionTime * 90L;
         boolean keyframe = frame.isKeyframe();
         ByteBuf accessUnit = fmp4 ? body.retainedSlice(dataAt, body.writerIndex() - dataAt)
-            : annexB(body, dataAt, body.writerIndex(), keyframe);
+            : AnnexB.fromAvcc(body, dataAt, body.writerIndex(), avc != null ? Codec.H264 : Codec.HEVC,
+                avc != null ? avc.nalLengthSize() : hevc.nalLengthSize(), keyframe ? parameterSets() : List.of());
         try {
             cut(dts, keyframe);
             if (segment == null) {
@@ -268,56 +267,6 @@ final class HlsStream implements Subscriber {
                 : hevc.sequenceParameterSet().width() + "x" + hevc.sequenceParameterSet().height();
         } catch (MediaFormatException e) {
             return null;
-        }
-    }
-
-    /** The AVCC/HVCC length-prefixed NAL units as Annex B, behind an access unit delimiter, with parameter sets before the first picture of a keyframe. */
-    private ByteBuf annexB(ByteBuf body, int from, int to, boolean keyframe) {
-        boolean h264 = avc != null;
-        int lengthSize = h264 ? avc.nalLengthSize() : hevc.nalLengthSize();
-        ByteBuf out = Unpooled.buffer(to - from + 64 + (keyframe ? 256 : 0));
-        out.writeBytes(h264 ? H264_AUD : HEVC_AUD);
-        boolean parameterSetsWritten = !keyframe;
-        int at = from;
-        try {
-            while (at < to) {
-                if (to - at < lengthSize) {
-                    throw new MediaFormatException("video frame ends inside a NAL unit length");
-                }
-                long length = 0;
-                for (int i = 0; i < lengthSize; i++) {
-                    length = length << 8 | body.getUnsignedByte(at + i);
-                }
-                at += lengthSize;
-                if (length == 0) {
-                    continue;
-                }
-                if (length > to - at) {
-                    throw new MediaFormatException("NAL unit of " + length + " bytes in " + (to - at) + " left");
-                }
-                int header = body.getUnsignedByte(at);
-                int type = h264 ? header & 0x1f : header >> 1 & 0x3f;
-                boolean delimiter = h264 ? type == 9 : type == 35;
-                boolean parameterSet = h264 ? type == 7 : type == 32 || type == 33;
-                boolean picture = h264 ? type >= 1 && type <= 5 : type < 32;
-                if (parameterSet) {
-                    parameterSetsWritten = true;
-                }
-                if (picture && !parameterSetsWritten) {
-                    for (byte[] nal : parameterSets()) {
-                        out.writeBytes(START_CODE).writeBytes(nal);
-                    }
-                    parameterSetsWritten = true;
-                }
-                if (!delimiter) {
-                    out.writeBytes(START_CODE).writeBytes(body, at, (int) length);
-                }
-                at += (int) length;
-            }
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
         }
     }
 
