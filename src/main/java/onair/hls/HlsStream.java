@@ -22,16 +22,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One publication written as HLS: a subscriber that muxes H.264 or HEVC and AAC into MPEG-TS on the publisher's
@@ -43,7 +38,6 @@ final class HlsStream implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(HlsStream.class);
     private static final long MAX_SEGMENT_BYTES = 256L << 20;
     private static final int MAX_AUDIO_PES = 0xffff - 14;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StreamKey key;
     private final HlsConfig config;
@@ -82,15 +76,13 @@ final class HlsStream implements Subscriber {
     private String segmentName;
     private boolean segmentDiscontinuity;
     private Instant segmentDateTime;
-    private boolean segmentNewKey;
+    private SegmentKeys.Key segmentKey;
     private long lastTime;
     private long lastVideoDts = -1;
     private long videoFrameTime;
     private boolean discontinuityNext;
 
-    private byte[] aesKey;
-    private String keyName;
-    private int segmentsWithKey;
+    private final SegmentKeys keys;
 
     private final ByteBuf audio = Unpooled.buffer(4096);
     private long audioPts;
@@ -112,6 +104,7 @@ final class HlsStream implements Subscriber {
         this.discontinuityNext = !history.window().isEmpty();
         this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
         this.partTarget = config.part().toMillis() * 90;
+        this.keys = new SegmentKeys(config, layout);
     }
 
     void attach(Subscription subscription) {
@@ -402,16 +395,7 @@ final class HlsStream implements Subscriber {
             case SYSTEM -> Instant.now();
             case TIMESTAMP -> Instant.ofEpochMilli(time / 90);
         };
-        segmentNewKey = false;
-        if (config.keys() && (aesKey == null
-            || config.fragmentsPerKey() > 0 && segmentsWithKey >= config.fragmentsPerKey())) {
-            aesKey = new byte[16];
-            RANDOM.nextBytes(aesKey);
-            keyName = layout.keyName(segmentSequence);
-            segmentsWithKey = 0;
-            segmentNewKey = true;
-        }
-        segmentsWithKey++;
+        segmentKey = keys.next(segmentSequence);
         if (fmp4) {
             segment = Unpooled.buffer(partTarget > 0 ? 256 << 10 : 0);
             partStart = time;
@@ -441,7 +425,7 @@ final class HlsStream implements Subscriber {
         List<Playlist.Part> segmentParts = List.copyOf(parts);
         parts.clear();
         Playlist.Segment done = new Playlist.Segment(segmentSequence, layout.segmentUri(segmentName), duration,
-            segmentDiscontinuity, config.keys() ? layout.keyUri(keyName) : null, segmentDateTime,
+            segmentDiscontinuity, segmentKey != null ? layout.keyUri(segmentKey.name()) : null, segmentDateTime,
             fmp4 ? layout.segmentUri(initName) : null, segmentParts);
         byte[] init = fmp4 ? fragments.initialization() : null;
         Path initFile = fmp4 ? layout.dir().resolve(initName) : null;
@@ -453,21 +437,20 @@ final class HlsStream implements Subscriber {
                 config, ended)
             : Playlist.media(window, config, ended);
         Path segmentFile = layout.dir().resolve(segmentName);
-        byte[] key = aesKey;
-        boolean newKey = segmentNewKey;
-        Path keyFile = config.keys() ? layout.keyDir().resolve(keyName) : null;
+        SegmentKeys.Key key = segmentKey;
+        Path keyFile = key != null ? layout.keyDir().resolve(key.name()) : null;
         long sequence = segmentSequence;
         Duration target = targetDuration(window);
         history.measured(bytes.length, duration);
         String master = history.masterPlaylist();
         boolean queued = writer.submit("segment " + segmentFile, () -> {
-            if (newKey) {
-                HlsWriter.writeAtomically(keyFile, key);
+            if (key != null && key.fresh()) {
+                HlsWriter.writeAtomically(keyFile, key.bytes());
             }
             if (init != null) {
                 HlsWriter.writeAtomically(initFile, init);
             }
-            HlsWriter.writeAtomically(segmentFile, key != null ? encrypt(bytes, key, sequence) : bytes);
+            HlsWriter.writeAtomically(segmentFile, key != null ? SegmentKeys.encrypt(bytes, key.bytes(), sequence) : bytes);
             if (partTarget > 0) {
                 writer.writePlaylist(layout.playlist(), playlist, sequence + 1, 0, target, ended);
             } else {
@@ -481,9 +464,7 @@ final class HlsStream implements Subscriber {
         if (!queued) {
             history.remove(done);
             discontinuityNext = true;
-            if (newKey) {
-                aesKey = null;
-            }
+            keys.dropped(key);
         }
     }
 
@@ -539,16 +520,5 @@ final class HlsStream implements Subscriber {
     private Duration targetDuration(List<Playlist.Segment> window) {
         long fragmentSeconds = (config.fragment().toMillis() + 999) / 1000;
         return Duration.ofSeconds(Math.max(Playlist.targetDuration(window), fragmentSeconds));
-    }
-
-    /** AES-128-CBC with PKCS#7 padding over the whole segment (RFC 8216 §4.3.2.4), the IV being its sequence number. */
-    private static byte[] encrypt(byte[] segment, byte[] key, long sequence) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(Playlist.iv(sequence)));
-            return cipher.doFinal(segment);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-128-CBC is not available", e);
-        }
     }
 }
