@@ -37,7 +37,6 @@ final class HlsStream implements Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HlsStream.class);
     private static final long MAX_SEGMENT_BYTES = 256L << 20;
-    private static final int MAX_AUDIO_PES = 0xffff - 14;
 
     private final StreamKey key;
     private final HlsConfig config;
@@ -48,9 +47,6 @@ final class HlsStream implements Subscriber {
     private final long fragment;
     private final long maxFragment;
     private final long delay;
-    private final long sync;
-    private final long maxAudioDelay;
-    private final int audioLimit;
     private volatile Subscription subscription;
 
     private final boolean fmp4;
@@ -84,10 +80,7 @@ final class HlsStream implements Subscriber {
 
     private final SegmentKeys keys;
 
-    private final ByteBuf audio = Unpooled.buffer(4096);
-    private long audioPts;
-    private long audioBase = -1;
-    private long audioFrames;
+    private final AacPacker audio;
 
     HlsStream(StreamKey key, HlsConfig config, HlsWriter writer, HlsOutput.History history, HlsOutput.Layout layout) {
         this.key = key;
@@ -98,13 +91,11 @@ final class HlsStream implements Subscriber {
         this.fragment = config.fragment().toMillis() * 90;
         this.maxFragment = config.maxFragment().toMillis() * 90;
         this.delay = config.muxDelay().toMillis() * 90;
-        this.sync = config.sync().toMillis() * 90;
-        this.maxAudioDelay = config.maxAudioDelay().toMillis() * 90;
-        this.audioLimit = (int) Math.min(config.audioBufferSize(), MAX_AUDIO_PES);
         this.discontinuityNext = !history.window().isEmpty();
         this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
         this.partTarget = config.part().toMillis() * 90;
         this.keys = new SegmentKeys(config, layout);
+        this.audio = new AacPacker(config);
     }
 
     void attach(Subscription subscription) {
@@ -203,7 +194,7 @@ final class HlsStream implements Subscriber {
             if (segment == null) {
                 return;
             }
-            if (audio.isReadable() && audioPts + maxAudioDelay / 2 < pts) {
+            if (audio.lateFor(pts)) {
                 flushAudio();
             }
             if (fmp4) {
@@ -314,14 +305,7 @@ final class HlsStream implements Subscriber {
         if (segment == null) {
             return;
         }
-        long estimated = audioBase + audioFrames * 90_000L * 1024 / aac.samplingFrequency();
-        if (audioBase >= 0 && Math.abs(estimated - pts) <= sync) {
-            pts = estimated;
-            audioFrames++;
-        } else {
-            audioBase = pts;
-            audioFrames = 1;
-        }
+        pts = audio.synchronize(pts, aac.samplingFrequency());
         if (fmp4) {
             if (fragments.hasAudio()) {
                 part(pts, !fragments.hasVideo());
@@ -330,23 +314,20 @@ final class HlsStream implements Subscriber {
             lastTime = Math.max(lastTime, pts);
             return;
         }
-        if (audio.readableBytes() + adts.length + length > audioLimit) {
+        if (!audio.fits(adts.length + length)) {
             flushAudio();
         }
-        if (!audio.isReadable()) {
-            audioPts = pts;
-        }
-        audio.writeBytes(adts).writeBytes(body, dataAt, length);
-        if (audioPts + maxAudioDelay < pts) {
+        audio.add(pts, adts, body, dataAt, length);
+        if (audio.overdue(pts)) {
             flushAudio();
         }
         lastTime = Math.max(lastTime, pts);
     }
 
     private void flushAudio() {
-        if (audio.isReadable() && segment != null) {
+        if (!audio.isEmpty() && segment != null) {
             boolean audioOnly = avc == null && hevc == null;
-            muxer.writeAudio(segment, audioPts + delay, audioOnly ? audioPts : -1, audio);
+            muxer.writeAudio(segment, audio.pts() + delay, audioOnly ? audio.pts() : -1, audio.frames());
         }
         audio.clear();
     }
