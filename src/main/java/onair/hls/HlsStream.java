@@ -157,13 +157,8 @@ final class HlsStream implements Subscriber {
             String text = Playlist.media(window, config, true);
             long next = window.getLast().sequence() + 1;
             Duration target = targetDuration(window);
-            writer.submit("playlist " + layout.playlist(), () -> {
-                if (partTarget > 0) {
-                    writer.writePlaylist(layout.playlist(), text, next, 0, target, true);
-                } else {
-                    HlsWriter.writeAtomically(layout.playlist(), text.getBytes(StandardCharsets.US_ASCII));
-                }
-            });
+            writer.submit(new SegmentWrite("playlist " + layout.playlist(), List.of(),
+                new SegmentWrite.MediaPlaylist(layout.playlist(), text, partTarget > 0, next, 0, target, true), null));
         }
         abandon();
     }
@@ -419,29 +414,21 @@ final class HlsStream implements Subscriber {
             : Playlist.media(window, config, ended);
         Path segmentFile = layout.dir().resolve(segmentName);
         SegmentKeys.Key key = segmentKey;
-        Path keyFile = key != null ? layout.keyDir().resolve(key.name()) : null;
-        long sequence = segmentSequence;
-        Duration target = targetDuration(window);
         history.measured(bytes.length, duration);
         String master = history.masterPlaylist();
-        boolean queued = writer.submit("segment " + segmentFile, () -> {
-            if (key != null && key.fresh()) {
-                HlsWriter.writeAtomically(keyFile, key.bytes());
-            }
-            if (init != null) {
-                HlsWriter.writeAtomically(initFile, init);
-            }
-            HlsWriter.writeAtomically(segmentFile, key != null ? SegmentKeys.encrypt(bytes, key.bytes(), sequence) : bytes);
-            if (partTarget > 0) {
-                writer.writePlaylist(layout.playlist(), playlist, sequence + 1, 0, target, ended);
-            } else {
-                HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));
-            }
-            if (master != null) {
-                HlsWriter.writeAtomically(layout.masterPlaylist(),
-                    master.getBytes(StandardCharsets.US_ASCII));
-            }
-        });
+        List<SegmentWrite.File> files = new ArrayList<>();
+        if (key != null && key.fresh()) {
+            files.add(SegmentWrite.File.plain(layout.keyDir().resolve(key.name()), key.bytes()));
+        }
+        if (init != null) {
+            files.add(SegmentWrite.File.plain(initFile, init));
+        }
+        files.add(new SegmentWrite.File(segmentFile, bytes, key != null ? key.bytes() : null, segmentSequence));
+        boolean queued = writer.submit(new SegmentWrite("segment " + segmentFile, files,
+            new SegmentWrite.MediaPlaylist(layout.playlist(), playlist, partTarget > 0, segmentSequence + 1, 0,
+                targetDuration(window), ended),
+            master != null ? SegmentWrite.File.plain(layout.masterPlaylist(), master.getBytes(StandardCharsets.US_ASCII))
+                : null));
         if (!queued) {
             history.remove(done);
             discontinuityNext = true;
@@ -485,16 +472,11 @@ final class HlsStream implements Subscriber {
         List<Playlist.Segment> window = history.window();
         String playlist = writePlaylist ? Playlist.media(window, parts, layout.segmentUri(initName),
             layout.segmentUri(layout.partName(segmentSequence, parts.size())), config, false) : null;
-        long sequence = segmentSequence;
-        int listed = parts.size();
-        Duration target = targetDuration(window);
-        writer.submit("part " + partFile, () -> {
-            HlsWriter.writeAtomically(initFile, init);
-            HlsWriter.writeAtomically(partFile, bytes);
-            if (playlist != null) {
-                writer.writePlaylist(layout.playlist(), playlist, sequence, listed, target, false);
-            }
-        });
+        writer.submit(new SegmentWrite("part " + partFile,
+            List.of(SegmentWrite.File.plain(initFile, init), SegmentWrite.File.plain(partFile, bytes)),
+            playlist == null ? null : new SegmentWrite.MediaPlaylist(layout.playlist(), playlist, true, segmentSequence,
+                parts.size(), targetDuration(window), false),
+            null));
     }
 
     /** The target duration blocking reloads of this playlist wait three times: at least {@code hls_fragment}. */
