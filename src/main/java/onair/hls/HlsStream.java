@@ -6,9 +6,7 @@ import io.netty.buffer.Unpooled;
 import onair.config.HlsConfig;
 import onair.media.AnnexB;
 import onair.media.AudioSpecificConfig;
-import onair.media.AvcDecoderConfiguration;
 import onair.media.Codec;
-import onair.media.HevcDecoderConfiguration;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
 import onair.media.TagHeader;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * One publication written as HLS: a subscriber that muxes H.264 or HEVC and AAC into MPEG-TS on the publisher's
@@ -57,11 +54,7 @@ final class HlsStream implements Subscriber {
     private long fragmentNumber;
     private Fmp4Muxer fragments;
     private String initName;
-    private byte[] videoRecord;
-    private AvcDecoderConfiguration avc;
-    private HevcDecoderConfiguration hevc;
-    private AudioSpecificConfig aac;
-    private byte[] audioRecord;
+    private final Tracks tracks = new Tracks();
     private boolean badInputLogged;
     private boolean stopped;
     private boolean unsupportedAudio;
@@ -74,8 +67,6 @@ final class HlsStream implements Subscriber {
     private Instant segmentDateTime;
     private SegmentKeys.Key segmentKey;
     private long lastTime;
-    private long lastVideoDts = -1;
-    private long videoFrameTime;
     private boolean discontinuityNext;
 
     private final SegmentKeys keys;
@@ -151,7 +142,7 @@ final class HlsStream implements Subscriber {
             return;
         }
         if (segment != null) {
-            closeSegment(lastTime + Math.max(0, videoFrameTime), true);
+            closeSegment(lastTime + Math.max(0, tracks.videoFrameTime()), true);
         } else if (!history.window().isEmpty()) {
             List<Playlist.Segment> window = history.window();
             String text = Playlist.media(window, config, true);
@@ -171,19 +162,20 @@ final class HlsStream implements Subscriber {
         }
         int dataAt = body.readerIndex() + header.dataOffset();
         if (header.sequenceHeader()) {
-            videoConfiguration(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            tracks.configureVideo(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            history.observeVideo(tracks.videoCodecString(), tracks.resolution());
             return;
         }
         int compositionTime = header.compositionTime();
-        if (avc == null && hevc == null) {
+        if (!tracks.hasVideo()) {
             return;
         }
         long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
         long pts = dts + compositionTime * 90L;
         boolean keyframe = frame.isKeyframe();
         ByteBuf accessUnit = fmp4 ? body.retainedSlice(dataAt, body.writerIndex() - dataAt)
-            : AnnexB.fromAvcc(body, dataAt, body.writerIndex(), avc != null ? Codec.H264 : Codec.HEVC,
-                avc != null ? avc.nalLengthSize() : hevc.nalLengthSize(), keyframe ? parameterSets() : List.of());
+            : AnnexB.fromAvcc(body, dataAt, body.writerIndex(), tracks.videoCodec(), tracks.nalLengthSize(),
+                keyframe ? tracks.parameterSets() : List.of());
         try {
             cut(dts, keyframe);
             if (segment == null) {
@@ -198,62 +190,11 @@ final class HlsStream implements Subscriber {
             } else {
                 muxer.writeVideo(segment, pts + delay, dts + delay, dts, keyframe, accessUnit);
             }
-            if (lastVideoDts >= 0 && dts > lastVideoDts) {
-                videoFrameTime = dts - lastVideoDts;
-            }
-            lastVideoDts = dts;
+            tracks.videoSampled(dts);
             lastTime = Math.max(lastTime, dts);
         } finally {
             accessUnit.release();
         }
-    }
-
-    private void videoConfiguration(Codec codec, byte[] record) {
-        videoRecord = record;
-        switch (codec) {
-            case H264 -> {
-                avc = AvcDecoderConfiguration.parse(record);
-                hevc = null;
-            }
-            case HEVC -> {
-                hevc = HevcDecoderConfiguration.parse(record);
-                avc = null;
-            }
-            default -> throw new MediaFormatException("video codec " + codec + " is not supported in HLS");
-        }
-        history.observeVideo(avc != null ? avc.codecString() : hevc.codecString(), resolution());
-    }
-
-    private int width() {
-        try {
-            return avc != null ? avc.sequenceParameterSet().width() : hevc.sequenceParameterSet().width();
-        } catch (MediaFormatException e) {
-            return 0;
-        }
-    }
-
-    private int height() {
-        try {
-            return avc != null ? avc.sequenceParameterSet().height() : hevc.sequenceParameterSet().height();
-        } catch (MediaFormatException e) {
-            return 0;
-        }
-    }
-
-    private String resolution() {
-        try {
-            return avc != null ? avc.sequenceParameterSet().width() + "x" + avc.sequenceParameterSet().height()
-                : hevc.sequenceParameterSet().width() + "x" + hevc.sequenceParameterSet().height();
-        } catch (MediaFormatException e) {
-            return null;
-        }
-    }
-
-    private List<byte[]> parameterSets() {
-        if (avc != null) {
-            return Stream.concat(avc.sps().stream(), avc.pps().stream()).toList();
-        }
-        return Stream.of(hevc.vps(), hevc.sps(), hevc.pps()).flatMap(List::stream).toList();
     }
 
     private void audio(MediaFrame frame) {
@@ -279,23 +220,17 @@ final class HlsStream implements Subscriber {
             return;
         }
         if (configuration) {
-            audioRecord = ByteBufUtil.getBytes(body, dataAt, length);
-            aac = AudioSpecificConfig.parse(audioRecord);
-            if (!aac.adtsCompatible()) {
-                AudioSpecificConfig refused = aac;
-                aac = null;
-                throw new MediaFormatException("AAC object type " + refused.objectType() + " at "
-                    + refused.samplingFrequency() + " Hz cannot be carried in ADTS");
-            }
-            history.observeAudio(aac.codecString());
+            tracks.configureAudio(ByteBufUtil.getBytes(body, dataAt, length));
+            history.observeAudio(tracks.aac().codecString());
             return;
         }
+        AudioSpecificConfig aac = tracks.aac();
         if (aac == null) {
             return;
         }
         byte[] adts = aac.adtsHeader(length);
         long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
-        boolean audioOnly = avc == null && hevc == null;
+        boolean audioOnly = !tracks.hasVideo();
         cut(pts, audioOnly);
         if (segment == null) {
             return;
@@ -321,7 +256,7 @@ final class HlsStream implements Subscriber {
 
     private void flushAudio() {
         if (!audio.isEmpty() && segment != null) {
-            boolean audioOnly = avc == null && hevc == null;
+            boolean audioOnly = !tracks.hasVideo();
             muxer.writeAudio(segment, audio.pts() + delay, audioOnly ? audio.pts() : -1, audio.frames());
         }
         audio.clear();
@@ -376,17 +311,20 @@ final class HlsStream implements Subscriber {
             segment = Unpooled.buffer(partTarget > 0 ? 256 << 10 : 0);
             partStart = time;
             partIndependent = false;
-            Fmp4Muxer.Video video = videoRecord == null || avc == null && hevc == null ? null
-                : new Fmp4Muxer.Video(hevc != null, videoRecord, width(), height());
-            Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(audioRecord, aac.samplingFrequency(),
-                aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
+            AudioSpecificConfig aac = tracks.aac();
+            Fmp4Muxer.Video video = tracks.videoRecord() == null || !tracks.hasVideo() ? null
+                : new Fmp4Muxer.Video(tracks.videoCodec() == Codec.HEVC, tracks.videoRecord(), tracks.width(),
+                    tracks.height());
+            Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(tracks.audioRecord(),
+                aac.samplingFrequency(), aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
             if (fragments == null || !fragments.describes(video, sound)) {
                 fragments = new Fmp4Muxer(video, sound);
                 initName = layout.initName(segmentSequence);
             }
         } else {
             segment = Unpooled.buffer(256 << 10);
-            muxer.writeTables(segment, avc != null ? TsMuxer.H264 : hevc != null ? TsMuxer.HEVC : 0, aac != null);
+            muxer.writeTables(segment, !tracks.hasVideo() ? 0 : tracks.videoCodec() == Codec.H264 ? TsMuxer.H264
+                : TsMuxer.HEVC, tracks.aac() != null);
         }
     }
 
@@ -448,7 +386,8 @@ final class HlsStream implements Subscriber {
             partIndependent = independent;
             return;
         }
-        long interval = fragments.hasVideo() ? videoFrameTime : 90_000L * 1024 / Math.max(1, aac.samplingFrequency());
+        long interval = fragments.hasVideo() ? tracks.videoFrameTime()
+            : 90_000L * 1024 / Math.max(1, tracks.aac().samplingFrequency());
         if (time > partStart && time - partStart + interval > partTarget) {
             cutPart(time, true);
             partIndependent = independent;
