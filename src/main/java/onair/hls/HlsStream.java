@@ -48,9 +48,7 @@ final class HlsStream implements Subscriber {
 
     private final boolean fmp4;
     private final long partTarget;
-    private final List<Playlist.Part> parts = new ArrayList<>();
-    private long partStart;
-    private boolean partIndependent;
+    private final PartCutter parts;
     private long fragmentNumber;
     private Fmp4Muxer fragments;
     private String initName;
@@ -86,6 +84,7 @@ final class HlsStream implements Subscriber {
         this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
         this.partTarget = config.part().toMillis() * 90;
         this.keys = new SegmentKeys(config, layout);
+        this.parts = partTarget > 0 ? new PartCutter(config, layout, history, writer) : null;
         this.audio = new AacPacker(config);
     }
 
@@ -147,7 +146,7 @@ final class HlsStream implements Subscriber {
             List<Playlist.Segment> window = history.window();
             String text = Playlist.media(window, config, true);
             long next = window.getLast().sequence() + 1;
-            Duration target = targetDuration(window);
+            Duration target = Playlist.reloadTarget(window, config);
             writer.submit(new SegmentWrite("playlist " + layout.playlist(), List.of(),
                 new SegmentWrite.MediaPlaylist(layout.playlist(), text, partTarget > 0, next, 0, target, true), null));
         }
@@ -309,8 +308,9 @@ final class HlsStream implements Subscriber {
         segmentKey = keys.next(segmentSequence);
         if (fmp4) {
             segment = Unpooled.buffer(partTarget > 0 ? 256 << 10 : 0);
-            partStart = time;
-            partIndependent = false;
+            if (parts != null) {
+                parts.open(time);
+            }
             AudioSpecificConfig aac = tracks.aac();
             Fmp4Muxer.Video video = tracks.videoRecord() == null || !tracks.hasVideo() ? null
                 : new Fmp4Muxer.Video(tracks.videoCodec() == Codec.HEVC, tracks.videoRecord(), tracks.width(),
@@ -336,8 +336,7 @@ final class HlsStream implements Subscriber {
         }
         byte[] bytes = fmp4 && partTarget == 0 ? fragments.segment(fragmentNumber++, end)
             : ByteBufUtil.getBytes(segment);
-        List<Playlist.Part> segmentParts = List.copyOf(parts);
-        parts.clear();
+        List<Playlist.Part> segmentParts = parts != null ? parts.take() : List.of();
         Playlist.Segment done = new Playlist.Segment(segmentSequence, layout.segmentUri(segmentName), duration,
             segmentDiscontinuity, segmentKey != null ? layout.keyUri(segmentKey.name()) : null, segmentDateTime,
             fmp4 ? layout.segmentUri(initName) : null, segmentParts);
@@ -364,7 +363,7 @@ final class HlsStream implements Subscriber {
         files.add(new SegmentWrite.File(segmentFile, bytes, key != null ? key.bytes() : null, segmentSequence));
         boolean queued = writer.submit(new SegmentWrite("segment " + segmentFile, files,
             new SegmentWrite.MediaPlaylist(layout.playlist(), playlist, partTarget > 0, segmentSequence + 1, 0,
-                targetDuration(window), ended),
+                Playlist.reloadTarget(window, config), ended),
             master != null ? SegmentWrite.File.plain(layout.masterPlaylist(), master.getBytes(StandardCharsets.US_ASCII))
                 : null));
         if (!queued) {
@@ -379,48 +378,28 @@ final class HlsStream implements Subscriber {
      * the sample would take it past {@code hls_part}.
      */
     private void part(long time, boolean independent) {
-        if (partTarget == 0) {
+        if (parts == null) {
             return;
         }
         if (fragments.bytes() == 0) {
-            partIndependent = independent;
+            parts.starting(independent);
             return;
         }
         long interval = fragments.hasVideo() ? tracks.videoFrameTime()
             : 90_000L * 1024 / Math.max(1, tracks.aac().samplingFrequency());
-        if (time > partStart && time - partStart + interval > partTarget) {
+        if (parts.due(time, interval)) {
             cutPart(time, true);
-            partIndependent = independent;
+            parts.starting(independent);
         }
     }
 
     /** Ends the current part at {@code end}: its bytes join the segment and are written as a part file. */
-    private void cutPart(long end, boolean writePlaylist) {
+    private void cutPart(long end, boolean listed) {
         if (fragments.bytes() == 0) {
             return;
         }
         byte[] bytes = fragments.segment(fragmentNumber++, end);
         segment.writeBytes(bytes);
-        String name = layout.partName(segmentSequence, parts.size());
-        parts.add(new Playlist.Part(layout.segmentUri(name), Math.max(0, end - partStart) / 90_000.0,
-            partIndependent));
-        partStart = end;
-        Path partFile = layout.dir().resolve(name);
-        byte[] init = fragments.initialization();
-        Path initFile = layout.dir().resolve(initName);
-        List<Playlist.Segment> window = history.window();
-        String playlist = writePlaylist ? Playlist.media(window, parts, layout.segmentUri(initName),
-            layout.segmentUri(layout.partName(segmentSequence, parts.size())), config, false) : null;
-        writer.submit(new SegmentWrite("part " + partFile,
-            List.of(SegmentWrite.File.plain(initFile, init), SegmentWrite.File.plain(partFile, bytes)),
-            playlist == null ? null : new SegmentWrite.MediaPlaylist(layout.playlist(), playlist, true, segmentSequence,
-                parts.size(), targetDuration(window), false),
-            null));
-    }
-
-    /** The target duration blocking reloads of this playlist wait three times: at least {@code hls_fragment}. */
-    private Duration targetDuration(List<Playlist.Segment> window) {
-        long fragmentSeconds = (config.fragment().toMillis() + 999) / 1000;
-        return Duration.ofSeconds(Math.max(Playlist.targetDuration(window), fragmentSeconds));
+        parts.cut(end, segmentSequence, bytes, fragments.initialization(), initName, listed);
     }
 }
