@@ -48,12 +48,12 @@ final class AacPacker {
         return frames.readableBytes() + bytes <= limit;
     }
 
-    /** Adds the ADTS frame at {@code pts} of header {@code adts} and {@code length} raw bytes of {@code body}. */
-    void add(long pts, byte[] adts, ByteBuf body, int from, int length) {
+    /** Adds an ADTS {@code frame} at {@code pts}. */
+    void add(long pts, ByteBuf frame) {
         if (!frames.isReadable()) {
             this.pts = pts;
         }
-        frames.writeBytes(adts).writeBytes(body, from, length);
+        frames.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
     }
 
     /** Whether the gathered frames have waited longer than {@code hls_max_audio_delay} at {@code now}. */

@@ -2,16 +2,12 @@ package onair.hls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import onair.config.HlsConfig;
-import onair.media.AnnexB;
 import onair.media.AudioSpecificConfig;
 import onair.media.Codec;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
 import onair.media.TagHeader;
-import onair.mp4.Fmp4Muxer;
-import onair.mpegts.TsMuxer;
 import onair.stream.StreamKey;
 import onair.stream.Subscriber;
 import onair.stream.Subscription;
@@ -40,24 +36,18 @@ final class HlsStream implements Subscriber {
     private final HlsWriter writer;
     private final HlsOutput.History history;
     private final HlsOutput.Layout layout;
-    private final TsMuxer muxer = new TsMuxer();
     private final long fragment;
     private final long maxFragment;
-    private final long delay;
     private volatile Subscription subscription;
 
-    private final boolean fmp4;
     private final long partTarget;
-    private final PartCutter parts;
-    private long fragmentNumber;
-    private Fmp4Muxer fragments;
-    private String initName;
     private final Tracks tracks = new Tracks();
     private boolean badInputLogged;
     private boolean stopped;
     private boolean unsupportedAudio;
 
-    private ByteBuf segment;
+    private final SegmentFormat format;
+    private boolean segmentOpen;
     private long segmentStart;
     private long segmentSequence;
     private String segmentName;
@@ -79,13 +69,15 @@ final class HlsStream implements Subscriber {
         this.layout = layout;
         this.fragment = config.fragment().toMillis() * 90;
         this.maxFragment = config.maxFragment().toMillis() * 90;
-        this.delay = config.muxDelay().toMillis() * 90;
         this.discontinuityNext = !history.window().isEmpty();
-        this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
         this.partTarget = config.part().toMillis() * 90;
         this.keys = new SegmentKeys(config, layout);
-        this.parts = partTarget > 0 ? new PartCutter(config, layout, history, writer) : null;
+        PartCutter parts = partTarget > 0 ? new PartCutter(config, layout, history, writer) : null;
         this.audio = new AacPacker(config);
+        this.format = switch (config.segmentType()) {
+            case MPEGTS -> new TsSegments(config, tracks, audio);
+            case FMP4 -> new Fmp4Segments(tracks, layout, parts);
+        };
     }
 
     void attach(Subscription subscription) {
@@ -119,10 +111,7 @@ final class HlsStream implements Subscriber {
     /** Ends this publication's output (or gives up on it): buffers are freed and the subscription ends. */
     private void abandon() {
         stopped = true;
-        if (segment != null) {
-            segment.release();
-            segment = null;
-        }
+        format.release();
         audio.release();
         history.stopped();
         Subscription own = subscription;
@@ -140,7 +129,7 @@ final class HlsStream implements Subscriber {
         if (stopped) {
             return;
         }
-        if (segment != null) {
+        if (segmentOpen) {
             closeSegment(lastTime + Math.max(0, tracks.videoFrameTime()), true);
         } else if (!history.window().isEmpty()) {
             List<Playlist.Segment> window = history.window();
@@ -172,27 +161,17 @@ final class HlsStream implements Subscriber {
         long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
         long pts = dts + compositionTime * 90L;
         boolean keyframe = frame.isKeyframe();
-        ByteBuf accessUnit = fmp4 ? body.retainedSlice(dataAt, body.writerIndex() - dataAt)
-            : AnnexB.fromAvcc(body, dataAt, body.writerIndex(), tracks.videoCodec(), tracks.nalLengthSize(),
-                keyframe ? tracks.parameterSets() : List.of());
+        ByteBuf sample = format.videoSample(body, dataAt, body.writerIndex(), keyframe);
         try {
             cut(dts, keyframe);
-            if (segment == null) {
+            if (!segmentOpen) {
                 return;
             }
-            if (audio.lateFor(pts)) {
-                flushAudio();
-            }
-            if (fmp4) {
-                part(dts, keyframe);
-                fragments.video(dts, pts, keyframe, accessUnit);
-            } else {
-                muxer.writeVideo(segment, pts + delay, dts + delay, dts, keyframe, accessUnit);
-            }
+            format.video(dts, pts, keyframe, sample);
             tracks.videoSampled(dts);
             lastTime = Math.max(lastTime, dts);
         } finally {
-            accessUnit.release();
+            sample.release();
         }
     }
 
@@ -227,43 +206,24 @@ final class HlsStream implements Subscriber {
         if (aac == null) {
             return;
         }
-        byte[] adts = aac.adtsHeader(length);
-        long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
-        boolean audioOnly = !tracks.hasVideo();
-        cut(pts, audioOnly);
-        if (segment == null) {
-            return;
-        }
-        pts = audio.synchronize(pts, aac.samplingFrequency());
-        if (fmp4) {
-            if (fragments.hasAudio()) {
-                part(pts, !fragments.hasVideo());
-                fragments.audio(pts, body.slice(dataAt, length));
+        ByteBuf sample = format.audioSample(body, dataAt, length);
+        try {
+            long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
+            cut(pts, !tracks.hasVideo());
+            if (!segmentOpen) {
+                return;
             }
+            pts = audio.synchronize(pts, aac.samplingFrequency());
+            format.audio(pts, sample);
             lastTime = Math.max(lastTime, pts);
-            return;
+        } finally {
+            sample.release();
         }
-        if (!audio.fits(adts.length + length)) {
-            flushAudio();
-        }
-        audio.add(pts, adts, body, dataAt, length);
-        if (audio.overdue(pts)) {
-            flushAudio();
-        }
-        lastTime = Math.max(lastTime, pts);
-    }
-
-    private void flushAudio() {
-        if (!audio.isEmpty() && segment != null) {
-            boolean audioOnly = !tracks.hasVideo();
-            muxer.writeAudio(segment, audio.pts() + delay, audioOnly ? audio.pts() : -1, audio.frames());
-        }
-        audio.clear();
     }
 
     /** nginx-rtmp's ngx_rtmp_hls_update_fragment: close and open a segment at a boundary once it is long enough. */
     private void cut(long time, boolean boundary) {
-        if (segment == null) {
+        if (!segmentOpen) {
             if (boundary) {
                 openSegment(time);
             }
@@ -274,8 +234,7 @@ final class HlsStream implements Subscriber {
             : Math.floorDiv(segmentStart, fragment) == Math.floorDiv(time, fragment)) {
             boundary = false;
         }
-        boolean force = duration >= maxFragment || segment.readableBytes() + (fmp4 ? fragments.bytes() : 0)
-            > MAX_SEGMENT_BYTES;
+        boolean force = duration >= maxFragment || format.bytes() > MAX_SEGMENT_BYTES;
         if (boundary || force) {
             if (!boundary) {
                 log.debug("hls {}: force fragment split at {} s", key, duration / 90_000.0);
@@ -306,44 +265,18 @@ final class HlsStream implements Subscriber {
             case TIMESTAMP -> Instant.ofEpochMilli(time / 90);
         };
         segmentKey = keys.next(segmentSequence);
-        if (fmp4) {
-            segment = Unpooled.buffer(partTarget > 0 ? 256 << 10 : 0);
-            if (parts != null) {
-                parts.open(time);
-            }
-            AudioSpecificConfig aac = tracks.aac();
-            Fmp4Muxer.Video video = tracks.videoRecord() == null || !tracks.hasVideo() ? null
-                : new Fmp4Muxer.Video(tracks.videoCodec() == Codec.HEVC, tracks.videoRecord(), tracks.width(),
-                    tracks.height());
-            Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(tracks.audioRecord(),
-                aac.samplingFrequency(), aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
-            if (fragments == null || !fragments.describes(video, sound)) {
-                fragments = new Fmp4Muxer(video, sound);
-                initName = layout.initName(segmentSequence);
-            }
-        } else {
-            segment = Unpooled.buffer(256 << 10);
-            muxer.writeTables(segment, !tracks.hasVideo() ? 0 : tracks.videoCodec() == Codec.H264 ? TsMuxer.H264
-                : TsMuxer.HEVC, tracks.aac() != null);
-        }
+        format.open(time, segmentSequence);
+        segmentOpen = true;
     }
 
     private void closeSegment(long end, boolean ended) {
-        flushAudio();
         double duration = Math.max(0, end - segmentStart) / 90_000.0;
-        if (partTarget > 0) {
-            cutPart(end, false);
-        }
-        byte[] bytes = fmp4 && partTarget == 0 ? fragments.segment(fragmentNumber++, end)
-            : ByteBufUtil.getBytes(segment);
-        List<Playlist.Part> segmentParts = parts != null ? parts.take() : List.of();
+        SegmentFormat.Finished finished = format.finish(end);
+        segmentOpen = false;
+        byte[] bytes = finished.bytes();
         Playlist.Segment done = new Playlist.Segment(segmentSequence, layout.segmentUri(segmentName), duration,
             segmentDiscontinuity, segmentKey != null ? layout.keyUri(segmentKey.name()) : null, segmentDateTime,
-            fmp4 ? layout.segmentUri(initName) : null, segmentParts);
-        byte[] init = fmp4 ? fragments.initialization() : null;
-        Path initFile = fmp4 ? layout.dir().resolve(initName) : null;
-        segment.release();
-        segment = null;
+            finished.initName() != null ? layout.segmentUri(finished.initName()) : null, finished.parts());
         List<Playlist.Segment> window = history.add(done, config);
         String playlist = partTarget > 0
             ? Playlist.media(window, List.of(), null, layout.segmentUri(layout.partName(segmentSequence + 1, 0)),
@@ -357,8 +290,8 @@ final class HlsStream implements Subscriber {
         if (key != null && key.fresh()) {
             files.add(SegmentWrite.File.plain(layout.keyDir().resolve(key.name()), key.bytes()));
         }
-        if (init != null) {
-            files.add(SegmentWrite.File.plain(initFile, init));
+        if (finished.init() != null) {
+            files.add(SegmentWrite.File.plain(layout.dir().resolve(finished.initName()), finished.init()));
         }
         files.add(new SegmentWrite.File(segmentFile, bytes, key != null ? key.bytes() : null, segmentSequence));
         boolean queued = writer.submit(new SegmentWrite("segment " + segmentFile, files,
@@ -371,35 +304,5 @@ final class HlsStream implements Subscriber {
             discontinuityNext = true;
             keys.dropped(key);
         }
-    }
-
-    /**
-     * Before a sample at {@code time}: notes whether the part being filled starts independently, and cuts it if
-     * the sample would take it past {@code hls_part}.
-     */
-    private void part(long time, boolean independent) {
-        if (parts == null) {
-            return;
-        }
-        if (fragments.bytes() == 0) {
-            parts.starting(independent);
-            return;
-        }
-        long interval = fragments.hasVideo() ? tracks.videoFrameTime()
-            : 90_000L * 1024 / Math.max(1, tracks.aac().samplingFrequency());
-        if (parts.due(time, interval)) {
-            cutPart(time, true);
-            parts.starting(independent);
-        }
-    }
-
-    /** Ends the current part at {@code end}: its bytes join the segment and are written as a part file. */
-    private void cutPart(long end, boolean listed) {
-        if (fragments.bytes() == 0) {
-            return;
-        }
-        byte[] bytes = fragments.segment(fragmentNumber++, end);
-        segment.writeBytes(bytes);
-        parts.cut(end, segmentSequence, bytes, fragments.initialization(), initName, listed);
     }
 }

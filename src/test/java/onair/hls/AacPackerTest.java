@@ -30,7 +30,7 @@ class AacPackerTest {
         AacPacker packer = new AacPacker(config("hls_audio_buffer_size 20; hls_max_audio_delay 100ms;"));
         try {
             assertThat(packer.isEmpty()).isTrue();
-            packer.add(900, new byte[7], Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5}), 1, 3);
+            packer.add(900, Unpooled.wrappedBuffer(new byte[10]));
 
             assertThat(packer.frames().readableBytes()).isEqualTo(10);
             assertThat(packer.pts()).isEqualTo(900);
