@@ -2,118 +2,48 @@ package onair.hls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import onair.config.HlsConfig;
 import onair.media.AudioSpecificConfig;
-import onair.media.AvcDecoderConfiguration;
 import onair.media.Codec;
-import onair.media.HevcDecoderConfiguration;
 import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
 import onair.media.TagHeader;
-import onair.mp4.Fmp4Muxer;
-import onair.mpegts.TsMuxer;
 import onair.stream.StreamKey;
 import onair.stream.Subscriber;
 import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
- * One publication written as HLS: a subscriber that muxes H.264 or HEVC and AAC into MPEG-TS on the publisher's
- * thread, cuts segments on video keyframes (by time for audio-only streams) as nginx-rtmp's hls module does, and hands
- * each finished segment with its playlist to the server's {@link HlsWriter}.
+ * One publication written as HLS: a subscriber that reads its H.264 or HEVC and AAC frames on the publisher's thread,
+ * keeps their decoder configurations in {@link Tracks}, and hands each frame to its {@link Segmenter}, which cuts
+ * segments as nginx-rtmp's hls module does, and to its {@link SegmentFormat}, which muxes them.
  */
 final class HlsStream implements Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HlsStream.class);
-    private static final long MAX_SEGMENT_BYTES = 256L << 20;
-    private static final int MAX_AUDIO_PES = 0xffff - 14;
-    private static final byte[] START_CODE = {0, 0, 0, 1};
-    private static final byte[] H264_AUD = {0, 0, 0, 1, 0x09, (byte) 0xf0};
-    private static final byte[] HEVC_AUD = {0, 0, 0, 1, 0x46, 0x01, 0x50};
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StreamKey key;
-    private final HlsConfig config;
-    private final HlsWriter writer;
     private final HlsOutput.History history;
-    private final HlsOutput.Layout layout;
-    private final TsMuxer muxer = new TsMuxer();
-    private final long fragment;
-    private final long maxFragment;
-    private final long delay;
-    private final long sync;
-    private final long maxAudioDelay;
-    private final int audioLimit;
+    private final Tracks tracks = new Tracks();
+    private final AacPacker audio;
+    private final SegmentFormat format;
+    private final Segmenter segmenter;
     private volatile Subscription subscription;
-
-    private final boolean fmp4;
-    private final long partTarget;
-    private final List<Playlist.Part> parts = new ArrayList<>();
-    private long partStart;
-    private boolean partIndependent;
-    private long fragmentNumber;
-    private Fmp4Muxer fragments;
-    private String initName;
-    private byte[] videoRecord;
-    private AvcDecoderConfiguration avc;
-    private HevcDecoderConfiguration hevc;
-    private AudioSpecificConfig aac;
-    private byte[] audioRecord;
     private boolean badInputLogged;
     private boolean stopped;
     private boolean unsupportedAudio;
 
-    private ByteBuf segment;
-    private long segmentStart;
-    private long segmentSequence;
-    private String segmentName;
-    private boolean segmentDiscontinuity;
-    private Instant segmentDateTime;
-    private boolean segmentNewKey;
-    private long lastTime;
-    private long lastVideoDts = -1;
-    private long videoFrameTime;
-    private boolean discontinuityNext;
-
-    private byte[] aesKey;
-    private String keyName;
-    private int segmentsWithKey;
-
-    private final ByteBuf audio = Unpooled.buffer(4096);
-    private long audioPts;
-    private long audioBase = -1;
-    private long audioFrames;
-
     HlsStream(StreamKey key, HlsConfig config, HlsWriter writer, HlsOutput.History history, HlsOutput.Layout layout) {
         this.key = key;
-        this.config = config;
-        this.writer = writer;
         this.history = history;
-        this.layout = layout;
-        this.fragment = config.fragment().toMillis() * 90;
-        this.maxFragment = config.maxFragment().toMillis() * 90;
-        this.delay = config.muxDelay().toMillis() * 90;
-        this.sync = config.sync().toMillis() * 90;
-        this.maxAudioDelay = config.maxAudioDelay().toMillis() * 90;
-        this.audioLimit = (int) Math.min(config.audioBufferSize(), MAX_AUDIO_PES);
-        this.discontinuityNext = !history.window().isEmpty();
-        this.fmp4 = config.segmentType() == HlsConfig.SegmentType.FMP4;
-        this.partTarget = config.part().toMillis() * 90;
+        this.audio = new AacPacker(config);
+        this.format = switch (config.segmentType()) {
+            case MPEGTS -> new TsSegments(config, tracks, audio);
+            case FMP4 -> new Fmp4Segments(tracks, layout,
+                config.part().isPositive() ? new PartCutter(config, layout, history, writer) : null);
+        };
+        this.segmenter = new Segmenter(key, config, writer, history, layout, format);
     }
 
     void attach(Subscription subscription) {
@@ -147,10 +77,7 @@ final class HlsStream implements Subscriber {
     /** Ends this publication's output (or gives up on it): buffers are freed and the subscription ends. */
     private void abandon() {
         stopped = true;
-        if (segment != null) {
-            segment.release();
-            segment = null;
-        }
+        segmenter.release();
         audio.release();
         history.stopped();
         Subscription own = subscription;
@@ -168,21 +95,7 @@ final class HlsStream implements Subscriber {
         if (stopped) {
             return;
         }
-        if (segment != null) {
-            closeSegment(lastTime + Math.max(0, videoFrameTime), true);
-        } else if (!history.window().isEmpty()) {
-            List<Playlist.Segment> window = history.window();
-            String text = Playlist.media(window, config, true);
-            long next = window.getLast().sequence() + 1;
-            Duration target = targetDuration(window);
-            writer.submit("playlist " + layout.playlist(), () -> {
-                if (partTarget > 0) {
-                    writer.writePlaylist(layout.playlist(), text, next, 0, target, true);
-                } else {
-                    HlsWriter.writeAtomically(layout.playlist(), text.getBytes(StandardCharsets.US_ASCII));
-                }
-            });
-        }
+        segmenter.end(tracks.videoFrameTime());
         abandon();
     }
 
@@ -194,138 +107,28 @@ final class HlsStream implements Subscriber {
         }
         int dataAt = body.readerIndex() + header.dataOffset();
         if (header.sequenceHeader()) {
-            videoConfiguration(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            tracks.configureVideo(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            history.observeVideo(tracks.videoCodecString(), tracks.resolution());
             return;
         }
         int compositionTime = header.compositionTime();
-        if (avc == null && hevc == null) {
+        if (!tracks.hasVideo()) {
             return;
         }
         long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
         long pts = dts + compositionTime * 90L;
         boolean keyframe = frame.isKeyframe();
-        ByteBuf accessUnit = fmp4 ? body.retainedSlice(dataAt, body.writerIndex() - dataAt)
-            : annexB(body, dataAt, body.writerIndex(), keyframe);
+        ByteBuf sample = format.videoSample(body, dataAt, body.writerIndex(), keyframe);
         try {
-            cut(dts, keyframe);
-            if (segment == null) {
+            if (!segmenter.cut(dts, keyframe)) {
                 return;
             }
-            if (audio.isReadable() && audioPts + maxAudioDelay / 2 < pts) {
-                flushAudio();
-            }
-            if (fmp4) {
-                part(dts, keyframe);
-                fragments.video(dts, pts, keyframe, accessUnit);
-            } else {
-                muxer.writeVideo(segment, pts + delay, dts + delay, dts, keyframe, accessUnit);
-            }
-            if (lastVideoDts >= 0 && dts > lastVideoDts) {
-                videoFrameTime = dts - lastVideoDts;
-            }
-            lastVideoDts = dts;
-            lastTime = Math.max(lastTime, dts);
+            format.video(dts, pts, keyframe, sample);
+            tracks.videoSampled(dts);
+            segmenter.sampled(dts);
         } finally {
-            accessUnit.release();
+            sample.release();
         }
-    }
-
-    private void videoConfiguration(Codec codec, byte[] record) {
-        videoRecord = record;
-        switch (codec) {
-            case H264 -> {
-                avc = AvcDecoderConfiguration.parse(record);
-                hevc = null;
-            }
-            case HEVC -> {
-                hevc = HevcDecoderConfiguration.parse(record);
-                avc = null;
-            }
-            default -> throw new MediaFormatException("video codec " + codec + " is not supported in HLS");
-        }
-        history.observeVideo(avc != null ? avc.codecString() : hevc.codecString(), resolution());
-    }
-
-    private int width() {
-        try {
-            return avc != null ? avc.sequenceParameterSet().width() : hevc.sequenceParameterSet().width();
-        } catch (MediaFormatException e) {
-            return 0;
-        }
-    }
-
-    private int height() {
-        try {
-            return avc != null ? avc.sequenceParameterSet().height() : hevc.sequenceParameterSet().height();
-        } catch (MediaFormatException e) {
-            return 0;
-        }
-    }
-
-    private String resolution() {
-        try {
-            return avc != null ? avc.sequenceParameterSet().width() + "x" + avc.sequenceParameterSet().height()
-                : hevc.sequenceParameterSet().width() + "x" + hevc.sequenceParameterSet().height();
-        } catch (MediaFormatException e) {
-            return null;
-        }
-    }
-
-    /** The AVCC/HVCC length-prefixed NAL units as Annex B, behind an access unit delimiter, with parameter sets before the first picture of a keyframe. */
-    private ByteBuf annexB(ByteBuf body, int from, int to, boolean keyframe) {
-        boolean h264 = avc != null;
-        int lengthSize = h264 ? avc.nalLengthSize() : hevc.nalLengthSize();
-        ByteBuf out = Unpooled.buffer(to - from + 64 + (keyframe ? 256 : 0));
-        out.writeBytes(h264 ? H264_AUD : HEVC_AUD);
-        boolean parameterSetsWritten = !keyframe;
-        int at = from;
-        try {
-            while (at < to) {
-                if (to - at < lengthSize) {
-                    throw new MediaFormatException("video frame ends inside a NAL unit length");
-                }
-                long length = 0;
-                for (int i = 0; i < lengthSize; i++) {
-                    length = length << 8 | body.getUnsignedByte(at + i);
-                }
-                at += lengthSize;
-                if (length == 0) {
-                    continue;
-                }
-                if (length > to - at) {
-                    throw new MediaFormatException("NAL unit of " + length + " bytes in " + (to - at) + " left");
-                }
-                int header = body.getUnsignedByte(at);
-                int type = h264 ? header & 0x1f : header >> 1 & 0x3f;
-                boolean delimiter = h264 ? type == 9 : type == 35;
-                boolean parameterSet = h264 ? type == 7 : type == 32 || type == 33;
-                boolean picture = h264 ? type >= 1 && type <= 5 : type < 32;
-                if (parameterSet) {
-                    parameterSetsWritten = true;
-                }
-                if (picture && !parameterSetsWritten) {
-                    for (byte[] nal : parameterSets()) {
-                        out.writeBytes(START_CODE).writeBytes(nal);
-                    }
-                    parameterSetsWritten = true;
-                }
-                if (!delimiter) {
-                    out.writeBytes(START_CODE).writeBytes(body, at, (int) length);
-                }
-                at += (int) length;
-            }
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
-    }
-
-    private List<byte[]> parameterSets() {
-        if (avc != null) {
-            return Stream.concat(avc.sps().stream(), avc.pps().stream()).toList();
-        }
-        return Stream.of(hevc.vps(), hevc.sps(), hevc.pps()).flatMap(List::stream).toList();
     }
 
     private void audio(MediaFrame frame) {
@@ -351,255 +154,25 @@ final class HlsStream implements Subscriber {
             return;
         }
         if (configuration) {
-            audioRecord = ByteBufUtil.getBytes(body, dataAt, length);
-            aac = AudioSpecificConfig.parse(audioRecord);
-            if (!aac.adtsCompatible()) {
-                AudioSpecificConfig refused = aac;
-                aac = null;
-                throw new MediaFormatException("AAC object type " + refused.objectType() + " at "
-                    + refused.samplingFrequency() + " Hz cannot be carried in ADTS");
-            }
-            history.observeAudio(aac.codecString());
+            tracks.configureAudio(ByteBufUtil.getBytes(body, dataAt, length));
+            history.observeAudio(tracks.aac().codecString());
             return;
         }
+        AudioSpecificConfig aac = tracks.aac();
         if (aac == null) {
             return;
         }
-        byte[] adts = aac.adtsHeader(length);
-        long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
-        boolean audioOnly = avc == null && hevc == null;
-        cut(pts, audioOnly);
-        if (segment == null) {
-            return;
-        }
-        long estimated = audioBase + audioFrames * 90_000L * 1024 / aac.samplingFrequency();
-        if (audioBase >= 0 && Math.abs(estimated - pts) <= sync) {
-            pts = estimated;
-            audioFrames++;
-        } else {
-            audioBase = pts;
-            audioFrames = 1;
-        }
-        if (fmp4) {
-            if (fragments.hasAudio()) {
-                part(pts, !fragments.hasVideo());
-                fragments.audio(pts, body.slice(dataAt, length));
-            }
-            lastTime = Math.max(lastTime, pts);
-            return;
-        }
-        if (audio.readableBytes() + adts.length + length > audioLimit) {
-            flushAudio();
-        }
-        if (!audio.isReadable()) {
-            audioPts = pts;
-        }
-        audio.writeBytes(adts).writeBytes(body, dataAt, length);
-        if (audioPts + maxAudioDelay < pts) {
-            flushAudio();
-        }
-        lastTime = Math.max(lastTime, pts);
-    }
-
-    private void flushAudio() {
-        if (audio.isReadable() && segment != null) {
-            boolean audioOnly = avc == null && hevc == null;
-            muxer.writeAudio(segment, audioPts + delay, audioOnly ? audioPts : -1, audio);
-        }
-        audio.clear();
-    }
-
-    /** nginx-rtmp's ngx_rtmp_hls_update_fragment: close and open a segment at a boundary once it is long enough. */
-    private void cut(long time, boolean boundary) {
-        if (segment == null) {
-            if (boundary) {
-                openSegment(time);
-            }
-            return;
-        }
-        long duration = time - segmentStart;
-        if (config.slicing() == HlsConfig.Slicing.PLAIN ? duration < fragment
-            : Math.floorDiv(segmentStart, fragment) == Math.floorDiv(time, fragment)) {
-            boundary = false;
-        }
-        boolean force = duration >= maxFragment || segment.readableBytes() + (fmp4 ? fragments.bytes() : 0)
-            > MAX_SEGMENT_BYTES;
-        if (boundary || force) {
-            if (!boundary) {
-                log.debug("hls {}: force fragment split at {} s", key, duration / 90_000.0);
-            }
-            closeSegment(time, false);
-            openSegment(time);
-        }
-    }
-
-    private void openSegment(long time) {
-        segmentSequence = history.nextSequence();
-        segmentStart = time;
-        lastTime = time;
-        long id = switch (config.naming()) {
-            case SEQUENTIAL -> segmentSequence;
-            case TIMESTAMP -> time / 90;
-            case SYSTEM -> System.currentTimeMillis();
-        };
-        if (config.namingGranularity() > 0) {
-            id = id / config.namingGranularity() * config.namingGranularity();
-        }
-        segmentName = layout.segmentName(id);
-        segmentDiscontinuity = discontinuityNext;
-        discontinuityNext = false;
-        segmentDateTime = switch (config.datetime()) {
-            case NONE -> null;
-            case SYSTEM -> Instant.now();
-            case TIMESTAMP -> Instant.ofEpochMilli(time / 90);
-        };
-        segmentNewKey = false;
-        if (config.keys() && (aesKey == null
-            || config.fragmentsPerKey() > 0 && segmentsWithKey >= config.fragmentsPerKey())) {
-            aesKey = new byte[16];
-            RANDOM.nextBytes(aesKey);
-            keyName = layout.keyName(segmentSequence);
-            segmentsWithKey = 0;
-            segmentNewKey = true;
-        }
-        segmentsWithKey++;
-        if (fmp4) {
-            segment = Unpooled.buffer(partTarget > 0 ? 256 << 10 : 0);
-            partStart = time;
-            partIndependent = false;
-            Fmp4Muxer.Video video = videoRecord == null || avc == null && hevc == null ? null
-                : new Fmp4Muxer.Video(hevc != null, videoRecord, width(), height());
-            Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(audioRecord, aac.samplingFrequency(),
-                aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
-            if (fragments == null || !fragments.describes(video, sound)) {
-                fragments = new Fmp4Muxer(video, sound);
-                initName = layout.initName(segmentSequence);
-            }
-        } else {
-            segment = Unpooled.buffer(256 << 10);
-            muxer.writeTables(segment, avc != null ? TsMuxer.H264 : hevc != null ? TsMuxer.HEVC : 0, aac != null);
-        }
-    }
-
-    private void closeSegment(long end, boolean ended) {
-        flushAudio();
-        double duration = Math.max(0, end - segmentStart) / 90_000.0;
-        if (partTarget > 0) {
-            cutPart(end, false);
-        }
-        byte[] bytes = fmp4 && partTarget == 0 ? fragments.segment(fragmentNumber++, end)
-            : ByteBufUtil.getBytes(segment);
-        List<Playlist.Part> segmentParts = List.copyOf(parts);
-        parts.clear();
-        Playlist.Segment done = new Playlist.Segment(segmentSequence, layout.segmentUri(segmentName), duration,
-            segmentDiscontinuity, config.keys() ? layout.keyUri(keyName) : null, segmentDateTime,
-            fmp4 ? layout.segmentUri(initName) : null, segmentParts);
-        byte[] init = fmp4 ? fragments.initialization() : null;
-        Path initFile = fmp4 ? layout.dir().resolve(initName) : null;
-        segment.release();
-        segment = null;
-        List<Playlist.Segment> window = history.add(done, config);
-        String playlist = partTarget > 0
-            ? Playlist.media(window, List.of(), null, layout.segmentUri(layout.partName(segmentSequence + 1, 0)),
-                config, ended)
-            : Playlist.media(window, config, ended);
-        Path segmentFile = layout.dir().resolve(segmentName);
-        byte[] key = aesKey;
-        boolean newKey = segmentNewKey;
-        Path keyFile = config.keys() ? layout.keyDir().resolve(keyName) : null;
-        long sequence = segmentSequence;
-        Duration target = targetDuration(window);
-        history.measured(bytes.length, duration);
-        String master = history.masterPlaylist();
-        boolean queued = writer.submit("segment " + segmentFile, () -> {
-            if (newKey) {
-                HlsWriter.writeAtomically(keyFile, key);
-            }
-            if (init != null) {
-                HlsWriter.writeAtomically(initFile, init);
-            }
-            HlsWriter.writeAtomically(segmentFile, key != null ? encrypt(bytes, key, sequence) : bytes);
-            if (partTarget > 0) {
-                writer.writePlaylist(layout.playlist(), playlist, sequence + 1, 0, target, ended);
-            } else {
-                HlsWriter.writeAtomically(layout.playlist(), playlist.getBytes(StandardCharsets.US_ASCII));
-            }
-            if (master != null) {
-                HlsWriter.writeAtomically(layout.masterPlaylist(),
-                    master.getBytes(StandardCharsets.US_ASCII));
-            }
-        });
-        if (!queued) {
-            history.remove(done);
-            discontinuityNext = true;
-            if (newKey) {
-                aesKey = null;
-            }
-        }
-    }
-
-    /**
-     * Before a sample at {@code time}: notes whether the part being filled starts independently, and cuts it if
-     * the sample would take it past {@code hls_part}.
-     */
-    private void part(long time, boolean independent) {
-        if (partTarget == 0) {
-            return;
-        }
-        if (fragments.bytes() == 0) {
-            partIndependent = independent;
-            return;
-        }
-        long interval = fragments.hasVideo() ? videoFrameTime : 90_000L * 1024 / Math.max(1, aac.samplingFrequency());
-        if (time > partStart && time - partStart + interval > partTarget) {
-            cutPart(time, true);
-            partIndependent = independent;
-        }
-    }
-
-    /** Ends the current part at {@code end}: its bytes join the segment and are written as a part file. */
-    private void cutPart(long end, boolean writePlaylist) {
-        if (fragments.bytes() == 0) {
-            return;
-        }
-        byte[] bytes = fragments.segment(fragmentNumber++, end);
-        segment.writeBytes(bytes);
-        String name = layout.partName(segmentSequence, parts.size());
-        parts.add(new Playlist.Part(layout.segmentUri(name), Math.max(0, end - partStart) / 90_000.0,
-            partIndependent));
-        partStart = end;
-        Path partFile = layout.dir().resolve(name);
-        byte[] init = fragments.initialization();
-        Path initFile = layout.dir().resolve(initName);
-        List<Playlist.Segment> window = history.window();
-        String playlist = writePlaylist ? Playlist.media(window, parts, layout.segmentUri(initName),
-            layout.segmentUri(layout.partName(segmentSequence, parts.size())), config, false) : null;
-        long sequence = segmentSequence;
-        int listed = parts.size();
-        Duration target = targetDuration(window);
-        writer.submit("part " + partFile, () -> {
-            HlsWriter.writeAtomically(initFile, init);
-            HlsWriter.writeAtomically(partFile, bytes);
-            if (playlist != null) {
-                writer.writePlaylist(layout.playlist(), playlist, sequence, listed, target, false);
-            }
-        });
-    }
-
-    /** The target duration blocking reloads of this playlist wait three times: at least {@code hls_fragment}. */
-    private Duration targetDuration(List<Playlist.Segment> window) {
-        long fragmentSeconds = (config.fragment().toMillis() + 999) / 1000;
-        return Duration.ofSeconds(Math.max(Playlist.targetDuration(window), fragmentSeconds));
-    }
-
-    /** AES-128-CBC with PKCS#7 padding over the whole segment (RFC 8216 §4.3.2.4), the IV being its sequence number. */
-    private static byte[] encrypt(byte[] segment, byte[] key, long sequence) {
+        ByteBuf sample = format.audioSample(body, dataAt, length);
         try {
-            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(Playlist.iv(sequence)));
-            return cipher.doFinal(segment);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-128-CBC is not available", e);
+            long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
+            if (!segmenter.cut(pts, !tracks.hasVideo())) {
+                return;
+            }
+            pts = audio.synchronize(pts, aac.samplingFrequency());
+            format.audio(pts, sample);
+            segmenter.sampled(pts);
+        } finally {
+            sample.release();
         }
     }
 }

@@ -75,6 +75,27 @@ final class HlsWriter implements AutoCloseable {
         }
     }
 
+    /** Queues {@code write}, as {@link #submit(String, IoTask)} does. */
+    boolean submit(SegmentWrite write) {
+        return submit(write.what(), () -> write(write));
+    }
+
+    private void write(SegmentWrite write) throws IOException {
+        for (SegmentWrite.File file : write.files()) {
+            writeAtomically(file.path(), file.contents());
+        }
+        SegmentWrite.MediaPlaylist playlist = write.playlist();
+        if (playlist != null && playlist.blockingReloads()) {
+            writePlaylist(playlist.path(), playlist.text(), playlist.sequence(), playlist.parts(),
+                playlist.targetDuration(), playlist.ended());
+        } else if (playlist != null) {
+            writeAtomically(playlist.path(), playlist.text().getBytes(StandardCharsets.US_ASCII));
+        }
+        if (write.master() != null) {
+            writeAtomically(write.master().path(), write.master().contents());
+        }
+    }
+
     /**
      * Has {@code dir} swept like nginx-rtmp's {@code hls_cleanup}: segments (and fMP4 init segments, rewritten with
      * each playlist while in use) and keys are deleted once their last

@@ -2,6 +2,7 @@ package onair.hls;
 
 import onair.config.HlsConfig;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -124,6 +125,15 @@ final class Playlist {
             target = Math.max(target, (long) Math.ceil(Math.round(segment.duration() * 1000) / 1000.0));
         }
         return target;
+    }
+
+    /**
+     * The target duration a blocking reload of a playlist over {@code segments} waits three times for: the playlist's
+     * own, and at least {@code hls_fragment}.
+     */
+    static Duration reloadTarget(List<Segment> segments, HlsConfig config) {
+        long fragmentSeconds = (config.fragment().toMillis() + 999) / 1000;
+        return Duration.ofSeconds(Math.max(targetDuration(segments), fragmentSeconds));
     }
 
     private static void part(StringBuilder text, Part part) {

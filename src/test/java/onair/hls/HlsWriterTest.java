@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -57,6 +59,28 @@ class HlsWriterTest {
             assertThat(files.map(file -> file.getFileName().toString())).hasSize(20).allMatch(n -> n.endsWith(".ts"));
         }
         assertThat(writer.submit("after close", () -> { })).isFalse();
+    }
+
+    @Test
+    void aSegmentWriteWritesItsFilesThenItsPlaylistsAndReportsABlockingReloadPlaylist() throws Exception {
+        List<String> written = new ArrayList<>();
+        byte[] key = new byte[16];
+        HlsWriter writer = new HlsWriter((playlist, sequence, parts, target, ended) ->
+            written.add(playlist.getFileName() + " " + sequence + " " + parts + " " + target + " " + ended));
+        writer.submit(new SegmentWrite("segment", List.of(SegmentWrite.File.plain(dir.resolve("s-0.key"), key),
+            new SegmentWrite.File(dir.resolve("s-0.ts"), new byte[188], key, 0)),
+            new SegmentWrite.MediaPlaylist(dir.resolve("s.m3u8"), "#EXTM3U\n", false, 1, 0, Duration.ofSeconds(2),
+                false), SegmentWrite.File.plain(dir.resolve("m.m3u8"), new byte[] {'#'})));
+        writer.submit(new SegmentWrite("part", List.of(), new SegmentWrite.MediaPlaylist(dir.resolve("ll.m3u8"),
+            "#EXTM3U\n", true, 3, 2, Duration.ofSeconds(2), true), null));
+        writer.close();
+
+        assertThat(dir.resolve("s-0.key")).hasBinaryContent(key);
+        assertThat(dir.resolve("s-0.ts")).hasBinaryContent(SegmentKeys.encrypt(new byte[188], key, 0));
+        assertThat(dir.resolve("s.m3u8")).hasContent("#EXTM3U");
+        assertThat(dir.resolve("m.m3u8")).hasContent("#");
+        assertThat(dir.resolve("ll.m3u8")).hasContent("#EXTM3U");
+        assertThat(written).containsExactly("ll.m3u8 3 2 PT2S true");
     }
 
     @Test
