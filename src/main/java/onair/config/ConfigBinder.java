@@ -1,10 +1,7 @@
 package onair.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
 
 /**
  * Binds a parsed nginx configuration to {@link ServerConfig}: checks every directive of the {@code rtmp} section
@@ -56,23 +52,22 @@ final class ConfigBinder {
             Context.RECORDER);
     private static final int MIN_CHUNK_SIZE = 128;
     private static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
-    private static final Set<String> SSL_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private static final Map<String, Setting> SETTINGS = settings(
-            new Setting("chunk_size", CORE, 4096, v -> (int) bounded(Units.size(v), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE)),
-            new Setting("timeout", CORE, Duration.ofSeconds(60), ConfigBinder::positiveTime),
+            new Setting("chunk_size", CORE, 4096, v -> (int) Units.bounded(Units.size(v), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE)),
+            new Setting("timeout", CORE, Duration.ofSeconds(60), Units::positiveTime),
             new Setting("ping", CORE, Duration.ofSeconds(60), Units::time),
-            new Setting("ping_timeout", CORE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
-            new Setting("ack_window", CORE, 5_000_000L, v -> bounded(Units.size(v), 1, 0xFFFF_FFFFL)),
-            new Setting("max_message", CORE, 1 << 20, v -> (int) bounded(Units.size(v), 1, Integer.MAX_VALUE)),
-            new Setting("max_streams", CORE, 32, v -> (int) bounded(integer(v), 1, Integer.MAX_VALUE)),
-            new Setting("max_connections", LIVE, 10_000, ConfigBinder::limit),
-            new Setting("max_connections_per_address", CORE, 100, ConfigBinder::limit),
+            new Setting("ping_timeout", CORE, Duration.ofSeconds(30), Units::positiveTime),
+            new Setting("ack_window", CORE, 5_000_000L, v -> Units.bounded(Units.size(v), 1, 0xFFFF_FFFFL)),
+            new Setting("max_message", CORE, 1 << 20, v -> (int) Units.bounded(Units.size(v), 1, Integer.MAX_VALUE)),
+            new Setting("max_streams", CORE, 32, v -> (int) Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE)),
+            new Setting("max_connections", LIVE, 10_000, Units::limit),
+            new Setting("max_connections_per_address", CORE, 100, Units::limit),
             new Setting("buflen", CORE, Duration.ofMillis(1000), Units::time),
             new Setting("ssl_certificate", CORE, null, Path::of),
             new Setting("ssl_certificate_key", CORE, null, Path::of),
-            new Setting("ssl_protocols", CORE, List.of("TLSv1.2", "TLSv1.3"), ConfigBinder::sslProtocols, true),
-            new Setting("ssl_ciphers", CORE, List.of(), ConfigBinder::sslCiphers),
+            new Setting("ssl_protocols", CORE, List.of("TLSv1.2", "TLSv1.3"), Units::sslProtocols, true),
+            new Setting("ssl_ciphers", CORE, List.of(), Units::sslCiphers),
             new Setting("live", LIVE, false, Units::flag),
             new Setting("wait_key", LIVE, true, Units::flag),
             new Setting("wait_video", LIVE, false, Units::flag),
@@ -80,67 +75,67 @@ final class ConfigBinder {
             new Setting("idle_streams", LIVE, true, Units::flag),
             new Setting("drop_idle_publisher", LIVE, Duration.ZERO, Units::time),
             new Setting("play_restart", LIVE, false, Units::flag),
-            new Setting("meta", LIVE, ApplicationConfig.Meta.ON, ConfigBinder::meta),
+            new Setting("meta", LIVE, ApplicationConfig.Meta.ON, Units::meta),
             new Setting("interleave", LIVE, false, Units::flag),
             new Setting("sync", LIVE, Duration.ofMillis(300), Units::time),
             new Setting("gop_cache", LIVE, true, Units::flag),
-            new Setting("on_connect", CORE, null, ConfigBinder::callbackUrl),
-            new Setting("on_disconnect", CORE, null, ConfigBinder::callbackUrl),
-            new Setting("on_publish", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_play", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_publish_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_play_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_record_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_update", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("notify_method", LIVE, AdmissionConfig.Method.POST, ConfigBinder::notifyMethod),
+            new Setting("on_connect", CORE, null, Units::callbackUrl),
+            new Setting("on_disconnect", CORE, null, Units::callbackUrl),
+            new Setting("on_publish", LIVE, null, Units::callbackUrl),
+            new Setting("on_play", LIVE, null, Units::callbackUrl),
+            new Setting("on_publish_done", LIVE, null, Units::callbackUrl),
+            new Setting("on_play_done", LIVE, null, Units::callbackUrl),
+            new Setting("on_done", LIVE, null, Units::callbackUrl),
+            new Setting("on_record_done", LIVE, null, Units::callbackUrl),
+            new Setting("on_update", LIVE, null, Units::callbackUrl),
+            new Setting("notify_method", LIVE, AdmissionConfig.Method.POST, Units::notifyMethod),
             new Setting("notify_update_timeout", LIVE, AdmissionConfig.DEFAULT.updateTimeout(), Units::time),
             new Setting("notify_update_strict", LIVE, false, Units::flag),
             new Setting("notify_relay_redirect", LIVE, false, Units::flag),
-            new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), ConfigBinder::positiveTime),
+            new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), Units::positiveTime),
             new Setting("notify_ssl_trusted_certificate", LIVE, null, Path::of),
-            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret),
-            new Setting("record", RECORD, null, ConfigBinder::recordFlags, true),
+            new Setting("publish_token_secret", LIVE, null, Units::tokenSecret),
+            new Setting("record", RECORD, null, Units::recordFlags, true),
             new Setting("record_path", RECORD, null, Path::of),
             new Setting("record_suffix", RECORD, ".flv", v -> v),
             new Setting("record_unique", RECORD, false, Units::flag),
             new Setting("record_append", RECORD, false, Units::flag),
             new Setting("record_lock", RECORD, false, Units::flag),
             new Setting("record_max_size", RECORD, 0L, Units::size),
-            new Setting("record_max_frames", RECORD, 0L, ConfigBinder::integer),
+            new Setting("record_max_frames", RECORD, 0L, Units::integer),
             new Setting("record_interval", RECORD, null, Units::time),
             new Setting("record_notify", RECORD, false, Units::flag),
             new Setting("hls", LIVE, false, Units::flag),
             new Setting("hls_path", LIVE, null, Path::of),
-            new Setting("hls_fragment", LIVE, Duration.ofSeconds(5), ConfigBinder::positiveTime),
-            new Setting("hls_max_fragment", LIVE, null, ConfigBinder::positiveTime),
-            new Setting("hls_playlist_length", LIVE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
+            new Setting("hls_fragment", LIVE, Duration.ofSeconds(5), Units::positiveTime),
+            new Setting("hls_max_fragment", LIVE, null, Units::positiveTime),
+            new Setting("hls_playlist_length", LIVE, Duration.ofSeconds(30), Units::positiveTime),
             new Setting("hls_sync", LIVE, Duration.ofMillis(2), Units::time),
             new Setting("hls_continuous", LIVE, true, Units::flag),
             new Setting("hls_nested", LIVE, false, Units::flag),
             new Setting("hls_base_url", LIVE, "", v -> v),
             new Setting("hls_cleanup", LIVE, true, Units::flag),
             new Setting("hls_fragment_naming", LIVE, HlsConfig.Naming.SEQUENTIAL,
-                    v -> choice(v, HlsConfig.Naming.class, "sequential", "timestamp", "system")),
-            new Setting("hls_fragment_naming_granularity", LIVE, 0L, v -> bounded(integer(v), 0, 1L << 40)),
+                    v -> Units.choice(v, HlsConfig.Naming.class, "sequential", "timestamp", "system")),
+            new Setting("hls_fragment_naming_granularity", LIVE, 0L, v -> Units.bounded(Units.integer(v), 0, 1L << 40)),
             new Setting("hls_fragment_slicing", LIVE, HlsConfig.Slicing.PLAIN,
-                    v -> choice(v, HlsConfig.Slicing.class, "plain", "aligned")),
-            new Setting("hls_variant", LIVE, List.of(), ConfigBinder::variant, true),
-            new Setting("hls_type", LIVE, HlsConfig.Type.LIVE, v -> choice(v, HlsConfig.Type.class, "live", "event")),
+                    v -> Units.choice(v, HlsConfig.Slicing.class, "plain", "aligned")),
+            new Setting("hls_variant", LIVE, List.of(), v -> List.of(Units.variant(v)), true),
+            new Setting("hls_type", LIVE, HlsConfig.Type.LIVE, v -> Units.choice(v, HlsConfig.Type.class, "live", "event")),
             new Setting("hls_muxdelay", LIVE, Duration.ofMillis(700), Units::time),
             new Setting("hls_max_audio_delay", LIVE, Duration.ofMillis(300), Units::time),
-            new Setting("hls_audio_buffer_size", LIVE, 1L << 20, v -> bounded(Units.size(v), 1, 64L << 20)),
+            new Setting("hls_audio_buffer_size", LIVE, 1L << 20, v -> Units.bounded(Units.size(v), 1, 64L << 20)),
             new Setting("hls_keys", LIVE, false, Units::flag),
             new Setting("hls_key_path", LIVE, null, Path::of),
             new Setting("hls_key_url", LIVE, "", v -> v),
-            new Setting("hls_fragments_per_key", LIVE, 0, v -> (int) bounded(integer(v), 0, Integer.MAX_VALUE)),
+            new Setting("hls_fragments_per_key", LIVE, 0, v -> (int) Units.bounded(Units.integer(v), 0, Integer.MAX_VALUE)),
             new Setting("hls_allow_client_cache", LIVE, HlsConfig.ClientCache.UNSET,
-                    v -> choice(v, HlsConfig.ClientCache.class, null, "enabled", "disabled")),
+                    v -> Units.choice(v, HlsConfig.ClientCache.class, null, "enabled", "disabled")),
             new Setting("hls_datetime", LIVE, HlsConfig.DateTime.NONE,
-                    v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
+                    v -> Units.choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
             new Setting("hls_segment_type", LIVE, HlsConfig.SegmentType.MPEGTS,
-                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")),
-            new Setting("hls_part", LIVE, Duration.ZERO, ConfigBinder::part));
+                    v -> Units.choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")),
+            new Setting("hls_part", LIVE, Duration.ZERO, Units::part));
 
     private static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -188,9 +183,9 @@ final class ConfigBinder {
         for (Directive d : main) {
             if (d.name().equals("pid")) {
                 if (d.block() != null || d.args().size() != 1) {
-                    throw invalidArgumentCount(d);
+                    throw ConfigException.invalidArgumentCount(d);
                 }
-                pidFile = relativeToFile(d, Path.of(d.args().getFirst()));
+                pidFile = Units.relativeToFile(d, Path.of(d.args().getFirst()));
             } else if (d.name().equals("rtmp")) {
                 requireBlock(d, 0);
                 if (rtmp != null) {
@@ -297,28 +292,8 @@ final class ConfigBinder {
             throw ConfigException.at(listen,
                     "no \"ssl_certificate_key\" is defined for certificate \"" + certificate.file() + "\"");
         }
-        return loadSsl(certificate.file(), certificate.directive(), key.file(), key.directive(),
+        return SslConfig.load(certificate.file(), certificate.directive(), key.file(), key.directive(),
                 (List<String>) scope.get("ssl_protocols"), (List<String>) scope.get("ssl_ciphers"));
-    }
-
-    /** Reads and checks a certificate chain and its key; errors name the directive that gave the file. */
-    static SslConfig loadSsl(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
-            List<String> protocols, List<String> ciphers) {
-        List<X509Certificate> chain;
-        try {
-            chain = Pem.certificates(certificate);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.at(certificateDirective,
-                    "cannot load certificate \"" + certificate + "\": " + e.getMessage());
-        }
-        PrivateKey privateKey;
-        try {
-            privateKey = Pem.privateKey(key);
-            Pem.requireMatch(privateKey, chain.getFirst());
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.at(keyDirective, "cannot load certificate key \"" + key + "\": " + e.getMessage());
-        }
-        return new SslConfig(certificate, key, chain, privateKey, protocols, ciphers);
     }
 
     private ApplicationConfig application(Directive app, Scope server, AccessLogConfig serverLog) {
@@ -381,37 +356,6 @@ final class ConfigBinder {
                 (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType, part);
     }
 
-    /** One value of {@code E}, named by {@code names} in constant order (a null name skips a constant). */
-    private static <E extends Enum<E>> E choice(String text, Class<E> type, String... names) {
-        E[] constants = type.getEnumConstants();
-        int offset = constants.length - names.length;
-        for (int i = 0; i < names.length; i++) {
-            if (text.equals(names[i])) {
-                return constants[i + offset];
-            }
-        }
-        throw new IllegalArgumentException("it must be " + Stream.of(names).filter(java.util.Objects::nonNull)
-                .map(name -> "\"" + name + "\"").collect(Collectors.joining(" or ")));
-    }
-
-    private static Duration part(String text) {
-        Duration part = Units.time(text);
-        if (part.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new IllegalArgumentException("it must be at most 1s");
-        }
-        return part;
-    }
-
-    private static List<HlsConfig.Variant> variant(String text) {
-        List<String> args = List.of(text.split(" "));
-        for (String attribute : args.subList(1, args.size())) {
-            if (attribute.indexOf('=') <= 0) {
-                throw new IllegalArgumentException("\"" + attribute + "\" is not an ATTRIBUTE=value pair");
-            }
-        }
-        return List.of(new HlsConfig.Variant(args.getFirst(), args.subList(1, args.size())));
-    }
-
     /**
      * The application's own recorder when a {@code record} directive is in force for it, then its {@code recorder}
      * blocks in file order, each inheriting the application's settings (nginx-rtmp's {@code ngx_rtmp_record_recorder}).
@@ -454,35 +398,13 @@ final class ConfigBinder {
                 (boolean) scope.get("record_notify"));
     }
 
-    /** {@code record off|all|audio|video|keyframes|manual ...}: the flags combine; {@code off} records nothing. */
-    private static Set<RecordConfig.Flag> recordFlags(String text) {
-        Set<RecordConfig.Flag> flags = EnumSet.noneOf(RecordConfig.Flag.class);
-        boolean off = false;
-        for (String value : text.split(" ")) {
-            switch (value) {
-                case "off" -> off = true;
-                case "all" -> flags.addAll(EnumSet.of(RecordConfig.Flag.AUDIO, RecordConfig.Flag.VIDEO));
-                case "audio" -> flags.add(RecordConfig.Flag.AUDIO);
-                case "video" -> flags.add(RecordConfig.Flag.VIDEO);
-                case "keyframes" -> flags.add(RecordConfig.Flag.KEYFRAMES);
-                case "manual" -> flags.add(RecordConfig.Flag.MANUAL);
-                default -> throw new IllegalArgumentException(
-                        "it must be \"off\", \"all\", \"audio\", \"video\", \"keyframes\" or \"manual\"");
-            }
-        }
-        if (off && !flags.isEmpty()) {
-            throw new IllegalArgumentException("\"off\" cannot be combined with other values");
-        }
-        return Set.copyOf(flags);
-    }
-
     /** {@code log_format name format...}: the format arguments are joined as nginx-rtmp compiles them, back to back. */
     private void logFormat(Directive d) {
         if (d.block() != null) {
             throw ConfigException.at(d, "directive \"log_format\" is not terminated by \";\"");
         }
         if (d.args().size() < 2) {
-            throw invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         String name = d.args().getFirst();
         if (formats.containsKey(name)) {
@@ -511,7 +433,7 @@ final class ConfigBinder {
                 throw ConfigException.at(d, "directive \"access_log\" is not terminated by \";\"");
             }
             if (d.args().isEmpty() || d.args().size() > 2) {
-                throw invalidArgumentCount(d);
+                throw ConfigException.invalidArgumentCount(d);
             }
             found = true;
             if (d.args().getFirst().equals("off")) {
@@ -523,7 +445,7 @@ final class ConfigBinder {
                     .filter(entry -> entry.getKey().equalsIgnoreCase(formatName))
                     .map(Map.Entry::getValue).findFirst()
                     .orElseThrow(() -> ConfigException.at(d, "unknown log format \"" + formatName + "\""));
-            targets.add(new AccessLogConfig.Target(relativeToFile(d, Path.of(d.args().getFirst())), format));
+            targets.add(new AccessLogConfig.Target(Units.relativeToFile(d, Path.of(d.args().getFirst())), format));
         }
         if (!found) {
             return inherited;
@@ -567,13 +489,13 @@ final class ConfigBinder {
                 throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
             }
             if (d.args().isEmpty() || d.args().size() > 3) {
-                throw invalidArgumentCount(d);
+                throw ConfigException.invalidArgumentCount(d);
             }
             try {
                 AccessRule rule = AccessRule.parse(d.name().equals("allow"), d.args());
                 ((List<AccessRule>) values.computeIfAbsent(ACCESS, k -> new ArrayList<AccessRule>())).add(rule);
             } catch (IllegalArgumentException e) {
-                throw invalidValue(d, String.join(" ", d.args()), e.getMessage());
+                throw ConfigException.invalidValue(d, String.join(" ", d.args()), e.getMessage());
             }
             return;
         }
@@ -585,7 +507,7 @@ final class ConfigBinder {
             throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
         }
         if (d.args().isEmpty() || d.args().size() > 1 && !setting.list()) {
-            throw invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         if (d.name().equals("hls_variant") && values.get(d.name()) instanceof List<?> earlier) {
             List<Object> all = new ArrayList<>(earlier);
@@ -603,9 +525,9 @@ final class ConfigBinder {
         String value = String.join(" ", d.args());
         try {
             Object parsed = setting.parser().apply(value);
-            return parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed;
+            return parsed instanceof Path path ? new FileSetting(Units.relativeToFile(d, path), d) : parsed;
         } catch (IllegalArgumentException e) {
-            throw invalidValue(d, value, e.getMessage());
+            throw ConfigException.invalidValue(d, value, e.getMessage());
         }
     }
 
@@ -625,124 +547,8 @@ final class ConfigBinder {
             throw ConfigException.at(d, "directive \"" + d.name() + "\" has no opening \"{\"");
         }
         if (d.args().size() != args) {
-            throw invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
-    }
-
-    static ConfigException invalidArgumentCount(Directive d) {
-        return ConfigException.at(d, "invalid number of arguments in \"" + d.name() + "\" directive");
-    }
-
-    static ConfigException invalidValue(Directive d, String value, String detail) {
-        String message = "invalid value \"" + value + "\" in \"" + d.name() + "\" directive";
-        return ConfigException.at(d, detail == null ? message : message + ", " + detail);
-    }
-
-    private static long bounded(long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException("it must be between " + min + " and " + max);
-        }
-        return value;
-    }
-
-    private static long integer(String text) {
-        if (text.isEmpty() || !text.chars().allMatch(Character::isDigit) || text.length() > 18) {
-            throw new IllegalArgumentException();
-        }
-        return Long.parseLong(text);
-    }
-
-    private static Object limit(String text) {
-        if (text.equals("off")) {
-            return 0;
-        }
-        try {
-            return (int) bounded(integer(text), 1, Integer.MAX_VALUE);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("it must be \"off\" or between 1 and " + Integer.MAX_VALUE);
-        }
-    }
-
-    private static Duration positiveTime(String text) {
-        Duration time = Units.time(text);
-        if (time.isZero()) {
-            throw new IllegalArgumentException("it must be greater than 0");
-        }
-        return time;
-    }
-
-    private static Path relativeToFile(Directive d, Path path) {
-        return Path.of(d.file()).toAbsolutePath().getParent().resolve(path).normalize();
-    }
-
-    static List<String> sslProtocols(String text) {
-        List<String> protocols = List.of(text.split(" "));
-        for (String protocol : protocols) {
-            if (!SSL_PROTOCOLS.contains(protocol)) {
-                throw new IllegalArgumentException(
-                        "it must be one or more of \"TLSv1\", \"TLSv1.1\", \"TLSv1.2\" and \"TLSv1.3\"");
-            }
-        }
-        return protocols.stream().distinct().toList();
-    }
-
-    static List<String> sslCiphers(String text) {
-        Set<String> supported;
-        try {
-            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
-        }
-        List<String> ciphers = List.of(text.split(":"));
-        for (String cipher : ciphers) {
-            if (!supported.contains(cipher)) {
-                throw new IllegalArgumentException("unknown cipher suite \"" + cipher
-                        + "\" (JDK names such as TLS_AES_128_GCM_SHA256, separated by \":\")");
-            }
-        }
-        return ciphers;
-    }
-
-    /** A callback URL: {@code http://} or {@code https://} with a host; without a scheme, {@code http://}. */
-    private static URI callbackUrl(String text) {
-        String url = text.contains("://") ? text : "http://" + text;
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getReason());
-        }
-        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("the URL must start with \"http://\" or \"https://\"");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("the URL has no host");
-        }
-        return uri;
-    }
-
-    private static AdmissionConfig.Method notifyMethod(String text) {
-        return switch (text) {
-            case "get" -> AdmissionConfig.Method.GET;
-            case "post" -> AdmissionConfig.Method.POST;
-            default -> throw new IllegalArgumentException("it must be \"get\" or \"post\"");
-        };
-    }
-
-    private static String tokenSecret(String text) {
-        if (text.length() < 16) {
-            throw new IllegalArgumentException("the secret must be at least 16 characters");
-        }
-        return text;
-    }
-
-    private static ApplicationConfig.Meta meta(String text) {
-        return switch (text) {
-            case "on" -> ApplicationConfig.Meta.ON;
-            case "copy" -> ApplicationConfig.Meta.COPY;
-            case "off" -> ApplicationConfig.Meta.OFF;
-            default -> throw new IllegalArgumentException("it must be \"on\", \"copy\" or \"off\"");
-        };
     }
 
     private static Map<String, Setting> settings(Setting... settings) {

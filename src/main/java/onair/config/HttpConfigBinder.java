@@ -69,23 +69,6 @@ final class HttpConfigBinder {
 
     static final int DEFAULT_PORT = 80;
 
-    /** Types served without a {@code types} block: those of nginx's mime.types that live streaming uses. */
-    static final Map<String, String> DEFAULT_TYPES = Map.ofEntries(
-            Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("css", "text/css"),
-            Map.entry("js", "application/javascript"), Map.entry("mjs", "application/javascript"),
-            Map.entry("json", "application/json"), Map.entry("xml", "text/xml"), Map.entry("xsl", "text/xsl"),
-            Map.entry("txt", "text/plain"), Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"),
-            Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"),
-            Map.entry("ico", "image/x-icon"), Map.entry("webp", "image/webp"), Map.entry("map", "application/json"),
-            Map.entry("m3u8", "application/vnd.apple.mpegurl"), Map.entry("ts", "video/mp2t"),
-            Map.entry("m4s", "video/iso.segment"), Map.entry("mp4", "video/mp4"), Map.entry("m4a", "audio/mp4"),
-            Map.entry("m4v", "video/mp4"), Map.entry("mpd", "application/dash+xml"),
-            Map.entry("flv", "video/x-flv"), Map.entry("key", "application/octet-stream"),
-            Map.entry("vtt", "text/vtt"), Map.entry("aac", "audio/aac"), Map.entry("mp3", "audio/mpeg"),
-            Map.entry("webm", "video/webm"));
-
-    static final String DEFAULT_TYPE = "application/octet-stream";
-
     /** nginx http directives that Onair accepts and ignores, with one note each. */
     private static final Set<String> IGNORED = Set.of(
             "sendfile", "sendfile_max_chunk", "tcp_nopush", "tcp_nodelay", "keepalive_timeout",
@@ -180,7 +163,7 @@ final class HttpConfigBinder {
             throw ConfigException.at(d, "directive \"location\" has no opening \"{\"");
         }
         if (d.args().isEmpty() || d.args().size() > 2) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         String modifier = d.args().size() == 2 ? d.args().getFirst() : "";
         String path = d.args().getLast();
@@ -218,7 +201,7 @@ final class HttpConfigBinder {
         Map<String, String> types = level.inherited(l -> l.types);
         String defaultType = level.inherited(l -> l.defaultType);
         return new HttpLocation(d.args().getLast(), d.args().getFirst().equals("=") && d.args().size() == 2, root,
-                level.alias, types == null ? DEFAULT_TYPES : types, defaultType == null ? DEFAULT_TYPE : defaultType,
+                level.alias, types == null ? HttpLocation.DEFAULT_TYPES : types, defaultType == null ? HttpLocation.DEFAULT_TYPE : defaultType,
                 level.inheritedList(l -> l.headers), level.inheritedList(l -> l.access), level.flvLive,
                 level.rtmpStat, level.statStylesheet, level.rtmpControl, level.rtmpMetrics);
     }
@@ -314,12 +297,12 @@ final class HttpConfigBinder {
             }
             case "ssl_protocols" -> {
                 once(d, level);
-                level.sslProtocols = parse(d, ConfigBinder::sslProtocols);
+                level.sslProtocols = parse(d, Units::sslProtocols);
             }
             case "ssl_ciphers" -> {
                 args(d, 1);
                 once(d, level);
-                level.sslCiphers = parse(d, ConfigBinder::sslCiphers);
+                level.sslCiphers = parse(d, Units::sslCiphers);
             }
             default -> throw refused(d);
         }
@@ -328,11 +311,11 @@ final class HttpConfigBinder {
     /** The arguments of {@code rtmp_stat} or {@code rtmp_control}, each one of {@code allowed}. */
     private static List<String> sections(Directive d, List<String> allowed) {
         if (d.args().isEmpty()) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         for (String section : d.args()) {
             if (!allowed.contains(section)) {
-                throw ConfigBinder.invalidValue(d, section, "it must be one or more of \"" + String.join("\", \"", allowed) + "\"");
+                throw ConfigException.invalidValue(d, section, "it must be one or more of \"" + String.join("\", \"", allowed) + "\"");
             }
         }
         return List.copyOf(d.args());
@@ -374,18 +357,18 @@ final class HttpConfigBinder {
 
     private static HttpLocation.Header header(Directive d) {
         if (d.args().size() < 2 || d.args().size() > 3) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         String name = d.args().get(0);
         String value = d.args().get(1);
         if (!HEADER_NAME.matcher(name).matches()) {
-            throw ConfigBinder.invalidValue(d, name, "not a header name");
+            throw ConfigException.invalidValue(d, name, "not a header name");
         }
         if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7F)) {
-            throw ConfigBinder.invalidValue(d, value, "control characters in a header value");
+            throw ConfigException.invalidValue(d, value, "control characters in a header value");
         }
         if (d.args().size() == 3 && !d.args().get(2).equals("always")) {
-            throw ConfigBinder.invalidValue(d, d.args().get(2), "it must be \"always\"");
+            throw ConfigException.invalidValue(d, d.args().get(2), "it must be \"always\"");
         }
         return new HttpLocation.Header(name, value, d.args().size() == 3);
     }
@@ -399,7 +382,7 @@ final class HttpConfigBinder {
         try {
             return AccessRule.parse(d.name().equals("allow"), List.of(value));
         } catch (IllegalArgumentException e) {
-            throw ConfigBinder.invalidValue(d, value, e.getMessage());
+            throw ConfigException.invalidValue(d, value, e.getMessage());
         }
     }
 
@@ -414,20 +397,20 @@ final class HttpConfigBinder {
         }
         List<String> protocols = level.inherited(l -> l.sslProtocols);
         List<String> ciphers = level.inherited(l -> l.sslCiphers);
-        return ConfigBinder.loadSsl(certificate, level.inherited(l -> l.certificateDirective), key,
+        return SslConfig.load(certificate, level.inherited(l -> l.certificateDirective), key,
                 level.inherited(l -> l.certificateKeyDirective),
                 protocols == null ? List.of("TLSv1.2", "TLSv1.3") : protocols, ciphers == null ? List.of() : ciphers);
     }
 
     private static <T> T parse(Directive d, Function<String, T> parser) {
         if (d.args().isEmpty()) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         String value = String.join(" ", d.args());
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
-            throw ConfigBinder.invalidValue(d, value, e.getMessage());
+            throw ConfigException.invalidValue(d, value, e.getMessage());
         }
     }
 
@@ -443,7 +426,7 @@ final class HttpConfigBinder {
 
     private static void args(Directive d, int count) {
         if (d.args().size() != count) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
     }
 
@@ -452,7 +435,7 @@ final class HttpConfigBinder {
             throw ConfigException.at(d, "directive \"" + d.name() + "\" has no opening \"{\"");
         }
         if (d.args().size() != args) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
     }
 

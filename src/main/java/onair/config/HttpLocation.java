@@ -28,6 +28,23 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
         String defaultType, List<Header> headers, List<AccessRule> access, boolean flvLive, List<String> rtmpStat,
         String statStylesheet, List<String> rtmpControl, boolean rtmpMetrics) {
 
+    /** Types served without a {@code types} block: those of nginx's mime.types that live streaming uses. */
+    static final Map<String, String> DEFAULT_TYPES = Map.ofEntries(
+            Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("css", "text/css"),
+            Map.entry("js", "application/javascript"), Map.entry("mjs", "application/javascript"),
+            Map.entry("json", "application/json"), Map.entry("xml", "text/xml"), Map.entry("xsl", "text/xsl"),
+            Map.entry("txt", "text/plain"), Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"),
+            Map.entry("ico", "image/x-icon"), Map.entry("webp", "image/webp"), Map.entry("map", "application/json"),
+            Map.entry("m3u8", "application/vnd.apple.mpegurl"), Map.entry("ts", "video/mp2t"),
+            Map.entry("m4s", "video/iso.segment"), Map.entry("mp4", "video/mp4"), Map.entry("m4a", "audio/mp4"),
+            Map.entry("m4v", "video/mp4"), Map.entry("mpd", "application/dash+xml"),
+            Map.entry("flv", "video/x-flv"), Map.entry("key", "application/octet-stream"),
+            Map.entry("vtt", "text/vtt"), Map.entry("aac", "audio/aac"), Map.entry("mp3", "audio/mpeg"),
+            Map.entry("webm", "video/webm"));
+
+    static final String DEFAULT_TYPE = "application/octet-stream";
+
     /** One {@code add_header NAME VALUE [always]}; without {@code always} it is added to successful responses only. */
     public record Header(String name, String value, boolean always) {
 

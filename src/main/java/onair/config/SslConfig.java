@@ -23,4 +23,24 @@ public record SslConfig(Path certificate, Path certificateKey, List<X509Certific
         protocols = List.copyOf(protocols);
         ciphers = List.copyOf(ciphers);
     }
+
+    /** Reads and checks a certificate chain and its key; errors name the directive that gave the file. */
+    static SslConfig load(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
+            List<String> protocols, List<String> ciphers) {
+        List<X509Certificate> chain;
+        try {
+            chain = Pem.certificates(certificate);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(certificateDirective,
+                    "cannot load certificate \"" + certificate + "\": " + e.getMessage());
+        }
+        PrivateKey privateKey;
+        try {
+            privateKey = Pem.privateKey(key);
+            Pem.requireMatch(privateKey, chain.getFirst());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(keyDirective, "cannot load certificate key \"" + key + "\": " + e.getMessage());
+        }
+        return new SslConfig(certificate, key, chain, privateKey, protocols, ciphers);
+    }
 }
