@@ -18,6 +18,20 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
         RecordConfig record, HlsConfig hls) {
 
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Boolean> LIVE = SETTINGS.flag("live", Context.APPLICATIONS, false);
+    static final Setting<Boolean> WAIT_KEY = SETTINGS.flag("wait_key", Context.APPLICATIONS, true);
+    static final Setting<Boolean> WAIT_VIDEO = SETTINGS.flag("wait_video", Context.APPLICATIONS, false);
+    static final Setting<Boolean> PUBLISH_NOTIFY = SETTINGS.flag("publish_notify", Context.APPLICATIONS, false);
+    static final Setting<Boolean> IDLE_STREAMS = SETTINGS.flag("idle_streams", Context.APPLICATIONS, true);
+    static final Setting<Duration> DROP_IDLE_PUBLISHER =
+            SETTINGS.value("drop_idle_publisher", Context.APPLICATIONS, Duration.ZERO, Units::time);
+    static final Setting<Boolean> PLAY_RESTART = SETTINGS.flag("play_restart", Context.APPLICATIONS, false);
+    static final Setting<Meta> META = SETTINGS.value("meta", Context.APPLICATIONS, Meta.ON, Units::meta);
+    static final Setting<Boolean> INTERLEAVE = SETTINGS.flag("interleave", Context.APPLICATIONS, false);
+    static final Setting<Duration> SYNC = SETTINGS.value("sync", Context.APPLICATIONS, Duration.ofMillis(300), Units::time);
+    static final Setting<Boolean> GOP_CACHE = SETTINGS.flag("gop_cache", Context.APPLICATIONS, true);
+
     /** What metadata players receive: rebuilt by the server, the publisher's verbatim, or none. */
     public enum Meta { ON, COPY, OFF }
 
@@ -39,5 +53,14 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
             interleave, sync, gopCache, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, RecordConfig.OFF,
             HlsConfig.off());
+    }
+
+
+    /** The application of {@code app}, whose {@code recorder} blocks are its children. */
+    static ApplicationConfig from(Scope app, AccessLogConfig accessLog) {
+        return new ApplicationConfig(app.name(), app.get(LIVE), app.get(WAIT_KEY), app.get(WAIT_VIDEO),
+                app.get(PUBLISH_NOTIFY), app.get(IDLE_STREAMS), app.get(DROP_IDLE_PUBLISHER), app.get(PLAY_RESTART),
+                app.get(META), app.get(INTERLEAVE), app.get(SYNC), app.get(GOP_CACHE), accessLog,
+                AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app));
     }
 }
