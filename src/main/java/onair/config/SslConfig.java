@@ -47,7 +47,7 @@ public record SslConfig(Path certificate, Path certificateKey, List<X509Certific
     }
 
     /** Reads and checks a certificate chain and its key; errors name the directive that gave the file. */
-    static SslConfig load(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
+    private static SslConfig load(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
             List<String> protocols, List<String> ciphers) {
         List<X509Certificate> chain;
         try {
