@@ -2,6 +2,7 @@ package onair.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import onair.stream.LiveOptions;
 
 /**
  * An {@code application} block with the live-module settings it inherits from its server and the {@code rtmp} block.
@@ -44,6 +45,16 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(hls, "hls");
+    }
+
+    /**
+     * The options of this application's live streams: its {@code gop_cache}, {@code wait_key}, {@code wait_video} and
+     * {@code idle_streams}, with the hub's default GOP cache bounds.
+     */
+    public LiveOptions liveOptions() {
+        LiveOptions defaults = LiveOptions.defaults();
+        return new LiveOptions(gopCache, waitKey, waitVideo, idleStreams, defaults.maxGopFrames(),
+            defaults.maxGopBytes());
     }
 
     /** An application without access log, callbacks, access rules or recorders or HLS. */
