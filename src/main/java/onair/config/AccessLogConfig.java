@@ -33,7 +33,6 @@ public record AccessLogConfig(List<Target> targets) {
         targets = List.copyOf(targets);
     }
 
-
     /**
      * The access log in force in {@code scope}, with {@code formats} by name: a block without {@code access_log}
      * inherits, {@code off} turns the log off, and each {@code PATH [FORMAT]} adds a target (nginx-rtmp's

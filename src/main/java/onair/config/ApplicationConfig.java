@@ -66,7 +66,6 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
             HlsConfig.off());
     }
 
-
     /** The application of {@code app}, whose {@code recorder} blocks are its children. */
     static ApplicationConfig from(Scope app, AccessLogConfig accessLog) {
         return new ApplicationConfig(app.name(), app.get(LIVE), app.get(WAIT_KEY), app.get(WAIT_VIDEO),

@@ -54,8 +54,8 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     static final Settings SETTINGS = new Settings();
     static final Setting<Path> ROOT = SETTINGS.path("root", Context.LOCATIONS);
     static final Setting<Path> ALIAS = SETTINGS.path("alias", Context.IN_LOCATION);
-    static final Setting<Map<String, String>> TYPES = SETTINGS.add(new Setting<>(List.of("types"), Context.LOCATIONS,
-            DEFAULT_TYPES, 0, 0, true, Setting.Repeat.REFUSE, HttpLocation::types, null));
+    static final Setting<Map<String, String>> TYPES =
+            SETTINGS.block("types", Context.LOCATIONS, DEFAULT_TYPES, HttpLocation::types);
     /** {@code default_type}: the type of files whose extension {@code types} does not list. */
     static final Setting<String> FALLBACK_TYPE = SETTINGS.value("default_type", Context.LOCATIONS, DEFAULT_TYPE, v -> v);
     static final Setting<List<Header>> HEADERS =
@@ -64,16 +64,15 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     static final Setting<List<AccessRule>> ACCESS =
             SETTINGS.list(List.of("allow", "deny"), Context.LOCATIONS, 1, 1, HttpLocation::accessRule);
     static final Setting<Boolean> FLV_LIVE = SETTINGS.flag("flv_live", Context.IN_LOCATION, false);
-    /** Accepted and checked for nginx-http-flv-module's configurations; HTTP-FLV responses are always chunked. */
+    /** Accepted and checked, as nginx-http-flv-module configurations write it; its value is not used. */
     static final Setting<Boolean> CHUNKED = SETTINGS.add(new Setting<>(List.of("chunked_transfer_encoding"),
             Context.LOCATIONS, true, 1, 1, false, Setting.Repeat.LAST, Setting.joined(Units::flag), null));
-    static final Setting<List<String>> RTMP_STAT = SETTINGS.add(new Setting<>(List.of("rtmp_stat"), Context.IN_LOCATION,
-            List.of(), 1, Integer.MAX_VALUE, false, Setting.Repeat.REFUSE, d -> sections(d, STAT_SECTIONS), null));
+    static final Setting<List<String>> RTMP_STAT = SETTINGS.arguments("rtmp_stat", Context.IN_LOCATION, List.of(), 1,
+            Integer.MAX_VALUE, d -> sections(d, STAT_SECTIONS));
     static final Setting<String> STAT_STYLESHEET =
             SETTINGS.value("rtmp_stat_stylesheet", Context.IN_LOCATION, null, v -> v);
-    static final Setting<List<String>> RTMP_CONTROL = SETTINGS.add(new Setting<>(List.of("rtmp_control"),
-            Context.IN_LOCATION, List.of(), 1, Integer.MAX_VALUE, false, Setting.Repeat.REFUSE,
-            d -> sections(d, CONTROL_SECTIONS), null));
+    static final Setting<List<String>> RTMP_CONTROL = SETTINGS.arguments("rtmp_control", Context.IN_LOCATION,
+            List.of(), 1, Integer.MAX_VALUE, d -> sections(d, CONTROL_SECTIONS));
     static final Setting<Boolean> RTMP_METRICS = SETTINGS.flag("rtmp_metrics", Context.IN_LOCATION, false);
 
     /** One {@code add_header NAME VALUE [always]}; without {@code always} it is added to successful responses only. */
@@ -152,7 +151,6 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     public boolean contentFree() {
         return !servesFiles() && !flvLive && rtmpStat.isEmpty() && rtmpControl.isEmpty() && !rtmpMetrics;
     }
-
 
     /** The arguments of {@code rtmp_stat} or {@code rtmp_control}, each one of {@code allowed}. */
     private static List<String> sections(Directive d, List<String> allowed) {

@@ -67,7 +67,6 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         return applications.stream().filter(app -> app.name().equals(name)).findFirst();
     }
 
-
     /** The server block of {@code server}, with what its walk found: listens, TLS, applications and access log. */
     static RtmpServerConfig from(Scope server, List<Listen> listens, SslConfig ssl, List<ApplicationConfig> applications,
             AccessLogConfig accessLog) {

@@ -40,6 +40,19 @@ final class Settings {
                 Setting.Repeat.REFUSE, Setting.joined(parser), null));
     }
 
+    /** A setting of {@code minArgs} to {@code maxArgs} arguments, parsed from the directive by {@code parser}. */
+    <T> Setting<T> arguments(String name, Set<Context> contexts, T defaultValue, int minArgs, int maxArgs,
+            Function<Directive, T> parser) {
+        return add(new Setting<>(List.of(name), contexts, defaultValue, minArgs, maxArgs, false, Setting.Repeat.REFUSE,
+                parser, null));
+    }
+
+    /** A directive without arguments that opens a {@code { }} block, parsed by {@code parser}. */
+    <T> Setting<T> block(String name, Set<Context> contexts, T defaultValue, Function<Directive, T> parser) {
+        return add(new Setting<>(List.of(name), contexts, defaultValue, 0, 0, true, Setting.Repeat.REFUSE, parser,
+                null));
+    }
+
     /** A file or directory, relative to the directory of the configuration file it is in; null when unset. */
     Setting<Path> path(String name, Set<Context> contexts) {
         return add(new Setting<>(List.of(name), contexts, null, 1, 1, false, Setting.Repeat.REFUSE,
