@@ -20,7 +20,7 @@ final class ConfigBinder {
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
             ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS);
 
-    private static final Set<String> UNSUPPORTED = Set.of(
+    static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
             "server_name", "log_interval", "log_size",
             "stream_buckets", "buffer",

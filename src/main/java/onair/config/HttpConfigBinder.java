@@ -16,10 +16,10 @@ final class HttpConfigBinder {
 
     static final int DEFAULT_PORT = 80;
 
-    private static final Settings HTTP = Settings.of(SslConfig.SETTINGS, HttpLocation.SETTINGS);
+    static final Settings HTTP = Settings.of(SslConfig.SETTINGS, HttpLocation.SETTINGS);
 
     /** nginx http directives that Onair accepts and ignores, with one note each. */
-    private static final Set<String> IGNORED = Set.of(
+    static final Set<String> IGNORED = Set.of(
             "sendfile", "sendfile_max_chunk", "tcp_nopush", "tcp_nodelay", "keepalive_timeout",
             "keepalive_requests", "server_name", "access_log", "error_log", "log_format", "gzip", "gzip_types",
             "gzip_vary", "gzip_min_length", "gzip_comp_level", "gzip_proxied", "gzip_disable", "gzip_http_version",
@@ -35,7 +35,7 @@ final class HttpConfigBinder {
             "resolver", "resolver_timeout");
 
     private static final Set<String> BLOCKS = Set.of("server", "listen", "location", "include");
-    private static final Set<String> UNSUPPORTED = Set.of(
+    static final Set<String> UNSUPPORTED = Set.of(
             "proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "return", "rewrite", "try_files", "if",
             "error_page", "limit_except", "auth_basic", "upstream", "map", "geo", "split_clients", "limit_req",
             "limit_conn", "add_trailer", "satisfy");
