@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,24 @@ public record AdmissionConfig(Map<Callback, URI> callbacks, Method method, Durat
     /** Nothing configured: no callbacks, no rules, no limit, no token. */
     public static final AdmissionConfig DEFAULT = new AdmissionConfig(Map.of(), Method.POST, Duration.ofSeconds(30), false,
             false, Duration.ofSeconds(10), null, List.of(), List.of(), 0, null);
+
+    static final Settings SETTINGS = new Settings();
+    static final Map<Callback, Setting<URI>> CALLBACKS = callbackSettings();
+    static final Setting<Method> METHOD =
+            SETTINGS.value("notify_method", Context.APPLICATIONS, Method.POST, Units::notifyMethod);
+    static final Setting<Duration> UPDATE_TIMEOUT =
+            SETTINGS.value("notify_update_timeout", Context.APPLICATIONS, DEFAULT.updateTimeout(), Units::time);
+    static final Setting<Boolean> UPDATE_STRICT = SETTINGS.flag("notify_update_strict", Context.APPLICATIONS, false);
+    static final Setting<Boolean> RELAY_REDIRECT = SETTINGS.flag("notify_relay_redirect", Context.APPLICATIONS, false);
+    static final Setting<Duration> NETCALL_TIMEOUT =
+            SETTINGS.value("netcall_timeout", Context.CORE, DEFAULT.netcallTimeout(), Units::positiveTime);
+    static final Setting<Path> TRUSTED_CERTIFICATE =
+            SETTINGS.path("notify_ssl_trusted_certificate", Context.APPLICATIONS);
+    static final Setting<String> PUBLISH_TOKEN_SECRET =
+            SETTINGS.value("publish_token_secret", Context.APPLICATIONS, null, Units::tokenSecret);
+    /** nginx-rtmp's {@code allow|deny [publish|play] ADDRESS|all}; accepted in {@code recorder} blocks too. */
+    static final Setting<List<AccessRule>> ACCESS = SETTINGS.list(List.of("allow", "deny"), Context.RECORDERS, 1, 3,
+            Setting.checked(d -> AccessRule.parse(d.name().equals("allow"), d.args())));
 
     /** {@code notify_method}: form arguments in a POST body, or in the query of a GET. */
     public enum Method { GET, POST }
@@ -84,5 +103,39 @@ public record AdmissionConfig(Map<Callback, URI> callbacks, Method method, Durat
     /** Whether publishes and plays get {@code on_update} calls: {@code on_update} set and a non-zero period. */
     public boolean updates() {
         return url(Callback.UPDATE).isPresent() && !updateTimeout.isZero();
+    }
+
+    /**
+     * The admission settings in force in a server or an application block; only an application's own
+     * {@code max_connections} limits it.
+     */
+    static AdmissionConfig from(Scope scope) {
+        Map<Callback, URI> callbacks = new EnumMap<>(Callback.class);
+        CALLBACKS.forEach((callback, setting) -> scope.find(setting).ifPresent(url -> callbacks.put(callback, url)));
+        Path trustedFile = scope.get(TRUSTED_CERTIFICATE);
+        List<X509Certificate> trusted = List.of();
+        if (trustedFile != null) {
+            try {
+                trusted = Pem.certificates(trustedFile);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.at(scope.where(TRUSTED_CERTIFICATE).orElseThrow(),
+                        "cannot load certificate \"" + trustedFile + "\": " + e.getMessage());
+            }
+        }
+        int maxConnections = scope.context() == Context.APPLICATION
+                ? scope.own(RtmpServerConfig.MAX_CONNECTIONS).orElse(0) : 0;
+        return new AdmissionConfig(callbacks, scope.get(METHOD), scope.get(UPDATE_TIMEOUT), scope.get(UPDATE_STRICT),
+                scope.get(RELAY_REDIRECT), scope.get(NETCALL_TIMEOUT), trustedFile, trusted, scope.collect(ACCESS),
+                maxConnections, scope.get(PUBLISH_TOKEN_SECRET));
+    }
+
+    private static Map<Callback, Setting<URI>> callbackSettings() {
+        Map<Callback, Setting<URI>> settings = new EnumMap<>(Callback.class);
+        for (Callback callback : Callback.values()) {
+            boolean connection = callback == Callback.CONNECT || callback == Callback.DISCONNECT;
+            settings.put(callback, SETTINGS.value(callback.directive(),
+                    connection ? Context.CORE : Context.APPLICATIONS, null, Units::callbackUrl));
+        }
+        return Collections.unmodifiableMap(settings);
     }
 }

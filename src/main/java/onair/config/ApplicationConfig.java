@@ -2,6 +2,7 @@ package onair.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import onair.stream.LiveOptions;
 
 /**
  * An {@code application} block with the live-module settings it inherits from its server and the {@code rtmp} block.
@@ -18,6 +19,20 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
         RecordConfig record, HlsConfig hls) {
 
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Boolean> LIVE = SETTINGS.flag("live", Context.APPLICATIONS, false);
+    static final Setting<Boolean> WAIT_KEY = SETTINGS.flag("wait_key", Context.APPLICATIONS, true);
+    static final Setting<Boolean> WAIT_VIDEO = SETTINGS.flag("wait_video", Context.APPLICATIONS, false);
+    static final Setting<Boolean> PUBLISH_NOTIFY = SETTINGS.flag("publish_notify", Context.APPLICATIONS, false);
+    static final Setting<Boolean> IDLE_STREAMS = SETTINGS.flag("idle_streams", Context.APPLICATIONS, true);
+    static final Setting<Duration> DROP_IDLE_PUBLISHER =
+            SETTINGS.value("drop_idle_publisher", Context.APPLICATIONS, Duration.ZERO, Units::time);
+    static final Setting<Boolean> PLAY_RESTART = SETTINGS.flag("play_restart", Context.APPLICATIONS, false);
+    static final Setting<Meta> META = SETTINGS.value("meta", Context.APPLICATIONS, Meta.ON, Units::meta);
+    static final Setting<Boolean> INTERLEAVE = SETTINGS.flag("interleave", Context.APPLICATIONS, false);
+    static final Setting<Duration> SYNC = SETTINGS.value("sync", Context.APPLICATIONS, Duration.ofMillis(300), Units::time);
+    static final Setting<Boolean> GOP_CACHE = SETTINGS.flag("gop_cache", Context.APPLICATIONS, true);
+
     /** What metadata players receive: rebuilt by the server, the publisher's verbatim, or none. */
     public enum Meta { ON, COPY, OFF }
 
@@ -32,6 +47,16 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(hls, "hls");
     }
 
+    /**
+     * The options of this application's live streams: its {@code gop_cache}, {@code wait_key}, {@code wait_video} and
+     * {@code idle_streams}, with the hub's default GOP cache bounds.
+     */
+    public LiveOptions liveOptions() {
+        LiveOptions defaults = LiveOptions.defaults();
+        return new LiveOptions(gopCache, waitKey, waitVideo, idleStreams, defaults.maxGopFrames(),
+            defaults.maxGopBytes());
+    }
+
     /** An application without access log, callbacks, access rules or recorders or HLS. */
     public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
             boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
@@ -39,5 +64,13 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
             interleave, sync, gopCache, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, RecordConfig.OFF,
             HlsConfig.off());
+    }
+
+    /** The application of {@code app}, whose {@code recorder} blocks are its children. */
+    static ApplicationConfig from(Scope app, AccessLogConfig accessLog) {
+        return new ApplicationConfig(app.name(), app.get(LIVE), app.get(WAIT_KEY), app.get(WAIT_VIDEO),
+                app.get(PUBLISH_NOTIFY), app.get(IDLE_STREAMS), app.get(DROP_IDLE_PUBLISHER), app.get(PLAY_RESTART),
+                app.get(META), app.get(INTERLEAVE), app.get(SYNC), app.get(GOP_CACHE), accessLog,
+                AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app));
     }
 }

@@ -1,148 +1,26 @@
 package onair.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
 
 /**
- * Binds a parsed nginx configuration to {@link ServerConfig}: checks every directive of the {@code rtmp} section
- * against its context, parses values, and merges {@code rtmp} → {@code server} → {@code application}; the
+ * Binds a parsed nginx configuration to {@link ServerConfig}: walks the {@code rtmp} section's blocks, binds each
+ * directive to the {@link Setting} its context allows (the tables of {@link #RTMP}), and builds each block's record
+ * from its {@link Scope}, merged {@code rtmp} → {@code server} → {@code application} → {@code recorder}; the
  * {@code http} section goes to {@link HttpConfigBinder}.
  */
 final class ConfigBinder {
 
-    private enum Context { MAIN, RTMP, SERVER, APPLICATION, RECORDER }
+    /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
+    static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
+            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS);
 
-    private record Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser,
-            boolean list) {
-
-        Setting(String name, Set<Context> contexts, Object defaultValue, Function<String, Object> parser) {
-            this(name, contexts, defaultValue, parser, false);
-        }
-    }
-
-    private record FileSetting(Path file, Directive directive) {}
-
-    private record Scope(Map<String, Object> values, Scope parent) {
-
-        Object get(String name) {
-            Object value = values.get(name);
-            if (value != null) {
-                return value;
-            }
-            return parent != null ? parent.get(name) : SETTINGS.get(name).defaultValue();
-        }
-    }
-
-    private static final Set<Context> CORE = EnumSet.of(Context.RTMP, Context.SERVER);
-    private static final Set<Context> LIVE = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION);
-    private static final Set<Context> RECORD = EnumSet.of(Context.RTMP, Context.SERVER, Context.APPLICATION,
-            Context.RECORDER);
-    private static final int MIN_CHUNK_SIZE = 128;
-    private static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
-    private static final Set<String> SSL_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
-
-    private static final Map<String, Setting> SETTINGS = settings(
-            new Setting("chunk_size", CORE, 4096, v -> (int) bounded(Units.size(v), MIN_CHUNK_SIZE, MAX_CHUNK_SIZE)),
-            new Setting("timeout", CORE, Duration.ofSeconds(60), ConfigBinder::positiveTime),
-            new Setting("ping", CORE, Duration.ofSeconds(60), Units::time),
-            new Setting("ping_timeout", CORE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
-            new Setting("ack_window", CORE, 5_000_000L, v -> bounded(Units.size(v), 1, 0xFFFF_FFFFL)),
-            new Setting("max_message", CORE, 1 << 20, v -> (int) bounded(Units.size(v), 1, Integer.MAX_VALUE)),
-            new Setting("max_streams", CORE, 32, v -> (int) bounded(integer(v), 1, Integer.MAX_VALUE)),
-            new Setting("max_connections", LIVE, 10_000, ConfigBinder::limit),
-            new Setting("max_connections_per_address", CORE, 100, ConfigBinder::limit),
-            new Setting("buflen", CORE, Duration.ofMillis(1000), Units::time),
-            new Setting("ssl_certificate", CORE, null, Path::of),
-            new Setting("ssl_certificate_key", CORE, null, Path::of),
-            new Setting("ssl_protocols", CORE, List.of("TLSv1.2", "TLSv1.3"), ConfigBinder::sslProtocols, true),
-            new Setting("ssl_ciphers", CORE, List.of(), ConfigBinder::sslCiphers),
-            new Setting("live", LIVE, false, Units::flag),
-            new Setting("wait_key", LIVE, true, Units::flag),
-            new Setting("wait_video", LIVE, false, Units::flag),
-            new Setting("publish_notify", LIVE, false, Units::flag),
-            new Setting("idle_streams", LIVE, true, Units::flag),
-            new Setting("drop_idle_publisher", LIVE, Duration.ZERO, Units::time),
-            new Setting("play_restart", LIVE, false, Units::flag),
-            new Setting("meta", LIVE, ApplicationConfig.Meta.ON, ConfigBinder::meta),
-            new Setting("interleave", LIVE, false, Units::flag),
-            new Setting("sync", LIVE, Duration.ofMillis(300), Units::time),
-            new Setting("gop_cache", LIVE, true, Units::flag),
-            new Setting("on_connect", CORE, null, ConfigBinder::callbackUrl),
-            new Setting("on_disconnect", CORE, null, ConfigBinder::callbackUrl),
-            new Setting("on_publish", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_play", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_publish_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_play_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_record_done", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("on_update", LIVE, null, ConfigBinder::callbackUrl),
-            new Setting("notify_method", LIVE, AdmissionConfig.Method.POST, ConfigBinder::notifyMethod),
-            new Setting("notify_update_timeout", LIVE, AdmissionConfig.DEFAULT.updateTimeout(), Units::time),
-            new Setting("notify_update_strict", LIVE, false, Units::flag),
-            new Setting("notify_relay_redirect", LIVE, false, Units::flag),
-            new Setting("netcall_timeout", CORE, AdmissionConfig.DEFAULT.netcallTimeout(), ConfigBinder::positiveTime),
-            new Setting("notify_ssl_trusted_certificate", LIVE, null, Path::of),
-            new Setting("publish_token_secret", LIVE, null, ConfigBinder::tokenSecret),
-            new Setting("record", RECORD, null, ConfigBinder::recordFlags, true),
-            new Setting("record_path", RECORD, null, Path::of),
-            new Setting("record_suffix", RECORD, ".flv", v -> v),
-            new Setting("record_unique", RECORD, false, Units::flag),
-            new Setting("record_append", RECORD, false, Units::flag),
-            new Setting("record_lock", RECORD, false, Units::flag),
-            new Setting("record_max_size", RECORD, 0L, Units::size),
-            new Setting("record_max_frames", RECORD, 0L, ConfigBinder::integer),
-            new Setting("record_interval", RECORD, null, Units::time),
-            new Setting("record_notify", RECORD, false, Units::flag),
-            new Setting("hls", LIVE, false, Units::flag),
-            new Setting("hls_path", LIVE, null, Path::of),
-            new Setting("hls_fragment", LIVE, Duration.ofSeconds(5), ConfigBinder::positiveTime),
-            new Setting("hls_max_fragment", LIVE, null, ConfigBinder::positiveTime),
-            new Setting("hls_playlist_length", LIVE, Duration.ofSeconds(30), ConfigBinder::positiveTime),
-            new Setting("hls_sync", LIVE, Duration.ofMillis(2), Units::time),
-            new Setting("hls_continuous", LIVE, true, Units::flag),
-            new Setting("hls_nested", LIVE, false, Units::flag),
-            new Setting("hls_base_url", LIVE, "", v -> v),
-            new Setting("hls_cleanup", LIVE, true, Units::flag),
-            new Setting("hls_fragment_naming", LIVE, HlsConfig.Naming.SEQUENTIAL,
-                    v -> choice(v, HlsConfig.Naming.class, "sequential", "timestamp", "system")),
-            new Setting("hls_fragment_naming_granularity", LIVE, 0L, v -> bounded(integer(v), 0, 1L << 40)),
-            new Setting("hls_fragment_slicing", LIVE, HlsConfig.Slicing.PLAIN,
-                    v -> choice(v, HlsConfig.Slicing.class, "plain", "aligned")),
-            new Setting("hls_variant", LIVE, List.of(), ConfigBinder::variant, true),
-            new Setting("hls_type", LIVE, HlsConfig.Type.LIVE, v -> choice(v, HlsConfig.Type.class, "live", "event")),
-            new Setting("hls_muxdelay", LIVE, Duration.ofMillis(700), Units::time),
-            new Setting("hls_max_audio_delay", LIVE, Duration.ofMillis(300), Units::time),
-            new Setting("hls_audio_buffer_size", LIVE, 1L << 20, v -> bounded(Units.size(v), 1, 64L << 20)),
-            new Setting("hls_keys", LIVE, false, Units::flag),
-            new Setting("hls_key_path", LIVE, null, Path::of),
-            new Setting("hls_key_url", LIVE, "", v -> v),
-            new Setting("hls_fragments_per_key", LIVE, 0, v -> (int) bounded(integer(v), 0, Integer.MAX_VALUE)),
-            new Setting("hls_allow_client_cache", LIVE, HlsConfig.ClientCache.UNSET,
-                    v -> choice(v, HlsConfig.ClientCache.class, null, "enabled", "disabled")),
-            new Setting("hls_datetime", LIVE, HlsConfig.DateTime.NONE,
-                    v -> choice(v, HlsConfig.DateTime.class, "none", "system", "timestamp")),
-            new Setting("hls_segment_type", LIVE, HlsConfig.SegmentType.MPEGTS,
-                    v -> choice(v, HlsConfig.SegmentType.class, "mpegts", "fmp4")),
-            new Setting("hls_part", LIVE, Duration.ZERO, ConfigBinder::part));
-
-    private static final Set<String> UNSUPPORTED = Set.of(
+    static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
             "server_name", "log_interval", "log_size",
             "stream_buckets", "buffer",
@@ -157,8 +35,6 @@ final class ConfigBinder {
             "dash_clock_compensation", "dash_clock_helper_uri",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
 
-    private static final String ACCESS = "allow/deny";
-
     private static final Set<String> NGINX_MAIN = Set.of(
             "user", "worker_processes", "error_log", "events", "stream", "mail", "load_module", "env",
             "worker_rlimit_nofile", "worker_rlimit_core", "daemon", "master_process", "timer_resolution",
@@ -166,8 +42,8 @@ final class ConfigBinder {
             "thread_pool", "pcre_jit", "ssl_engine", "google_perftools_profiles", "debug_points");
 
     private static final Set<String> ELSEWHERE = Set.of(
-            "pid", "rtmp", "http", "server", "listen", "application", "include", "allow", "deny", "rtmp_stat",
-            "rtmp_stat_stylesheet", "rtmp_control", "access_log", "log_format", "recorder");
+            "pid", "rtmp", "http", "server", "listen", "application", "include", "rtmp_stat", "rtmp_stat_stylesheet",
+            "rtmp_control", "log_format", "recorder");
 
     private final String fileName;
     private final List<String> ignored = new ArrayList<>();
@@ -188,9 +64,9 @@ final class ConfigBinder {
         for (Directive d : main) {
             if (d.name().equals("pid")) {
                 if (d.block() != null || d.args().size() != 1) {
-                    throw invalidArgumentCount(d);
+                    throw ConfigException.invalidArgumentCount(d);
                 }
-                pidFile = relativeToFile(d, Path.of(d.args().getFirst()));
+                pidFile = Units.relativeToFile(d, Path.of(d.args().getFirst()));
             } else if (d.name().equals("rtmp")) {
                 requireBlock(d, 0);
                 if (rtmp != null) {
@@ -218,35 +94,31 @@ final class ConfigBinder {
     }
 
     private List<RtmpServerConfig> rtmp(Directive rtmp) {
-        Map<String, Object> values = new HashMap<>();
-        List<Directive> servers = new ArrayList<>();
         for (Directive d : rtmp.block()) {
             if (d.name().equals("log_format")) {
                 logFormat(d);
             }
         }
+        Scope scope = Scope.root(rtmp, Context.RTMP);
+        List<Directive> servers = new ArrayList<>();
         for (Directive d : rtmp.block()) {
             switch (d.name()) {
                 case "server" -> {
                     requireBlock(d, 0);
                     servers.add(d);
                 }
-                case "log_format", "access_log" -> { }
-                default -> set(d, Context.RTMP, values);
+                case "log_format" -> { }
+                default -> set(scope, d);
             }
         }
-        Scope scope = new Scope(Map.copyOf(values), null);
-        AccessLogConfig accessLog = accessLog(rtmp.block(), AccessLogConfig.OFF);
+        // the rtmp block's access_log lines are checked even when no server inherits them
+        AccessLogConfig.from(scope, formats);
         Set<String> addresses = new HashSet<>();
-        List<RtmpServerConfig> configs = new ArrayList<>();
-        for (Directive server : servers) {
-            configs.add(server(server, scope, addresses, accessLog));
-        }
-        return configs;
+        return servers.stream().map(server -> server(server, scope, addresses)).toList();
     }
 
-    private RtmpServerConfig server(Directive server, Scope rtmp, Set<String> addresses, AccessLogConfig rtmpLog) {
-        Map<String, Object> values = new HashMap<>();
+    private RtmpServerConfig server(Directive server, Scope rtmp, Set<String> addresses) {
+        Scope scope = rtmp.child(server, Context.RTMP_SERVER);
         List<Listen> listens = new ArrayList<>();
         Directive sslListen = null;
         List<Directive> applications = new ArrayList<>();
@@ -270,210 +142,40 @@ final class ConfigBinder {
                     }
                     applications.add(d);
                 }
-                case "access_log" -> { }
-                default -> set(d, Context.SERVER, values);
+                default -> set(scope, d);
             }
         }
         if (listens.isEmpty()) {
             throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
         }
-        Scope scope = new Scope(Map.copyOf(values), rtmp);
-        AccessLogConfig accessLog = accessLog(server.block(), rtmpLog);
-        List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope, accessLog)).toList();
-        SslConfig ssl = sslListen == null ? null : ssl(sslListen, scope);
-        return new RtmpServerConfig(listens, (int) scope.get("chunk_size"), (Duration) scope.get("timeout"),
-                (Duration) scope.get("ping"), (Duration) scope.get("ping_timeout"), (long) scope.get("ack_window"),
-                (int) scope.get("max_message"), (int) scope.get("max_streams"), (Duration) scope.get("buflen"),
-                (int) scope.get("max_connections"), (int) scope.get("max_connections_per_address"), ssl, apps,
-                accessLog, admission(scope, 0));
+        AccessLogConfig accessLog = AccessLogConfig.from(scope, formats);
+        List<ApplicationConfig> apps = applications.stream().map(app -> application(app, scope)).toList();
+        SslConfig ssl = sslListen == null ? null : SslConfig.from(scope, sslListen);
+        return RtmpServerConfig.from(scope, listens, ssl, apps, accessLog);
     }
 
-    @SuppressWarnings("unchecked")
-    private static SslConfig ssl(Directive listen, Scope scope) {
-        if (!(scope.get("ssl_certificate") instanceof FileSetting certificate)) {
-            throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
-        }
-        if (!(scope.get("ssl_certificate_key") instanceof FileSetting key)) {
-            throw ConfigException.at(listen,
-                    "no \"ssl_certificate_key\" is defined for certificate \"" + certificate.file() + "\"");
-        }
-        return loadSsl(certificate.file(), certificate.directive(), key.file(), key.directive(),
-                (List<String>) scope.get("ssl_protocols"), (List<String>) scope.get("ssl_ciphers"));
-    }
-
-    /** Reads and checks a certificate chain and its key; errors name the directive that gave the file. */
-    static SslConfig loadSsl(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
-            List<String> protocols, List<String> ciphers) {
-        List<X509Certificate> chain;
-        try {
-            chain = Pem.certificates(certificate);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.at(certificateDirective,
-                    "cannot load certificate \"" + certificate + "\": " + e.getMessage());
-        }
-        PrivateKey privateKey;
-        try {
-            privateKey = Pem.privateKey(key);
-            Pem.requireMatch(privateKey, chain.getFirst());
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.at(keyDirective, "cannot load certificate key \"" + key + "\": " + e.getMessage());
-        }
-        return new SslConfig(certificate, key, chain, privateKey, protocols, ciphers);
-    }
-
-    private ApplicationConfig application(Directive app, Scope server, AccessLogConfig serverLog) {
-        Map<String, Object> values = new HashMap<>();
+    private ApplicationConfig application(Directive app, Scope server) {
+        Scope scope = server.child(app, Context.APPLICATION);
         List<Directive> recorders = new ArrayList<>();
         for (Directive d : app.block()) {
-            switch (d.name()) {
-                case "access_log" -> { }
-                case "recorder" -> {
-                    requireBlock(d, 1);
-                    recorders.add(d);
-                }
-                default -> set(d, Context.APPLICATION, values);
+            if (d.name().equals("recorder")) {
+                requireBlock(d, 1);
+                recorders.add(d);
+            } else {
+                set(scope, d);
             }
-        }
-        Scope scope = new Scope(Map.copyOf(values), server);
-        return new ApplicationConfig(app.args().getFirst(), (boolean) scope.get("live"),
-                (boolean) scope.get("wait_key"), (boolean) scope.get("wait_video"),
-                (boolean) scope.get("publish_notify"), (boolean) scope.get("idle_streams"),
-                (Duration) scope.get("drop_idle_publisher"), (boolean) scope.get("play_restart"),
-                (ApplicationConfig.Meta) scope.get("meta"), (boolean) scope.get("interleave"),
-                (Duration) scope.get("sync"), (boolean) scope.get("gop_cache"),
-                accessLog(app.block(), serverLog),
-                admission(scope, (int) values.getOrDefault("max_connections", 0)),
-                record(app, scope, recorders), hls(app, scope));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static HlsConfig hls(Directive app, Scope scope) {
-        boolean enabled = (boolean) scope.get("hls");
-        Path path = scope.get("hls_path") instanceof FileSetting file ? file.file() : null;
-        if (enabled && path == null) {
-            throw ConfigException.at(app, "\"hls\" is on but no \"hls_path\" is set for application \""
-                    + app.args().getFirst() + "\"");
-        }
-        HlsConfig.SegmentType segmentType = (HlsConfig.SegmentType) scope.get("hls_segment_type");
-        if (enabled && (boolean) scope.get("hls_keys") && segmentType == HlsConfig.SegmentType.FMP4) {
-            throw ConfigException.at(app, "\"hls_keys\" is not supported with \"hls_segment_type fmp4\" in application \""
-                    + app.args().getFirst() + "\"");
-        }
-        Duration part = (Duration) scope.get("hls_part");
-        if (enabled && !part.isZero() && segmentType != HlsConfig.SegmentType.FMP4) {
-            throw ConfigException.at(app, "\"hls_part\" needs \"hls_segment_type fmp4\" in application \""
-                    + app.args().getFirst() + "\"");
-        }
-        Duration fragment = (Duration) scope.get("hls_fragment");
-        Duration maxFragment = (Duration) scope.get("hls_max_fragment");
-        Path keyPath = scope.get("hls_key_path") instanceof FileSetting file ? file.file() : path;
-        return new HlsConfig(enabled, path, fragment, maxFragment != null ? maxFragment : fragment.multipliedBy(10),
-                (Duration) scope.get("hls_playlist_length"), (Duration) scope.get("hls_sync"),
-                (boolean) scope.get("hls_continuous"), (boolean) scope.get("hls_nested"),
-                (String) scope.get("hls_base_url"), (boolean) scope.get("hls_cleanup"),
-                (HlsConfig.Naming) scope.get("hls_fragment_naming"),
-                (long) scope.get("hls_fragment_naming_granularity"),
-                (HlsConfig.Slicing) scope.get("hls_fragment_slicing"), (HlsConfig.Type) scope.get("hls_type"),
-                (List<HlsConfig.Variant>) scope.get("hls_variant"), (Duration) scope.get("hls_muxdelay"),
-                (Duration) scope.get("hls_max_audio_delay"), (long) scope.get("hls_audio_buffer_size"),
-                (boolean) scope.get("hls_keys"), keyPath, (String) scope.get("hls_key_url"),
-                (int) scope.get("hls_fragments_per_key"), (HlsConfig.ClientCache) scope.get("hls_allow_client_cache"),
-                (HlsConfig.DateTime) scope.get("hls_datetime"), segmentType, part);
-    }
-
-    /** One value of {@code E}, named by {@code names} in constant order (a null name skips a constant). */
-    private static <E extends Enum<E>> E choice(String text, Class<E> type, String... names) {
-        E[] constants = type.getEnumConstants();
-        int offset = constants.length - names.length;
-        for (int i = 0; i < names.length; i++) {
-            if (text.equals(names[i])) {
-                return constants[i + offset];
-            }
-        }
-        throw new IllegalArgumentException("it must be " + Stream.of(names).filter(java.util.Objects::nonNull)
-                .map(name -> "\"" + name + "\"").collect(Collectors.joining(" or ")));
-    }
-
-    private static Duration part(String text) {
-        Duration part = Units.time(text);
-        if (part.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new IllegalArgumentException("it must be at most 1s");
-        }
-        return part;
-    }
-
-    private static List<HlsConfig.Variant> variant(String text) {
-        List<String> args = List.of(text.split(" "));
-        for (String attribute : args.subList(1, args.size())) {
-            if (attribute.indexOf('=') <= 0) {
-                throw new IllegalArgumentException("\"" + attribute + "\" is not an ATTRIBUTE=value pair");
-            }
-        }
-        return List.of(new HlsConfig.Variant(args.getFirst(), args.subList(1, args.size())));
-    }
-
-    /**
-     * The application's own recorder when a {@code record} directive is in force for it, then its {@code recorder}
-     * blocks in file order, each inheriting the application's settings (nginx-rtmp's {@code ngx_rtmp_record_recorder}).
-     */
-    private RecordConfig record(Directive app, Scope scope, List<Directive> blocks) {
-        List<RecordConfig.Recorder> recorders = new ArrayList<>();
-        if (scope.get("record") != null) {
-            recorders.add(recorder(app, "", scope));
         }
         Set<String> names = new HashSet<>();
-        for (Directive block : blocks) {
-            String name = block.args().getFirst();
+        for (Directive recorder : recorders) {
+            String name = recorder.args().getFirst();
             if (name.isEmpty() || !names.add(name)) {
-                throw ConfigException.at(block,
+                throw ConfigException.at(recorder,
                         name.isEmpty() ? "empty recorder name" : "duplicate recorder \"" + name + "\"");
             }
-            Map<String, Object> values = new HashMap<>();
-            for (Directive d : block.block()) {
-                set(d, Context.RECORDER, values);
-            }
-            recorders.add(recorder(block, name, new Scope(Map.copyOf(values), scope)));
+            Scope recorderScope = scope.child(recorder, Context.RECORDER);
+            recorder.block().forEach(d -> set(recorderScope, d));
         }
-        return recorders.isEmpty() ? RecordConfig.OFF : new RecordConfig(recorders);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static RecordConfig.Recorder recorder(Directive at, String name, Scope scope) {
-        Set<RecordConfig.Flag> flags =
-                scope.get("record") instanceof Set<?> set ? (Set<RecordConfig.Flag>) set : Set.of();
-        Path path = scope.get("record_path") instanceof FileSetting file ? file.file() : null;
-        if (path == null && !flags.isEmpty()) {
-            String recorder = name.isEmpty()
-                    ? "recorder of application \"" + at.args().getFirst() + "\"" : "recorder \"" + name + "\"";
-            throw ConfigException.at(at, "no \"record_path\" for the " + recorder);
-        }
-        return new RecordConfig.Recorder(name, flags, path, (String) scope.get("record_suffix"),
-                (boolean) scope.get("record_unique"), (boolean) scope.get("record_append"),
-                (boolean) scope.get("record_lock"), (long) scope.get("record_max_size"),
-                (long) scope.get("record_max_frames"), (Duration) scope.get("record_interval"),
-                (boolean) scope.get("record_notify"));
-    }
-
-    /** {@code record off|all|audio|video|keyframes|manual ...}: the flags combine; {@code off} records nothing. */
-    private static Set<RecordConfig.Flag> recordFlags(String text) {
-        Set<RecordConfig.Flag> flags = EnumSet.noneOf(RecordConfig.Flag.class);
-        boolean off = false;
-        for (String value : text.split(" ")) {
-            switch (value) {
-                case "off" -> off = true;
-                case "all" -> flags.addAll(EnumSet.of(RecordConfig.Flag.AUDIO, RecordConfig.Flag.VIDEO));
-                case "audio" -> flags.add(RecordConfig.Flag.AUDIO);
-                case "video" -> flags.add(RecordConfig.Flag.VIDEO);
-                case "keyframes" -> flags.add(RecordConfig.Flag.KEYFRAMES);
-                case "manual" -> flags.add(RecordConfig.Flag.MANUAL);
-                default -> throw new IllegalArgumentException(
-                        "it must be \"off\", \"all\", \"audio\", \"video\", \"keyframes\" or \"manual\"");
-            }
-        }
-        if (off && !flags.isEmpty()) {
-            throw new IllegalArgumentException("\"off\" cannot be combined with other values");
-        }
-        return Set.copyOf(flags);
+        return ApplicationConfig.from(scope, AccessLogConfig.from(scope, formats));
     }
 
     /** {@code log_format name format...}: the format arguments are joined as nginx-rtmp compiles them, back to back. */
@@ -482,7 +184,7 @@ final class ConfigBinder {
             throw ConfigException.at(d, "directive \"log_format\" is not terminated by \";\"");
         }
         if (d.args().size() < 2) {
-            throw invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         String name = d.args().getFirst();
         if (formats.containsKey(name)) {
@@ -495,118 +197,8 @@ final class ConfigBinder {
         }
     }
 
-    /**
-     * The {@code access_log} directives of one block: none inherits {@code inherited}, {@code off} turns the log off,
-     * and each {@code path [format]} adds a target (nginx-rtmp's {@code ngx_rtmp_log_merge_app_conf}).
-     */
-    private AccessLogConfig accessLog(List<Directive> block, AccessLogConfig inherited) {
-        List<AccessLogConfig.Target> targets = new ArrayList<>();
-        boolean found = false;
-        boolean off = false;
-        for (Directive d : block) {
-            if (!d.name().equals("access_log")) {
-                continue;
-            }
-            if (d.block() != null) {
-                throw ConfigException.at(d, "directive \"access_log\" is not terminated by \";\"");
-            }
-            if (d.args().isEmpty() || d.args().size() > 2) {
-                throw invalidArgumentCount(d);
-            }
-            found = true;
-            if (d.args().getFirst().equals("off")) {
-                off = true;
-                continue;
-            }
-            String formatName = d.args().size() > 1 ? d.args().get(1) : "combined";
-            LogFormat format = formats.entrySet().stream()
-                    .filter(entry -> entry.getKey().equalsIgnoreCase(formatName))
-                    .map(Map.Entry::getValue).findFirst()
-                    .orElseThrow(() -> ConfigException.at(d, "unknown log format \"" + formatName + "\""));
-            targets.add(new AccessLogConfig.Target(relativeToFile(d, Path.of(d.args().getFirst())), format));
-        }
-        if (!found) {
-            return inherited;
-        }
-        return off ? AccessLogConfig.OFF : new AccessLogConfig(targets);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static AdmissionConfig admission(Scope scope, int maxConnections) {
-        Map<AdmissionConfig.Callback, URI> callbacks = new EnumMap<>(AdmissionConfig.Callback.class);
-        for (AdmissionConfig.Callback callback : AdmissionConfig.Callback.values()) {
-            if (scope.get(callback.directive()) instanceof URI url) {
-                callbacks.put(callback, url);
-            }
-        }
-        Path trustedFile = null;
-        List<X509Certificate> trusted = List.of();
-        if (scope.get("notify_ssl_trusted_certificate") instanceof FileSetting file) {
-            trustedFile = file.file();
-            try {
-                trusted = Pem.certificates(trustedFile);
-            } catch (IllegalArgumentException e) {
-                throw ConfigException.at(file.directive(),
-                        "cannot load certificate \"" + trustedFile + "\": " + e.getMessage());
-            }
-        }
-        List<AccessRule> access = new ArrayList<>();
-        for (Scope s = scope; s != null; s = s.parent()) {
-            access.addAll((List<AccessRule>) s.values().getOrDefault(ACCESS, List.of()));
-        }
-        return new AdmissionConfig(callbacks, (AdmissionConfig.Method) scope.get("notify_method"),
-                (Duration) scope.get("notify_update_timeout"), (boolean) scope.get("notify_update_strict"),
-                (boolean) scope.get("notify_relay_redirect"), (Duration) scope.get("netcall_timeout"), trustedFile, trusted, access, maxConnections,
-                (String) scope.get("publish_token_secret"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private void set(Directive d, Context context, Map<String, Object> values) {
-        if (d.name().equals("allow") || d.name().equals("deny")) {
-            if (d.block() != null) {
-                throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
-            }
-            if (d.args().isEmpty() || d.args().size() > 3) {
-                throw invalidArgumentCount(d);
-            }
-            try {
-                AccessRule rule = AccessRule.parse(d.name().equals("allow"), d.args());
-                ((List<AccessRule>) values.computeIfAbsent(ACCESS, k -> new ArrayList<AccessRule>())).add(rule);
-            } catch (IllegalArgumentException e) {
-                throw invalidValue(d, String.join(" ", d.args()), e.getMessage());
-            }
-            return;
-        }
-        Setting setting = SETTINGS.get(d.name());
-        if (setting == null || !setting.contexts().contains(context)) {
-            throw refused(d);
-        }
-        if (d.block() != null) {
-            throw ConfigException.at(d, "directive \"" + d.name() + "\" is not terminated by \";\"");
-        }
-        if (d.args().isEmpty() || d.args().size() > 1 && !setting.list()) {
-            throw invalidArgumentCount(d);
-        }
-        if (d.name().equals("hls_variant") && values.get(d.name()) instanceof List<?> earlier) {
-            List<Object> all = new ArrayList<>(earlier);
-            all.addAll((List<?>) parseValue(d, setting));
-            values.put(d.name(), List.copyOf(all));
-            return;
-        }
-        if (values.containsKey(d.name())) {
-            throw ConfigException.at(d, "\"" + d.name() + "\" directive is duplicate");
-        }
-        values.put(d.name(), parseValue(d, setting));
-    }
-
-    private static Object parseValue(Directive d, Setting setting) {
-        String value = String.join(" ", d.args());
-        try {
-            Object parsed = setting.parser().apply(value);
-            return parsed instanceof Path path ? new FileSetting(relativeToFile(d, path), d) : parsed;
-        } catch (IllegalArgumentException e) {
-            throw invalidValue(d, value, e.getMessage());
-        }
+    private static void set(Scope scope, Directive d) {
+        scope.set(RTMP.find(d.name(), scope.context()).orElseThrow(() -> refused(d)), d);
     }
 
     private static ConfigException refused(Directive d) {
@@ -614,138 +206,18 @@ final class ConfigBinder {
         if (UNSUPPORTED.contains(name)) {
             return ConfigException.at(d, "directive \"" + name + "\" is not supported yet");
         }
-        if (SETTINGS.containsKey(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
+        if (RTMP.knows(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
             return ConfigException.at(d, "\"" + name + "\" directive is not allowed here");
         }
         return ConfigException.at(d, "unknown directive \"" + name + "\"");
     }
 
-    private static void requireBlock(Directive d, int args) {
+    static void requireBlock(Directive d, int args) {
         if (d.block() == null) {
             throw ConfigException.at(d, "directive \"" + d.name() + "\" has no opening \"{\"");
         }
         if (d.args().size() != args) {
-            throw invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
-    }
-
-    static ConfigException invalidArgumentCount(Directive d) {
-        return ConfigException.at(d, "invalid number of arguments in \"" + d.name() + "\" directive");
-    }
-
-    static ConfigException invalidValue(Directive d, String value, String detail) {
-        String message = "invalid value \"" + value + "\" in \"" + d.name() + "\" directive";
-        return ConfigException.at(d, detail == null ? message : message + ", " + detail);
-    }
-
-    private static long bounded(long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException("it must be between " + min + " and " + max);
-        }
-        return value;
-    }
-
-    private static long integer(String text) {
-        if (text.isEmpty() || !text.chars().allMatch(Character::isDigit) || text.length() > 18) {
-            throw new IllegalArgumentException();
-        }
-        return Long.parseLong(text);
-    }
-
-    private static Object limit(String text) {
-        if (text.equals("off")) {
-            return 0;
-        }
-        try {
-            return (int) bounded(integer(text), 1, Integer.MAX_VALUE);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("it must be \"off\" or between 1 and " + Integer.MAX_VALUE);
-        }
-    }
-
-    private static Duration positiveTime(String text) {
-        Duration time = Units.time(text);
-        if (time.isZero()) {
-            throw new IllegalArgumentException("it must be greater than 0");
-        }
-        return time;
-    }
-
-    private static Path relativeToFile(Directive d, Path path) {
-        return Path.of(d.file()).toAbsolutePath().getParent().resolve(path).normalize();
-    }
-
-    static List<String> sslProtocols(String text) {
-        List<String> protocols = List.of(text.split(" "));
-        for (String protocol : protocols) {
-            if (!SSL_PROTOCOLS.contains(protocol)) {
-                throw new IllegalArgumentException(
-                        "it must be one or more of \"TLSv1\", \"TLSv1.1\", \"TLSv1.2\" and \"TLSv1.3\"");
-            }
-        }
-        return protocols.stream().distinct().toList();
-    }
-
-    static List<String> sslCiphers(String text) {
-        Set<String> supported;
-        try {
-            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
-        }
-        List<String> ciphers = List.of(text.split(":"));
-        for (String cipher : ciphers) {
-            if (!supported.contains(cipher)) {
-                throw new IllegalArgumentException("unknown cipher suite \"" + cipher
-                        + "\" (JDK names such as TLS_AES_128_GCM_SHA256, separated by \":\")");
-            }
-        }
-        return ciphers;
-    }
-
-    /** A callback URL: {@code http://} or {@code https://} with a host; without a scheme, {@code http://}. */
-    private static URI callbackUrl(String text) {
-        String url = text.contains("://") ? text : "http://" + text;
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getReason());
-        }
-        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("the URL must start with \"http://\" or \"https://\"");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("the URL has no host");
-        }
-        return uri;
-    }
-
-    private static AdmissionConfig.Method notifyMethod(String text) {
-        return switch (text) {
-            case "get" -> AdmissionConfig.Method.GET;
-            case "post" -> AdmissionConfig.Method.POST;
-            default -> throw new IllegalArgumentException("it must be \"get\" or \"post\"");
-        };
-    }
-
-    private static String tokenSecret(String text) {
-        if (text.length() < 16) {
-            throw new IllegalArgumentException("the secret must be at least 16 characters");
-        }
-        return text;
-    }
-
-    private static ApplicationConfig.Meta meta(String text) {
-        return switch (text) {
-            case "on" -> ApplicationConfig.Meta.ON;
-            case "copy" -> ApplicationConfig.Meta.COPY;
-            case "off" -> ApplicationConfig.Meta.OFF;
-            default -> throw new IllegalArgumentException("it must be \"on\", \"copy\" or \"off\"");
-        };
-    }
-
-    private static Map<String, Setting> settings(Setting... settings) {
-        return Stream.of(settings).collect(Collectors.toUnmodifiableMap(Setting::name, setting -> setting));
     }
 }

@@ -14,4 +14,13 @@ public final class ConfigException extends RuntimeException {
     static ConfigException at(Directive directive, String message) {
         return at(directive.file(), directive.line(), message);
     }
+
+    static ConfigException invalidArgumentCount(Directive d) {
+        return at(d, "invalid number of arguments in \"" + d.name() + "\" directive");
+    }
+
+    static ConfigException invalidValue(Directive d, String value, String detail) {
+        String message = "invalid value \"" + value + "\" in \"" + d.name() + "\" directive";
+        return at(d, detail == null ? message : message + ", " + detail);
+    }
 }

@@ -21,6 +21,48 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         Duration maxAudioDelay, long audioBufferSize, boolean keys, Path keyPath, String keyUrl, int fragmentsPerKey,
         ClientCache allowClientCache, DateTime datetime, SegmentType segmentType, Duration part) {
 
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Boolean> ENABLED = SETTINGS.flag("hls", Context.APPLICATIONS, false);
+    static final Setting<Path> PATH = SETTINGS.path("hls_path", Context.APPLICATIONS);
+    static final Setting<Duration> FRAGMENT =
+            SETTINGS.value("hls_fragment", Context.APPLICATIONS, Duration.ofSeconds(5), Units::positiveTime);
+    static final Setting<Duration> MAX_FRAGMENT = SETTINGS.value("hls_max_fragment", Context.APPLICATIONS, null, Units::positiveTime);
+    static final Setting<Duration> PLAYLIST_LENGTH =
+            SETTINGS.value("hls_playlist_length", Context.APPLICATIONS, Duration.ofSeconds(30), Units::positiveTime);
+    static final Setting<Duration> SYNC = SETTINGS.value("hls_sync", Context.APPLICATIONS, Duration.ofMillis(2), Units::time);
+    static final Setting<Boolean> CONTINUOUS = SETTINGS.flag("hls_continuous", Context.APPLICATIONS, true);
+    static final Setting<Boolean> NESTED = SETTINGS.flag("hls_nested", Context.APPLICATIONS, false);
+    static final Setting<String> BASE_URL = SETTINGS.value("hls_base_url", Context.APPLICATIONS, "", v -> v);
+    static final Setting<Boolean> CLEANUP = SETTINGS.flag("hls_cleanup", Context.APPLICATIONS, true);
+    static final Setting<Naming> NAMING = SETTINGS.value("hls_fragment_naming", Context.APPLICATIONS, Naming.SEQUENTIAL,
+            v -> Units.choice(v, Naming.class, "sequential", "timestamp", "system"));
+    static final Setting<Long> NAMING_GRANULARITY = SETTINGS.value("hls_fragment_naming_granularity", Context.APPLICATIONS, 0L,
+            v -> Units.bounded(Units.integer(v), 0, 1L << 40));
+    static final Setting<Slicing> SLICING = SETTINGS.value("hls_fragment_slicing", Context.APPLICATIONS, Slicing.PLAIN,
+            v -> Units.choice(v, Slicing.class, "plain", "aligned"));
+    /** Each {@code hls_variant} of a block adds one; a block with its own replaces the inherited ones. */
+    static final Setting<List<Variant>> VARIANTS = SETTINGS.list(List.of("hls_variant"), Context.APPLICATIONS, 1, Integer.MAX_VALUE,
+            Setting.joined(Units::variant));
+    static final Setting<Type> TYPE =
+            SETTINGS.value("hls_type", Context.APPLICATIONS, Type.LIVE, v -> Units.choice(v, Type.class, "live", "event"));
+    static final Setting<Duration> MUX_DELAY = SETTINGS.value("hls_muxdelay", Context.APPLICATIONS, Duration.ofMillis(700), Units::time);
+    static final Setting<Duration> MAX_AUDIO_DELAY =
+            SETTINGS.value("hls_max_audio_delay", Context.APPLICATIONS, Duration.ofMillis(300), Units::time);
+    static final Setting<Long> AUDIO_BUFFER_SIZE = SETTINGS.value("hls_audio_buffer_size", Context.APPLICATIONS, 1L << 20,
+            v -> Units.bounded(Units.size(v), 1, 64L << 20));
+    static final Setting<Boolean> KEYS = SETTINGS.flag("hls_keys", Context.APPLICATIONS, false);
+    static final Setting<Path> KEY_PATH = SETTINGS.path("hls_key_path", Context.APPLICATIONS);
+    static final Setting<String> KEY_URL = SETTINGS.value("hls_key_url", Context.APPLICATIONS, "", v -> v);
+    static final Setting<Integer> FRAGMENTS_PER_KEY = SETTINGS.value("hls_fragments_per_key", Context.APPLICATIONS, 0,
+            v -> (int) Units.bounded(Units.integer(v), 0, Integer.MAX_VALUE));
+    static final Setting<ClientCache> ALLOW_CLIENT_CACHE = SETTINGS.value("hls_allow_client_cache", Context.APPLICATIONS,
+            ClientCache.UNSET, v -> Units.choice(v, ClientCache.class, null, "enabled", "disabled"));
+    static final Setting<DateTime> DATETIME = SETTINGS.value("hls_datetime", Context.APPLICATIONS, DateTime.NONE,
+            v -> Units.choice(v, DateTime.class, "none", "system", "timestamp"));
+    static final Setting<SegmentType> SEGMENT_TYPE = SETTINGS.value("hls_segment_type", Context.APPLICATIONS, SegmentType.MPEGTS,
+            v -> Units.choice(v, SegmentType.class, "mpegts", "fmp4"));
+    static final Setting<Duration> PART = SETTINGS.value("hls_part", Context.APPLICATIONS, Duration.ZERO, Units::part);
+
     /** {@code hls_fragment_naming}: a counter, the stream timestamp or the system time in milliseconds. */
     public enum Naming { SEQUENTIAL, TIMESTAMP, SYSTEM }
 
@@ -72,6 +114,32 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
         if (enabled && path == null) {
             throw new IllegalArgumentException("hls on without hls_path");
         }
+    }
+
+    /** The HLS settings in force in the application {@code app}; combinations HLS cannot write are refused. */
+    static HlsConfig from(Scope app) {
+        boolean enabled = app.get(ENABLED);
+        Path path = app.get(PATH);
+        String application = " application \"" + app.name() + "\"";
+        if (enabled && path == null) {
+            throw ConfigException.at(app.block(), "\"hls\" is on but no \"hls_path\" is set for" + application);
+        }
+        SegmentType segmentType = app.get(SEGMENT_TYPE);
+        if (enabled && app.get(KEYS) && segmentType == SegmentType.FMP4) {
+            throw ConfigException.at(app.block(),
+                    "\"hls_keys\" is not supported with \"hls_segment_type fmp4\" in" + application);
+        }
+        Duration part = app.get(PART);
+        if (enabled && !part.isZero() && segmentType != SegmentType.FMP4) {
+            throw ConfigException.at(app.block(), "\"hls_part\" needs \"hls_segment_type fmp4\" in" + application);
+        }
+        Duration fragment = app.get(FRAGMENT);
+        return new HlsConfig(enabled, path, fragment, app.find(MAX_FRAGMENT).orElse(fragment.multipliedBy(10)),
+                app.get(PLAYLIST_LENGTH), app.get(SYNC), app.get(CONTINUOUS), app.get(NESTED), app.get(BASE_URL),
+                app.get(CLEANUP), app.get(NAMING), app.get(NAMING_GRANULARITY), app.get(SLICING), app.get(TYPE),
+                app.get(VARIANTS), app.get(MUX_DELAY), app.get(MAX_AUDIO_DELAY), app.get(AUDIO_BUFFER_SIZE),
+                app.get(KEYS), app.find(KEY_PATH).orElse(path), app.get(KEY_URL), app.get(FRAGMENTS_PER_KEY),
+                app.get(ALLOW_CLIENT_CACHE), app.get(DATETIME), segmentType, part);
     }
 
     /** The settings of an application without any {@code hls*} directive. */

@@ -27,7 +27,7 @@ final class ListenParser {
             throw ConfigException.at(d, "directive \"listen\" is not terminated by \";\"");
         }
         if (d.args().isEmpty()) {
-            throw ConfigBinder.invalidArgumentCount(d);
+            throw ConfigException.invalidArgumentCount(d);
         }
         String address = d.args().getFirst();
         if (address.startsWith("unix:")) {
@@ -51,7 +51,7 @@ final class ListenParser {
             String host = end < 0 ? "" : address.substring(1, end);
             String rest = end < 0 ? "" : address.substring(end + 1);
             if (!IPV6.matcher(host).matches() || !(rest.isEmpty() || rest.startsWith(":"))) {
-                throw ConfigBinder.invalidValue(d, address, null);
+                throw ConfigException.invalidValue(d, address, null);
             }
             return new Listen(host, rest.isEmpty() ? defaultPort : port(d, address, rest.substring(1)));
         }
@@ -65,14 +65,14 @@ final class ListenParser {
             return new Listen(null, port);
         }
         if (!HOST.matcher(host).matches()) {
-            throw ConfigBinder.invalidValue(d, address, null);
+            throw ConfigException.invalidValue(d, address, null);
         }
         return new Listen(host, port);
     }
 
     private static int port(Directive d, String address, String port) {
         if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
-            throw ConfigBinder.invalidValue(d, address, "invalid port");
+            throw ConfigException.invalidValue(d, address, "invalid port");
         }
         return Integer.parseInt(port);
     }
@@ -91,7 +91,7 @@ final class ListenParser {
             default -> throw ConfigException.at(d, "invalid parameter \"" + parameter + "\" in \"listen\" directive");
         };
         if (!valid) {
-            throw ConfigBinder.invalidValue(d, parameter, null);
+            throw ConfigException.invalidValue(d, parameter, null);
         }
         ignored.add(d.location() + ": parameter \"" + name + "\" of the \"listen\" directive is ignored (not supported yet)");
     }

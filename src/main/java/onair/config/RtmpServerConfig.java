@@ -19,6 +19,27 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications,
         AccessLogConfig accessLog, AdmissionConfig admission) {
 
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Integer> CHUNK_SIZE = SETTINGS.value("chunk_size", Context.CORE, 4096,
+            v -> (int) Units.bounded(Units.size(v), 128, 0xFF_FFFF));
+    static final Setting<Duration> TIMEOUT =
+            SETTINGS.value("timeout", Context.CORE, Duration.ofSeconds(60), Units::positiveTime);
+    static final Setting<Duration> PING = SETTINGS.value("ping", Context.CORE, Duration.ofSeconds(60), Units::time);
+    static final Setting<Duration> PING_TIMEOUT =
+            SETTINGS.value("ping_timeout", Context.CORE, Duration.ofSeconds(30), Units::positiveTime);
+    static final Setting<Long> ACK_WINDOW = SETTINGS.value("ack_window", Context.CORE, 5_000_000L,
+            v -> Units.bounded(Units.size(v), 1, 0xFFFF_FFFFL));
+    static final Setting<Integer> MAX_MESSAGE = SETTINGS.value("max_message", Context.CORE, 1 << 20,
+            v -> (int) Units.bounded(Units.size(v), 1, Integer.MAX_VALUE));
+    static final Setting<Integer> MAX_STREAMS = SETTINGS.value("max_streams", Context.CORE, 32,
+            v -> (int) Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
+    /** Also an application's own limit, read by {@link AdmissionConfig#from(Scope)}. */
+    static final Setting<Integer> MAX_CONNECTIONS =
+            SETTINGS.value("max_connections", Context.APPLICATIONS, 10_000, Units::limit);
+    static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
+            SETTINGS.value("max_connections_per_address", Context.CORE, 100, Units::limit);
+    static final Setting<Duration> BUFLEN = SETTINGS.value("buflen", Context.CORE, Duration.ofMillis(1000), Units::time);
+
     public RtmpServerConfig {
         listens = List.copyOf(listens);
         applications = List.copyOf(applications);
@@ -44,5 +65,14 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
     /** The application with exactly this name, as matched against the app of a {@code connect} command. */
     public Optional<ApplicationConfig> application(String name) {
         return applications.stream().filter(app -> app.name().equals(name)).findFirst();
+    }
+
+    /** The server block of {@code server}, with what its walk found: listens, TLS, applications and access log. */
+    static RtmpServerConfig from(Scope server, List<Listen> listens, SslConfig ssl, List<ApplicationConfig> applications,
+            AccessLogConfig accessLog) {
+        return new RtmpServerConfig(listens, server.get(CHUNK_SIZE), server.get(TIMEOUT), server.get(PING),
+                server.get(PING_TIMEOUT), server.get(ACK_WINDOW), server.get(MAX_MESSAGE), server.get(MAX_STREAMS),
+                server.get(BUFLEN), server.get(MAX_CONNECTIONS), server.get(MAX_CONNECTIONS_PER_ADDRESS), ssl,
+                applications, accessLog, AdmissionConfig.from(server));
     }
 }

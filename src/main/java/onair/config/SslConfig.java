@@ -15,6 +15,13 @@ import java.util.Objects;
 public record SslConfig(Path certificate, Path certificateKey, List<X509Certificate> certificateChain,
         PrivateKey key, List<String> protocols, List<String> ciphers) {
 
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Path> CERTIFICATE = SETTINGS.path("ssl_certificate", Context.TLS);
+    static final Setting<Path> CERTIFICATE_KEY = SETTINGS.path("ssl_certificate_key", Context.TLS);
+    static final Setting<List<String>> PROTOCOLS =
+            SETTINGS.words("ssl_protocols", Context.TLS, List.of("TLSv1.2", "TLSv1.3"), Units::sslProtocols);
+    static final Setting<List<String>> CIPHERS = SETTINGS.value("ssl_ciphers", Context.TLS, List.of(), Units::sslCiphers);
+
     public SslConfig {
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(certificateKey, "certificateKey");
@@ -22,5 +29,40 @@ public record SslConfig(Path certificate, Path certificateKey, List<X509Certific
         certificateChain = List.copyOf(certificateChain);
         protocols = List.copyOf(protocols);
         ciphers = List.copyOf(ciphers);
+    }
+
+    /** The TLS settings in force for {@code listen ... ssl}, with the certificate and key read from their files. */
+    static SslConfig from(Scope scope, Directive listen) {
+        Path certificate = scope.get(CERTIFICATE);
+        if (certificate == null) {
+            throw ConfigException.at(listen, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
+        }
+        Path key = scope.get(CERTIFICATE_KEY);
+        if (key == null) {
+            throw ConfigException.at(listen,
+                    "no \"ssl_certificate_key\" is defined for certificate \"" + certificate + "\"");
+        }
+        return load(certificate, scope.where(CERTIFICATE).orElseThrow(), key, scope.where(CERTIFICATE_KEY).orElseThrow(),
+                scope.get(PROTOCOLS), scope.get(CIPHERS));
+    }
+
+    /** Reads and checks a certificate chain and its key; errors name the directive that gave the file. */
+    private static SslConfig load(Path certificate, Directive certificateDirective, Path key, Directive keyDirective,
+            List<String> protocols, List<String> ciphers) {
+        List<X509Certificate> chain;
+        try {
+            chain = Pem.certificates(certificate);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(certificateDirective,
+                    "cannot load certificate \"" + certificate + "\": " + e.getMessage());
+        }
+        PrivateKey privateKey;
+        try {
+            privateKey = Pem.privateKey(key);
+            Pem.requireMatch(privateKey, chain.getFirst());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(keyDirective, "cannot load certificate key \"" + key + "\": " + e.getMessage());
+        }
+        return new SslConfig(certificate, key, chain, privateKey, protocols, ciphers);
     }
 }

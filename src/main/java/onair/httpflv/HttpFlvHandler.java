@@ -38,7 +38,6 @@ import onair.lifecycle.PlayEvent;
 import onair.stream.Client;
 import onair.stream.Clients;
 import onair.stream.FrameQueue;
-import onair.stream.LiveOptions;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
@@ -174,7 +173,7 @@ public final class HttpFlvHandler implements LocationHandler {
             return;
         }
         exchange.startStream(streamHead());
-        LiveStream stream = registry.stream(key, options(viewing.app()));
+        LiveStream stream = registry.stream(key, viewing.app().liveOptions());
         channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(flvHeader(stream))));
         FlvViewer viewer = new FlvViewer(channel, queue(viewing.app()), DefaultHttpContent::new, exchange::endStream);
         exchange.onWritabilityChanged(viewer::drain);
@@ -196,7 +195,7 @@ public final class HttpFlvHandler implements LocationHandler {
         exchange.detach();
         DefaultFullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
                 request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        LiveStream stream = registry.stream(key, options(viewing.app()));
+        LiveStream stream = registry.stream(key, viewing.app().liveOptions());
         handshaker.handshake(channel, full).addListener(done -> {
             if (!done.isSuccess()) {
                 log.info("[{}] WebSocket handshake for {} failed: {}", channel.remoteAddress(), key, done.cause());
@@ -302,12 +301,6 @@ public final class HttpFlvHandler implements LocationHandler {
 
     private static FrameQueue queue(ApplicationConfig app) {
         return new FrameQueue(VIEWER_QUEUE_FRAMES, VIEWER_QUEUE_BYTES, app.waitKey(), app.waitVideo());
-    }
-
-    private static LiveOptions options(ApplicationConfig app) {
-        LiveOptions defaults = LiveOptions.defaults();
-        return new LiveOptions(app.gopCache(), app.waitKey(), app.waitVideo(), app.idleStreams(),
-                defaults.maxGopFrames(), defaults.maxGopBytes());
     }
 
     /**

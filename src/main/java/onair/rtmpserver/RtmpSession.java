@@ -39,7 +39,6 @@ import onair.rtmp.message.UserControl;
 import onair.rtmp.message.WindowAcknowledgementSize;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
-import onair.stream.LiveOptions;
 import onair.stream.LiveStream;
 import onair.stream.Publication;
 import onair.stream.StreamKey;
@@ -422,7 +421,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /** Publishes on {@code stream} and returns the live stream, or refuses and returns null when it is taken. */
     private LiveStream startPublish(NetStream stream, String name, String args, String type) {
-        LiveStream live = registry.stream(new StreamKey(app.name(), name), options());
+        LiveStream live = registry.stream(new StreamKey(app.name(), name), app.liveOptions());
         Publication publication = live.publish(client);
         if (publication == null) {
             ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
@@ -494,7 +493,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                 String key = admittedName(decision, name.key());
                 RelayTarget relay = relayTarget(decision);
                 if (relay != null) {
-                    LiveStream live = registry.stream(new StreamKey(app.name(), key), options());
+                    LiveStream live = registry.stream(new StreamKey(app.name(), key), app.liveOptions());
                     if (!live.isLive()) {
                         RtmpRelay.pull(relay, live, ctx.channel(), config.chunkSize());
                     }
@@ -510,7 +509,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             close("play of stream \"" + name + "\" that is not published (idle_streams off)");
             return;
         }
-        LiveStream live = registry.stream(key, options());
+        LiveStream live = registry.stream(key, app.liveOptions());
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
         if (reset) {
             ctx.write(onStatus(stream.id, Status.PLAY_RESET));
@@ -789,12 +788,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             closeReason = reason;
         }
         ctx.close();
-    }
-
-    private LiveOptions options() {
-        LiveOptions defaults = LiveOptions.defaults();
-        return new LiveOptions(app.gopCache(), app.waitKey(), app.waitVideo(), app.idleStreams(),
-            defaults.maxGopFrames(), defaults.maxGopBytes());
     }
 
     private void requireConnected(CommandMessage command) {

@@ -216,7 +216,7 @@ class HttpConfigTest {
         HttpLocation location = ServerConfig.load(conf).httpServers().getFirst().location("/").orElseThrow();
 
         assertThat(location.contentType("a.tst")).isEqualTo("text/x-test");
-        assertThat(location.contentType("a.m3u8")).isEqualTo(HttpConfigBinder.DEFAULT_TYPE);
+        assertThat(location.contentType("a.m3u8")).isEqualTo(HttpLocation.DEFAULT_TYPE);
     }
 
     @Test

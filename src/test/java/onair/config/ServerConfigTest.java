@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import onair.stream.LiveOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +93,16 @@ class ServerConfigTest {
                 Duration.ofMillis(500), 500, 0, null, List.of(new ApplicationConfig("a", true, false, true, true, false,
                         Duration.ofSeconds(10), true, ApplicationConfig.Meta.COPY, true, Duration.ofMillis(10),
                         false))));
+    }
+
+    @Test
+    void anApplicationsLiveOptionsComeFromItsDirectivesWithTheHubsGopBounds() {
+        LiveOptions defaults = LiveOptions.defaults();
+
+        assertThat(app("server { listen 1935; application a { gop_cache off; wait_key off; wait_video on; "
+                + "idle_streams off; } }").liveOptions())
+                .isEqualTo(new LiveOptions(false, false, true, false, defaults.maxGopFrames(), defaults.maxGopBytes()));
+        assertThat(app("server { listen 1935; application a { } }").liveOptions()).isEqualTo(defaults);
     }
 
     @Test
