@@ -9,6 +9,7 @@ import io.netty.util.ReferenceCountUtil;
 import onair.config.ApplicationConfig;
 import onair.media.MediaFrame;
 import onair.rtmp.chunk.ChunkEncoder;
+import onair.rtmp.command.Status;
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.RtmpMessage;
 import onair.rtmp.message.UserControl;

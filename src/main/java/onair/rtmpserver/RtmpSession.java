@@ -6,10 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.NotSslRecordException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
 import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
@@ -20,13 +17,14 @@ import onair.lifecycle.DoneEvent;
 import onair.lifecycle.Lifecycle;
 import onair.lifecycle.PlayEvent;
 import onair.lifecycle.PublishEvent;
-import onair.lifecycle.UpdateEvent;
 import onair.lifecycle.Decision;
 import onair.lifecycle.Peer;
 import onair.relay.RelayTarget;
 import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.command.Responses;
+import onair.rtmp.command.Status;
 import onair.rtmp.message.Abort;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
@@ -51,17 +49,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
@@ -76,9 +71,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
     static final int PLAYER_QUEUE_FRAMES = 2048;
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
-    private static final long TICK_MILLIS = 1000;
     private static final long CLOSE_FLUSH_MILLIS = 2000;
-    private static final int MAX_HELD_MESSAGES = 1024;
     private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
         "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
         "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
@@ -89,42 +82,19 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private final MaxConnections maxConnections;
     private final Client client;
     private final Map<Integer, NetStream> streams = new HashMap<>();
-    private final ArrayDeque<RtmpMessage> held = new ArrayDeque<>();
+    private final DecisionGate gate = new DecisionGate(this);
+    private final Keepalive keepalive = new Keepalive(this);
+    private final Updates updates = new Updates(this);
     private ChannelHandlerContext ctx;
     private ChunkDecoder chunks;
     private Peer peer;
-    private boolean deciding;
     private String label;
     private ApplicationConfig app;
     private int nextStreamId = 1;
     private long peerAckWindow;
     private long lastAcknowledged;
-    private long startNanos;
     private long epochMillis;
-    private boolean tlsHandshaking;
-    private long lastReadNanos;
-    private long pingSentNanos;
     private String closeReason;
-    private ScheduledFuture<?> tick;
-
-    /** One NetStream of this connection: idle, publishing or playing. */
-    private static final class NetStream {
-        final int id;
-        StreamKey key;
-        String args = "";
-        long startNanos;
-        int lastTimestamp;
-        ScheduledFuture<?> update;
-        Publication publication;
-        long lastMediaNanos;
-        RtmpPlayer player;
-        LiveStream playing;
-        Subscription subscription;
-
-        NetStream(int id) {
-            this.id = id;
-        }
-    }
 
     public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Lifecycle lifecycle,
             MaxConnections maxConnections, Client client) {
@@ -140,26 +110,20 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         this.ctx = ctx;
         this.chunks = ctx.pipeline().get(ChunkDecoder.class);
         this.label = "[conn " + client.id() + " " + ctx.channel().remoteAddress() + "]";
-        client.control(new ControlActions());
-        startNanos = lastReadNanos = System.nanoTime();
-        epochMillis = TimeUnit.NANOSECONDS.toMillis(startNanos) & 0xFFFF_FFFFL;
-        tlsHandshaking = ctx.pipeline().get(SslHandler.class) != null;
+        client.control(new SessionControl(this));
+        epochMillis = TimeUnit.NANOSECONDS.toMillis(keepalive.start(ctx)) & 0xFFFF_FFFFL;
         log.info("{} opened", label);
-        tick = ctx.executor().scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (tick != null) {
-            tick.cancel(false);
-        }
+        keepalive.stop();
         for (NetStream stream : List.copyOf(streams.values())) {
             endStream(stream);
         }
         streams.clear();
-        held.forEach(ReferenceCountUtil::release);
-        held.clear();
+        gate.release();
         if (app != null) {
             maxConnections.leave(app);
             lifecycle.onDisconnect(new ConnectEvent(config.admission(), peer));
@@ -222,8 +186,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             return;
         }
         if (event instanceof SslHandshakeCompletionEvent handshake) {
-            tlsHandshaking = false;
-            startNanos = lastReadNanos = System.nanoTime();
+            keepalive.onTlsHandshake();
             if (!handshake.isSuccess() && closeReason == null) {
                 closeReason = "TLS handshake failed: " + tlsReason(handshake.cause());
             }
@@ -258,20 +221,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RtmpMessage message) {
-        lastReadNanos = System.nanoTime();
-        pingSentNanos = 0;
-        if (deciding) {
-            if (held.size() >= MAX_HELD_MESSAGES) {
-                throw new RtmpProtocolException("more than " + MAX_HELD_MESSAGES
-                    + " messages sent while a callback was pending");
-            }
-            held.add(ReferenceCountUtil.retain(message));
-            return;
+        keepalive.onRead();
+        if (!gate.hold(message)) {
+            handle(message);
         }
-        handle(message);
     }
 
-    private void handle(RtmpMessage message) {
+    void handle(RtmpMessage message) {
         switch (message) {
             case MediaMessage media -> onMedia(media);
             case DataMessage data -> onData(data);
@@ -297,7 +253,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    private void onCommand(CommandMessage command) {
+    void onCommand(CommandMessage command) {
         switch (command.name()) {
             case "connect" -> connect(command);
             case "createStream" -> createStream(command);
@@ -309,7 +265,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             case "pause" -> pause(command);
             case "receiveAudio" -> player(command).receiveAudio(bool(command, 0));
             case "receiveVideo" -> player(command).receiveVideo(bool(command, 0));
-            case "getStreamLength" -> ctx.writeAndFlush(result("_result", command.transactionId(), null, 0.0));
+            case "getStreamLength" -> ctx.writeAndFlush(Responses.result(command.transactionId(), null, 0.0));
             case "releaseStream", "FCPublish", "FCSubscribe", "_checkbw", "_result", "_error",
                  "onBWDone", "onStatus" -> { }
             default -> log.debug("{} ignores command {}", label, command.name());
@@ -328,7 +284,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         peer = new Peer(client.id(), address, appName(requested.key()), text(properties.get("flashVer")),
             text(properties.get("swfUrl")), text(properties.get("tcUrl")), text(properties.get("pageUrl")),
             requested.query(), epochMillis);
-        decide(lifecycle.onConnect(new ConnectEvent(config.admission(), peer)), decision -> {
+        gate.decide(lifecycle.onConnect(new ConnectEvent(config.admission(), peer)), decision -> {
             if (!decision.allowed()) {
                 rejectConnect(command, decision);
             } else {
@@ -360,9 +316,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         Map<String, Object> serverProperties = new LinkedHashMap<>();
         serverProperties.put("fmsVer", "FMS/3,0,1,123");
         serverProperties.put("capabilities", 31.0);
-        Map<String, Object> info = info(Status.CONNECT_SUCCESS);
+        Map<String, Object> info = Responses.info(Status.CONNECT_SUCCESS);
         info.put("objectEncoding", encoding instanceof Number n ? n.doubleValue() : 0.0);
-        ctx.writeAndFlush(result("_result", command.transactionId(), serverProperties, info));
+        ctx.writeAndFlush(Responses.result(command.transactionId(), serverProperties, info));
         client.connected(appName, text(properties.get("flashVer")), text(properties.get("swfUrl")),
             text(properties.get("tcUrl")), text(properties.get("pageUrl")));
         log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, properties.get("flashVer"),
@@ -370,9 +326,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private void rejectConnect(CommandMessage command, Decision refusal) {
-        Map<String, Object> info = info(Status.CONNECT_REJECTED);
+        Map<String, Object> info = Responses.info(Status.CONNECT_REJECTED);
         info.put("description", "Connection rejected: " + refusal.description());
-        ctx.write(result("_error", command.transactionId(), null, info));
+        ctx.write(Responses.error(command.transactionId(), null, info));
         close(refusal.reason());
     }
 
@@ -395,7 +351,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         int streamId = nextStreamId++;
         streams.put(streamId, new NetStream(streamId));
-        ctx.writeAndFlush(result("_result", command.transactionId(), null, (double) streamId));
+        ctx.writeAndFlush(Responses.result(command.transactionId(), null, (double) streamId));
     }
 
     private void publish(CommandMessage command) {
@@ -405,15 +361,16 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamName name = StreamName.parse(string(command, 0));
         String type = optionalString(command, 1);
-        decide(lifecycle.onPublish(new PublishEvent(app, peer, name.key(), name.query(), type)), made -> {
-            Decision decision = checked(made);
+        gate.decide(lifecycle.onPublish(new PublishEvent(app, peer, name.key(), name.query(), type)), made -> {
+            Decision decision = Redirects.checked(made);
             if (!decision.allowed()) {
-                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + decision.description()));
+                ctx.write(Responses.onStatus(stream.id, Status.PUBLISH_BAD_NAME,
+                    "Publish denied: " + decision.description()));
                 close(decision.reason());
                 return;
             }
-            LiveStream live = startPublish(stream, admittedName(decision, name.key()), name.query(), type);
-            RelayTarget relay = relayTarget(decision);
+            LiveStream live = startPublish(stream, Redirects.admittedName(app, decision, name.key()), name.query(), type);
+            RelayTarget relay = Redirects.relayTarget(decision);
             if (live != null && relay != null) {
                 RtmpRelay.push(relay, live, ctx.channel(), config.chunkSize());
             }
@@ -425,7 +382,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         LiveStream live = registry.stream(new StreamKey(app.name(), name), options());
         Publication publication = live.publish(client);
         if (publication == null) {
-            ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
+            ctx.write(Responses.onStatus(stream.id, Status.PUBLISH_BAD_NAME));
             close("stream \"" + name + "\" is already being published");
             return null;
         }
@@ -435,45 +392,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         stream.lastMediaNanos = stream.startNanos = System.nanoTime();
         client.started(true, name, args);
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
-        ctx.writeAndFlush(onStatus(stream.id, Status.PUBLISH_START));
-        scheduleUpdate(stream);
+        ctx.writeAndFlush(Responses.onStatus(stream.id, Status.PUBLISH_START));
+        updates.schedule(stream);
         log.info("{} publish app={} name={} type={}", label, app.name(), name, type);
         return live;
-    }
-
-    /** {@code decision}, or a refusal when it redirects to an invalid relay URL. */
-    private static Decision checked(Decision decision) {
-        try {
-            relayTarget(decision);
-            return decision;
-        } catch (IllegalArgumentException e) {
-            return Decision.reject("redirect to an invalid relay URL: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The stream name a publish or play uses: {@code requested}, or the {@code Location} of a redirect (its own
-     * {@code ?query} ignored); an {@code rtmp://} relay URL keeps the requested name, or with
-     * {@code notify_relay_redirect} takes the hex MD5 of the URL.
-     */
-    private String admittedName(Decision decision, String requested) {
-        if (decision.verdict() != Decision.Verdict.REDIRECT) {
-            return requested;
-        }
-        if (!isRelay(decision)) {
-            return StreamName.parse(decision.location()).key();
-        }
-        return app.admission().relayRedirect() ? RelayTarget.md5(decision.location()) : requested;
-    }
-
-    private static boolean isRelay(Decision decision) {
-        return decision.verdict() == Decision.Verdict.REDIRECT
-            && decision.location().regionMatches(true, 0, "rtmp://", 0, 7);
-    }
-
-    /** Where an {@code rtmp://} redirect relays to, or null for any other decision. */
-    private static RelayTarget relayTarget(Decision decision) {
-        return isRelay(decision) ? RelayTarget.parse(decision.location()) : null;
     }
 
     private void play(CommandMessage command) {
@@ -483,16 +405,17 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamName name = StreamName.parse(string(command, 0));
         boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
-        decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), number(command, 1, -2),
+        gate.decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), number(command, 1, -2),
             number(command, 2, -1), reset)), made -> {
-                Decision decision = checked(made);
+                Decision decision = Redirects.checked(made);
                 if (!decision.allowed()) {
-                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + decision.description()));
+                    ctx.write(Responses.onStatus(stream.id, Status.PLAY_FAILED,
+                        "Play denied: " + decision.description()));
                     close(decision.reason());
                     return;
                 }
-                String key = admittedName(decision, name.key());
-                RelayTarget relay = relayTarget(decision);
+                String key = Redirects.admittedName(app, decision, name.key());
+                RelayTarget relay = Redirects.relayTarget(decision);
                 if (relay != null) {
                     LiveStream live = registry.stream(new StreamKey(app.name(), key), options());
                     if (!live.isLive()) {
@@ -506,16 +429,16 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private void startPlay(NetStream stream, String name, String args, boolean reset) {
         StreamKey key = new StreamKey(app.name(), name);
         if (!app.idleStreams() && !registry.find(key).map(LiveStream::isLive).orElse(false)) {
-            ctx.write(onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
+            ctx.write(Responses.onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
             close("play of stream \"" + name + "\" that is not published (idle_streams off)");
             return;
         }
         LiveStream live = registry.stream(key, options());
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
         if (reset) {
-            ctx.write(onStatus(stream.id, Status.PLAY_RESET));
+            ctx.write(Responses.onStatus(stream.id, Status.PLAY_RESET));
         }
-        ctx.write(onStatus(stream.id, Status.PLAY_START));
+        ctx.write(Responses.onStatus(stream.id, Status.PLAY_START));
         ctx.write(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
         stream.key = live.key();
         stream.args = args;
@@ -525,69 +448,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         stream.subscription = live.subscribe(stream.player);
         client.started(false, name, args);
         ctx.flush();
-        scheduleUpdate(stream);
+        updates.schedule(stream);
         log.info("{} play app={} name={}", label, app.name(), name);
-    }
-
-    /**
-     * Runs {@code then} with the decision on this event loop: at once when it is already made, otherwise once it
-     * arrives, reading nothing meanwhile and then handling the messages held back in order.
-     */
-    private void decide(CompletionStage<Decision> answer, Consumer<Decision> then) {
-        CompletableFuture<Decision> decision = answer.toCompletableFuture();
-        if (decision.isDone()) {
-            then.accept(decision.join());
-            return;
-        }
-        deciding = true;
-        ctx.channel().config().setAutoRead(false);
-        decision.whenComplete((made, error) -> ctx.executor().execute(() -> {
-            if (!ctx.channel().isActive()) {
-                return;
-            }
-            deciding = false;
-            ctx.channel().config().setAutoRead(true);
-            try {
-                then.accept(error == null ? made : Decision.reject("callback failed: " + error));
-                while (!deciding && !held.isEmpty() && closeReason == null) {
-                    RtmpMessage message = held.poll();
-                    try {
-                        handle(message);
-                    } finally {
-                        ReferenceCountUtil.release(message);
-                    }
-                }
-            } catch (RuntimeException e) {
-                exceptionCaught(ctx, e);
-            }
-        }));
-    }
-
-    /** Calls {@code on_update} one period from now, then every period while the stream lasts (reference §8.4). */
-    private void scheduleUpdate(NetStream stream) {
-        if (!app.admission().updates()) {
-            return;
-        }
-        long period = app.admission().updateTimeout().toMillis();
-        stream.update = ctx.executor().schedule(() -> update(stream), period, TimeUnit.MILLISECONDS);
-    }
-
-    private void update(NetStream stream) {
-        ScheduledFuture<?> current = stream.update;
-        boolean publishing = stream.publication != null;
-        int timestamp = publishing ? stream.lastTimestamp : stream.player == null ? 0 : stream.player.lastTimestamp();
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stream.startNanos);
-        lifecycle.onUpdate(new UpdateEvent(app, peer, publishing, stream.key.name(), stream.args, seconds, timestamp))
-            .whenComplete((decision, error) -> ctx.executor().execute(() -> {
-                if (stream.update != current || !ctx.channel().isActive()) {
-                    return;
-                }
-                if (error == null && decision.allowed()) {
-                    scheduleUpdate(stream);
-                } else {
-                    close(error == null ? decision.reason() : "on_update failed: " + error);
-                }
-            }));
     }
 
     private void pause(CommandMessage command) {
@@ -600,11 +462,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                 stream.subscription.close();
                 stream.subscription = null;
                 stream.player.close();
-                ctx.writeAndFlush(onStatus(stream.id, Status.PAUSE_NOTIFY));
+                ctx.writeAndFlush(Responses.onStatus(stream.id, Status.PAUSE_NOTIFY));
             }
         } else if (stream.subscription == null) {
             stream.player = newPlayer(stream.id, true);
-            ctx.writeAndFlush(onStatus(stream.id, Status.UNPAUSE_NOTIFY));
+            ctx.writeAndFlush(Responses.onStatus(stream.id, Status.UNPAUSE_NOTIFY));
             stream.subscription = stream.playing.subscribe(stream.player);
         }
     }
@@ -636,11 +498,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    private void endStream(NetStream stream) {
-        if (stream.update != null) {
-            stream.update.cancel(false);
-            stream.update = null;
-        }
+    void endStream(NetStream stream) {
+        updates.cancel(stream);
         if (stream.publication != null || stream.playing != null) {
             DoneEvent done = new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
                 client.bytesOut());
@@ -654,7 +513,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             stream.publication.close();
             stream.publication = null;
             if (ctx.channel().isActive()) {
-                ctx.writeAndFlush(onStatus(stream.id, Status.UNPUBLISH_SUCCESS));
+                ctx.writeAndFlush(Responses.onStatus(stream.id, Status.UNPUBLISH_SUCCESS));
             }
         }
         if (stream.subscription != null) {
@@ -739,43 +598,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    private void onTick() {
-        long now = System.nanoTime();
-        long idle = now - lastReadNanos;
-        if (tlsHandshaking) {
-            return;
-        }
-        if (app == null && now - startNanos > config.timeout().toNanos()) {
-            close("no connect within timeout " + config.timeout().toMillis() + " ms");
-            return;
-        }
-        long ping = config.ping().toNanos();
-        if (ping > 0 && idle > ping) {
-            if (pingSentNanos == 0) {
-                pingSentNanos = now;
-                int time = (int) TimeUnit.NANOSECONDS.toMillis(now - startNanos);
-                ctx.writeAndFlush(UserControl.pingRequest(time), ctx.voidPromise());
-            } else if (now - pingSentNanos > config.pingTimeout().toNanos()) {
-                close("ping timeout");
-                return;
-            }
-        }
-        for (NetStream stream : streams.values()) {
-            if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
-                abort("player did not read for " + config.timeout().toMillis() + " ms ("
-                    + stream.player.droppedFrames() + " frames dropped)");
-                return;
-            }
-            long dropIdle = app.dropIdlePublisher().toNanos();
-            if (stream.publication != null && dropIdle > 0 && now - stream.lastMediaNanos > dropIdle) {
-                close("publisher sent no media for " + app.dropIdlePublisher().toMillis() + " ms");
-                return;
-            }
-        }
-    }
-
     /** Flushes what is already written, then closes; a peer that does not take the flush is cut off after a bound. */
-    private void close(String reason) {
+    void close(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -784,7 +608,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     /** Closes at once, dropping unsent output: for a peer that stopped reading. */
-    private void abort(String reason) {
+    void abort(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -842,72 +666,34 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return command.arguments().size() > index && command.arguments().get(index) instanceof Boolean b && b;
     }
 
-    private static Map<String, Object> info(Status status) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("level", status.level);
-        info.put("code", status.code);
-        info.put("description", status.description);
-        return info;
+    ChannelHandlerContext ctx() {
+        return ctx;
     }
 
-    private static CommandMessage result(String name, double transactionId, Object commandObject, Object argument) {
-        List<Object> arguments = new ArrayList<>(1);
-        arguments.add(argument);
-        return new CommandMessage(0, 0, name, transactionId, commandObject, arguments);
+    RtmpServerConfig config() {
+        return config;
     }
 
-    private static CommandMessage onStatus(int streamId, Status status) {
-        return onStatus(streamId, status, status.description);
+    /** The application connected to, or null before a connect is accepted. */
+    ApplicationConfig app() {
+        return app;
     }
 
-    private static CommandMessage onStatus(int streamId, Status status, String description) {
-        return CommandMessage.onStatus(streamId, status.level, status.code, description);
+    Peer peer() {
+        return peer;
     }
 
-    /**
-     * Control requests (nginx-rtmp's {@code /control/drop} and {@code /control/redirect}), carried out on this
-     * connection's event loop. A redirect ends what the NetStream publishes or plays on the old stream and replays the
-     * command under the new name, as {@code ngx_rtmp_control_redirect_handler} does.
-     */
-    private final class ControlActions implements Client.Control {
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
 
-        @Override
-        public void drop() {
-            ctx.executor().execute(() -> abort("dropped by control"));
-        }
+    Collection<NetStream> streams() {
+        return streams.values();
+    }
 
-        @Override
-        public void redirect(StreamKey from, String newName) {
-            ctx.executor().execute(() -> {
-                for (NetStream stream : List.copyOf(streams.values())) {
-                    if (!from.equals(stream.key) || stream.publication == null && stream.subscription == null) {
-                        continue;
-                    }
-                    boolean publishing = stream.publication != null;
-                    endStream(stream);
-                    log.info("{} redirected by control from {} to {}", label, from.name(), newName);
-                    List<Object> arguments = publishing ? List.of(newName, "live") : List.of(newName);
-                    CommandMessage command = new CommandMessage(stream.id, 0, publishing ? "publish" : "play", 0,
-                        null, arguments);
-                    try {
-                        onCommand(command);
-                    } catch (RuntimeException e) {
-                        exceptionCaught(ctx, e);
-                    }
-                }
-            });
-        }
-
-        @Override
-        public void status(StreamKey key, String level, String code, String description) {
-            ctx.executor().execute(() -> {
-                for (NetStream stream : streams.values()) {
-                    if (key.equals(stream.key) && stream.publication != null) {
-                        ctx.writeAndFlush(CommandMessage.onStatus(stream.id, level, code, description));
-                    }
-                }
-            });
-        }
+    /** Whether the connection has begun to close. */
+    boolean closing() {
+        return closeReason != null;
     }
 
     @Override

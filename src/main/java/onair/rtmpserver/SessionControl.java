@@ -1,0 +1,65 @@
+package onair.rtmpserver;
+
+import io.netty.channel.ChannelHandlerContext;
+import onair.rtmp.message.CommandMessage;
+import onair.stream.Client;
+import onair.stream.StreamKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Control requests (nginx-rtmp's {@code /control/drop} and {@code /control/redirect}), carried out on the
+ * connection's event loop. A redirect ends what the NetStream publishes or plays on the old stream and replays the
+ * command under the new name, as {@code ngx_rtmp_control_redirect_handler} does.
+ */
+final class SessionControl implements Client.Control {
+
+    private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
+
+    private final RtmpSession session;
+
+    SessionControl(RtmpSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void drop() {
+        session.ctx().executor().execute(() -> session.abort("dropped by control"));
+    }
+
+    @Override
+    public void redirect(StreamKey from, String newName) {
+        ChannelHandlerContext ctx = session.ctx();
+        ctx.executor().execute(() -> {
+            for (NetStream stream : List.copyOf(session.streams())) {
+                if (!from.equals(stream.key) || stream.publication == null && stream.subscription == null) {
+                    continue;
+                }
+                boolean publishing = stream.publication != null;
+                session.endStream(stream);
+                log.info("{} redirected by control from {} to {}", session, from.name(), newName);
+                List<Object> arguments = publishing ? List.of(newName, "live") : List.of(newName);
+                CommandMessage command = new CommandMessage(stream.id, 0, publishing ? "publish" : "play", 0,
+                    null, arguments);
+                try {
+                    session.onCommand(command);
+                } catch (RuntimeException e) {
+                    session.exceptionCaught(ctx, e);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void status(StreamKey key, String level, String code, String description) {
+        session.ctx().executor().execute(() -> {
+            for (NetStream stream : session.streams()) {
+                if (key.equals(stream.key) && stream.publication != null) {
+                    session.ctx().writeAndFlush(CommandMessage.onStatus(stream.id, level, code, description));
+                }
+            }
+        });
+    }
+}
