@@ -23,8 +23,22 @@ import onair.relay.RelayTarget;
 import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.command.CloseStream;
+import onair.rtmp.command.Command;
+import onair.rtmp.command.Connect;
+import onair.rtmp.command.CreateStream;
+import onair.rtmp.command.DeleteStream;
+import onair.rtmp.command.FcUnpublish;
+import onair.rtmp.command.GetStreamLength;
+import onair.rtmp.command.Ignored;
+import onair.rtmp.command.Pause;
+import onair.rtmp.command.Play;
+import onair.rtmp.command.Publish;
+import onair.rtmp.command.ReceiveAudio;
+import onair.rtmp.command.ReceiveVideo;
 import onair.rtmp.command.Responses;
 import onair.rtmp.command.Status;
+import onair.rtmp.command.Unknown;
 import onair.rtmp.message.Abort;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
@@ -231,7 +245,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         switch (message) {
             case MediaMessage media -> onMedia(media);
             case DataMessage data -> onData(data);
-            case CommandMessage command -> onCommand(command);
+            case CommandMessage command -> onCommand(Command.parse(command));
             case UserControl control -> onUserControl(control);
             case WindowAcknowledgementSize window -> peerAckWindow = window.size();
             case SetChunkSize ignored -> { }
@@ -253,63 +267,57 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    void onCommand(CommandMessage command) {
-        switch (command.name()) {
-            case "connect" -> connect(command);
-            case "createStream" -> createStream(command);
-            case "publish" -> publish(command);
-            case "play" -> play(command);
-            case "deleteStream" -> deleteStream(command);
-            case "closeStream" -> endStream(netStream(command.streamId(), command.name()));
-            case "FCUnpublish" -> unpublishByName(command);
-            case "pause" -> pause(command);
-            case "receiveAudio" -> player(command).receiveAudio(bool(command, 0));
-            case "receiveVideo" -> player(command).receiveVideo(bool(command, 0));
-            case "getStreamLength" -> ctx.writeAndFlush(Responses.result(command.transactionId(), null, 0.0));
-            case "releaseStream", "FCPublish", "FCSubscribe", "_checkbw", "_result", "_error",
-                 "onBWDone", "onStatus" -> { }
-            default -> log.debug("{} ignores command {}", label, command.name());
+    void onCommand(Command command) {
+        switch (command) {
+            case Connect connect -> connect(connect);
+            case CreateStream create -> createStream(create);
+            case Publish publish -> publish(publish);
+            case Play play -> play(play);
+            case DeleteStream delete -> deleteStream(delete);
+            case CloseStream close -> endStream(netStream(close.streamId(), close.commandName()));
+            case FcUnpublish unpublish -> unpublishByName(unpublish);
+            case Pause pause -> pause(pause);
+            case ReceiveAudio audio -> player(audio.streamId(), audio.commandName()).receiveAudio(audio.receive());
+            case ReceiveVideo video -> player(video.streamId(), video.commandName()).receiveVideo(video.receive());
+            case GetStreamLength length -> ctx.writeAndFlush(Responses.result(length.transactionId(), null, 0.0));
+            case Ignored ignored -> { }
+            case Unknown unknown -> log.debug("{} ignores command {}", label, unknown.commandName());
         }
     }
 
-    private void connect(CommandMessage command) {
+    private void connect(Connect connect) {
         if (app != null) {
             throw new RtmpProtocolException("connect sent twice");
         }
-        if (!(command.commandObject() instanceof Map<?, ?> properties)) {
-            throw new RtmpProtocolException("connect without a command object");
-        }
-        StreamName requested = StreamName.parse(properties.get("app") instanceof String s ? s : "");
+        StreamName requested = StreamName.parse(connect.app());
         InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        peer = new Peer(client.id(), address, appName(requested.key()), text(properties.get("flashVer")),
-            text(properties.get("swfUrl")), text(properties.get("tcUrl")), text(properties.get("pageUrl")),
-            requested.query(), epochMillis);
+        peer = new Peer(client.id(), address, appName(requested.key()), connect.flashVer(), connect.swfUrl(),
+            connect.tcUrl(), connect.pageUrl(), requested.query(), epochMillis);
         gate.decide(lifecycle.onConnect(new ConnectEvent(config.admission(), peer)), decision -> {
             if (!decision.allowed()) {
-                rejectConnect(command, decision);
+                rejectConnect(connect, decision);
             } else {
                 if (decision.verdict() == Decision.Verdict.REDIRECT) {
                     peer = peer.withApp(appName(decision.location()));
                 }
-                accept(command, properties);
+                accept(connect);
             }
         });
     }
 
-    private void accept(CommandMessage command, Map<?, ?> properties) {
+    private void accept(Connect connect) {
         String appName = peer.app();
         ApplicationConfig found = config.application(appName).orElse(null);
         if (found == null || !found.live()) {
-            rejectConnect(command, Decision.reject("connect to unknown application \"" + appName + "\""));
+            rejectConnect(connect, Decision.reject("connect to unknown application \"" + appName + "\""));
             return;
         }
         if (!maxConnections.enter(found)) {
-            rejectConnect(command, Decision.reject("max_connections " + found.admission().maxConnections()
+            rejectConnect(connect, Decision.reject("max_connections " + found.admission().maxConnections()
                 + " reached for application \"" + appName + "\""));
             return;
         }
         app = found;
-        Object encoding = properties.get("objectEncoding");
         ctx.write(new WindowAcknowledgementSize(config.ackWindow()));
         ctx.write(new SetPeerBandwidth(config.ackWindow(), 2));
         ctx.write(new SetChunkSize(config.chunkSize()));
@@ -317,23 +325,17 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         serverProperties.put("fmsVer", "FMS/3,0,1,123");
         serverProperties.put("capabilities", 31.0);
         Map<String, Object> info = Responses.info(Status.CONNECT_SUCCESS);
-        info.put("objectEncoding", encoding instanceof Number n ? n.doubleValue() : 0.0);
-        ctx.writeAndFlush(Responses.result(command.transactionId(), serverProperties, info));
-        client.connected(appName, text(properties.get("flashVer")), text(properties.get("swfUrl")),
-            text(properties.get("tcUrl")), text(properties.get("pageUrl")));
-        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, properties.get("flashVer"),
-            properties.get("tcUrl"));
+        info.put("objectEncoding", connect.objectEncoding());
+        ctx.writeAndFlush(Responses.result(connect.transactionId(), serverProperties, info));
+        client.connected(appName, connect.flashVer(), connect.swfUrl(), connect.tcUrl(), connect.pageUrl());
+        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, connect.flashVer(), connect.tcUrl());
     }
 
-    private void rejectConnect(CommandMessage command, Decision refusal) {
+    private void rejectConnect(Connect connect, Decision refusal) {
         Map<String, Object> info = Responses.info(Status.CONNECT_REJECTED);
         info.put("description", "Connection rejected: " + refusal.description());
-        ctx.write(Responses.error(command.transactionId(), null, info));
+        ctx.write(Responses.error(connect.transactionId(), null, info));
         close(refusal.reason());
-    }
-
-    private static String text(Object value) {
-        return value instanceof String s ? s : "";
     }
 
     private static String appName(String app) {
@@ -344,23 +346,25 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return name;
     }
 
-    private void createStream(CommandMessage command) {
-        requireConnected(command);
+    private void createStream(CreateStream create) {
+        if (app == null) {
+            throw new RtmpProtocolException(create.commandName() + " before connect");
+        }
         if (streams.size() >= config.maxStreams()) {
             throw new RtmpProtocolException("more than " + config.maxStreams() + " NetStreams");
         }
         int streamId = nextStreamId++;
         streams.put(streamId, new NetStream(streamId));
-        ctx.writeAndFlush(Responses.result(command.transactionId(), null, (double) streamId));
+        ctx.writeAndFlush(Responses.result(create.transactionId(), null, (double) streamId));
     }
 
-    private void publish(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
+    private void publish(Publish publish) {
+        NetStream stream = netStream(publish.streamId(), publish.commandName());
         if (stream.publication != null || stream.subscription != null) {
             throw new RtmpProtocolException("publish on stream " + stream.id + " that is already in use");
         }
-        StreamName name = StreamName.parse(string(command, 0));
-        String type = optionalString(command, 1);
+        StreamName name = StreamName.parse(publish.name());
+        String type = publish.type();
         gate.decide(lifecycle.onPublish(new PublishEvent(app, peer, name.key(), name.query(), type)), made -> {
             Decision decision = Redirects.checked(made);
             if (!decision.allowed()) {
@@ -398,15 +402,15 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return live;
     }
 
-    private void play(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
+    private void play(Play play) {
+        NetStream stream = netStream(play.streamId(), play.commandName());
         if (stream.publication != null || stream.subscription != null) {
             throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
         }
-        StreamName name = StreamName.parse(string(command, 0));
-        boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
-        gate.decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), number(command, 1, -2),
-            number(command, 2, -1), reset)), made -> {
+        StreamName name = StreamName.parse(play.name());
+        boolean reset = play.reset();
+        gate.decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), play.start(),
+            play.duration(), reset)), made -> {
                 Decision decision = Redirects.checked(made);
                 if (!decision.allowed()) {
                     ctx.write(Responses.onStatus(stream.id, Status.PLAY_FAILED,
@@ -452,12 +456,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         log.info("{} play app={} name={}", label, app.name(), name);
     }
 
-    private void pause(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
+    private void pause(Pause pause) {
+        NetStream stream = netStream(pause.streamId(), pause.commandName());
         if (stream.playing == null) {
             return;
         }
-        if (bool(command, 0)) {
+        if (pause.pause()) {
             if (stream.subscription != null) {
                 stream.subscription.close();
                 stream.subscription = null;
@@ -477,20 +481,18 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
 
-    private void deleteStream(CommandMessage command) {
-        if (!command.arguments().isEmpty() && command.arguments().getFirst() instanceof Number n) {
-            NetStream stream = streams.remove(n.intValue());
-            if (stream != null) {
-                endStream(stream);
-            }
+    private void deleteStream(DeleteStream delete) {
+        NetStream stream = streams.remove(delete.deletedStreamId());
+        if (stream != null) {
+            endStream(stream);
         }
     }
 
-    private void unpublishByName(CommandMessage command) {
-        if (app == null || command.arguments().isEmpty() || !(command.arguments().getFirst() instanceof String s)) {
+    private void unpublishByName(FcUnpublish unpublish) {
+        if (app == null) {
             return;
         }
-        String key = StreamName.parse(s).key();
+        String key = StreamName.parse(unpublish.name()).key();
         for (NetStream stream : streams.values()) {
             if (stream.publication != null && stream.key.name().equals(key)) {
                 endStream(stream);
@@ -621,12 +623,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             defaults.maxGopFrames(), defaults.maxGopBytes());
     }
 
-    private void requireConnected(CommandMessage command) {
-        if (app == null) {
-            throw new RtmpProtocolException(command.name() + " before connect");
-        }
-    }
-
     private NetStream netStream(int streamId, String command) {
         if (app == null) {
             throw new RtmpProtocolException(command + " before connect");
@@ -638,32 +634,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return stream;
     }
 
-    private RtmpPlayer player(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
+    private RtmpPlayer player(int streamId, String command) {
+        NetStream stream = netStream(streamId, command);
         if (stream.player == null) {
-            throw new RtmpProtocolException(command.name() + " on stream " + stream.id + " that is not playing");
+            throw new RtmpProtocolException(command + " on stream " + stream.id + " that is not playing");
         }
         return stream.player;
-    }
-
-    private static String string(CommandMessage command, int index) {
-        if (command.arguments().size() <= index || !(command.arguments().get(index) instanceof String s)) {
-            throw new RtmpProtocolException(command.name() + " without a stream name");
-        }
-        return s;
-    }
-
-    private static String optionalString(CommandMessage command, int index) {
-        return command.arguments().size() > index && command.arguments().get(index) instanceof String s ? s : "live";
-    }
-
-    private static double number(CommandMessage command, int index, double absent) {
-        return command.arguments().size() > index && command.arguments().get(index) instanceof Number n
-            ? n.doubleValue() : absent;
-    }
-
-    private static boolean bool(CommandMessage command, int index) {
-        return command.arguments().size() > index && command.arguments().get(index) instanceof Boolean b && b;
     }
 
     ChannelHandlerContext ctx() {

@@ -1,6 +1,9 @@
 package onair.rtmpserver;
 
 import io.netty.channel.ChannelHandlerContext;
+import onair.rtmp.command.Command;
+import onair.rtmp.command.Play;
+import onair.rtmp.command.Publish;
 import onair.rtmp.message.CommandMessage;
 import onair.stream.Client;
 import onair.stream.StreamKey;
@@ -40,9 +43,8 @@ final class SessionControl implements Client.Control {
                 boolean publishing = stream.publication != null;
                 session.endStream(stream);
                 log.info("{} redirected by control from {} to {}", session, from.name(), newName);
-                List<Object> arguments = publishing ? List.of(newName, "live") : List.of(newName);
-                CommandMessage command = new CommandMessage(stream.id, 0, publishing ? "publish" : "play", 0,
-                    null, arguments);
+                Command command = publishing ? new Publish(stream.id, newName, "live")
+                    : new Play(stream.id, newName, -2, -1, true);
                 try {
                     session.onCommand(command);
                 } catch (RuntimeException e) {
