@@ -80,15 +80,18 @@ final class Keepalive {
             }
         }
         for (NetStream stream : session.streams()) {
-            if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
-                session.abort("player did not read for " + config.timeout().toMillis() + " ms ("
-                    + stream.player.droppedFrames() + " frames dropped)");
-                return;
-            }
             long dropIdle = app.dropIdlePublisher().toNanos();
-            if (stream.publication != null && dropIdle > 0 && now - stream.lastMediaNanos > dropIdle) {
-                session.close("publisher sent no media for " + app.dropIdlePublisher().toMillis() + " ms");
-                return;
+            switch (stream.state()) {
+                case NetStream.Playing playing when playing.player().blockedNanos(now) > config.timeout().toNanos() -> {
+                    session.abort("player did not read for " + config.timeout().toMillis() + " ms ("
+                        + playing.player().droppedFrames() + " frames dropped)");
+                    return;
+                }
+                case NetStream.Publishing publishing when dropIdle > 0 && now - stream.lastMediaNanos() > dropIdle -> {
+                    session.close("publisher sent no media for " + app.dropIdlePublisher().toMillis() + " ms");
+                    return;
+                }
+                default -> { }
             }
         }
     }

@@ -1,26 +1,271 @@
 package onair.rtmpserver;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
+import onair.amf.Amf0;
+import onair.amf.EcmaArray;
+import onair.config.ApplicationConfig;
+import onair.lifecycle.DoneEvent;
+import onair.media.MediaFrame;
+import onair.rtmp.RtmpProtocolException;
+import onair.rtmp.command.Responses;
+import onair.rtmp.command.Status;
+import onair.rtmp.message.DataMessage;
+import onair.rtmp.message.MediaMessage;
+import onair.rtmp.message.UserControl;
 import onair.stream.LiveStream;
 import onair.stream.Publication;
 import onair.stream.StreamKey;
 import onair.stream.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One NetStream of a connection: idle, publishing or playing. */
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One NetStream of a connection (RTMP spec §7.2.2): idle, publishing a live stream or playing one, with the
+ * {@code onStatus} replies and lifecycle notices of each change. Runs on the connection's event loop.
+ */
 final class NetStream {
-    final int id;
-    StreamKey key;
-    String args = "";
-    long startNanos;
-    int lastTimestamp;
-    ScheduledFuture<?> update;
-    Publication publication;
-    long lastMediaNanos;
-    RtmpPlayer player;
-    LiveStream playing;
-    Subscription subscription;
 
-    NetStream(int id) {
+    private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
+    private static final Idle IDLE = new Idle();
+    private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
+        "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
+        "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
+
+    /** What a NetStream does. */
+    sealed interface State permits Idle, Publishing, Playing {
+    }
+
+    /** Neither publishing nor playing: just created, or ended. */
+    record Idle() implements State {
+    }
+
+    /** Publishing {@code key}, asked for with the query {@code args}, since {@code startNanos}. */
+    record Publishing(StreamKey key, String args, long startNanos, Publication publication) implements State {
+    }
+
+    /** Playing {@code live}, asked for with the query {@code args}, since {@code startNanos}; paused when unsubscribed. */
+    record Playing(StreamKey key, String args, long startNanos, LiveStream live, RtmpPlayer player,
+        Subscription subscription) implements State {
+
+        boolean paused() {
+            return subscription == null;
+        }
+    }
+
+    final int id;
+    private final RtmpSession session;
+    private State state = IDLE;
+    private int lastTimestamp;
+    private long lastMediaNanos;
+    ScheduledFuture<?> update;
+
+    NetStream(int id, RtmpSession session) {
         this.id = id;
+        this.session = session;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The timestamp of the last audio or video message published. */
+    int lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    /** When the last audio or video message was published, in {@link System#nanoTime()}. */
+    long lastMediaNanos() {
+        return lastMediaNanos;
+    }
+
+    /** Whether it publishes, or plays unpaused: a new publish or play on it is a protocol error. */
+    boolean inUse() {
+        return switch (state) {
+            case Idle idle -> false;
+            case Publishing publishing -> true;
+            case Playing playing -> !playing.paused();
+        };
+    }
+
+    /** Publishes {@code name} and returns its live stream, or refuses, closes and returns null when it is taken. */
+    LiveStream publish(String name, String args, String type) {
+        ApplicationConfig app = session.app();
+        ChannelHandlerContext ctx = session.ctx();
+        LiveStream live = session.registry().stream(new StreamKey(app.name(), name), session.options());
+        Publication publication = live.publish(session.client());
+        if (publication == null) {
+            ctx.write(Responses.onStatus(id, Status.PUBLISH_BAD_NAME));
+            session.close("stream \"" + name + "\" is already being published");
+            return null;
+        }
+        lastMediaNanos = System.nanoTime();
+        state = new Publishing(live.key(), args, lastMediaNanos, publication);
+        session.client().started(true, name, args);
+        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, id));
+        ctx.writeAndFlush(Responses.onStatus(id, Status.PUBLISH_START));
+        session.updates().schedule(this);
+        log.info("{} publish app={} name={} type={}", session, app.name(), name, type);
+        return live;
+    }
+
+    /** Plays {@code name}, or with {@code idle_streams off} refuses and closes when it is not published. */
+    void play(String name, String args, boolean reset) {
+        ApplicationConfig app = session.app();
+        ChannelHandlerContext ctx = session.ctx();
+        StreamKey key = new StreamKey(app.name(), name);
+        if (!app.idleStreams() && !session.registry().find(key).map(LiveStream::isLive).orElse(false)) {
+            ctx.write(Responses.onStatus(id, Status.PLAY_STREAM_NOT_FOUND));
+            session.close("play of stream \"" + name + "\" that is not published (idle_streams off)");
+            return;
+        }
+        LiveStream live = session.registry().stream(key, session.options());
+        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, id));
+        if (reset) {
+            ctx.write(Responses.onStatus(id, Status.PLAY_RESET));
+        }
+        ctx.write(Responses.onStatus(id, Status.PLAY_START));
+        ctx.write(new DataMessage(id, 0, List.of("|RtmpSampleAccess", true, true)));
+        RtmpPlayer player = session.newPlayer(id, app.waitKey());
+        state = new Playing(live.key(), args, System.nanoTime(), live, player, live.subscribe(player));
+        session.client().started(false, name, args);
+        ctx.flush();
+        session.updates().schedule(this);
+        log.info("{} play app={} name={}", session, app.name(), name);
+    }
+
+    /** Pauses or resumes playing; a resumed player starts at a keyframe. Does nothing unless it plays. */
+    void pause(boolean pause) {
+        if (!(state instanceof Playing playing)) {
+            return;
+        }
+        ChannelHandlerContext ctx = session.ctx();
+        if (pause && !playing.paused()) {
+            playing.subscription().close();
+            playing.player().close();
+            state = new Playing(playing.key(), playing.args(), playing.startNanos(), playing.live(), playing.player(),
+                null);
+            ctx.writeAndFlush(Responses.onStatus(id, Status.PAUSE_NOTIFY));
+        } else if (!pause && playing.paused()) {
+            RtmpPlayer player = session.newPlayer(id, true);
+            ctx.writeAndFlush(Responses.onStatus(id, Status.UNPAUSE_NOTIFY));
+            state = new Playing(playing.key(), playing.args(), playing.startNanos(), playing.live(), player,
+                playing.live().subscribe(player));
+        }
+    }
+
+    /** Ends what it publishes or plays, telling the lifecycle, and becomes idle. */
+    void end() {
+        session.updates().cancel(this);
+        switch (state) {
+            case Idle idle -> { }
+            case Publishing publishing -> {
+                session.lifecycle().onPublishDone(done(publishing.key(), publishing.args()));
+                publishing.publication().close();
+                if (session.ctx().channel().isActive()) {
+                    session.ctx().writeAndFlush(Responses.onStatus(id, Status.UNPUBLISH_SUCCESS));
+                }
+            }
+            case Playing playing -> {
+                session.lifecycle().onPlayDone(done(playing.key(), playing.args()));
+                if (!playing.paused()) {
+                    playing.subscription().close();
+                }
+                playing.player().close();
+            }
+        }
+        state = IDLE;
+    }
+
+    /** Ends what it publishes, telling the lifecycle, before the server shuts down; a player goes on. */
+    void endPublishing() {
+        if (state instanceof Publishing publishing) {
+            session.lifecycle().onPublishDone(done(publishing.key(), publishing.args()));
+            publishing.publication().close();
+            state = IDLE;
+        }
+    }
+
+    private DoneEvent done(StreamKey key, String args) {
+        return new DoneEvent(session.app(), session.peer(), key.name(), args, session.client().bytesIn(),
+            session.client().bytesOut());
+    }
+
+    /** Lets its player write again once the connection is writable. */
+    void drain() {
+        if (state instanceof Playing playing) {
+            playing.player().drain();
+        }
+    }
+
+    void onMedia(MediaMessage media) {
+        if (!(state instanceof Publishing publishing)) {
+            return;
+        }
+        lastMediaNanos = System.nanoTime();
+        lastTimestamp = media.timestamp();
+        MediaFrame.Kind kind = media.typeId() == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
+        publishing.publication().send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
+    }
+
+    void onData(DataMessage data) {
+        if (!(state instanceof Publishing publishing) || data.values().isEmpty()) {
+            return;
+        }
+        ApplicationConfig app = session.app();
+        List<Object> values = data.values();
+        if ("@setDataFrame".equals(values.getFirst())) {
+            values = values.subList(1, values.size());
+        }
+        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
+            return;
+        }
+        if (name.equals("onMetaData")) {
+            if (app.meta() == ApplicationConfig.Meta.OFF) {
+                return;
+            }
+            Object metadata = values.size() > 1 ? values.get(1) : new LinkedHashMap<>();
+            if (app.meta() == ApplicationConfig.Meta.ON) {
+                metadata = standardMetadata(metadata);
+            }
+            publishing.publication().sendMetadata(dataFrame(data.timestamp(), List.of(name, metadata)));
+        } else {
+            publishing.publication().send(dataFrame(data.timestamp(), values));
+        }
+    }
+
+    /** nginx-rtmp's {@code meta on}: a clean onMetaData with only the stream description fields. */
+    private static Object standardMetadata(Object metadata) {
+        Map<?, ?> source = switch (metadata) {
+            case Map<?, ?> map -> map;
+            case EcmaArray array -> array.entries();
+            default -> Map.of();
+        };
+        Map<String, Object> clean = new LinkedHashMap<>();
+        source.forEach((k, v) -> {
+            if (k instanceof String key && META_ON_KEYS.contains(key)) {
+                clean.put(key, v);
+            }
+        });
+        return clean;
+    }
+
+    /** The data values as an AMF0 body for players; values AMF0 cannot carry are the publisher's protocol error. */
+    private MediaFrame dataFrame(int timestamp, List<Object> values) {
+        ByteBuf body = session.ctx().alloc().buffer();
+        try {
+            Amf0.writeAll(body, values.toArray());
+        } catch (IllegalArgumentException e) {
+            body.release();
+            throw new RtmpProtocolException("data message " + values.getFirst() + " cannot be relayed: "
+                + e.getMessage());
+        }
+        return MediaFrame.of(MediaFrame.Kind.DATA, timestamp, body);
     }
 }

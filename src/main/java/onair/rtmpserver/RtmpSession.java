@@ -1,19 +1,14 @@
 package onair.rtmpserver;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import onair.amf.Amf0;
-import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
-import onair.media.MediaFrame;
 import onair.lifecycle.ConnectEvent;
-import onair.lifecycle.DoneEvent;
 import onair.lifecycle.Lifecycle;
 import onair.lifecycle.PlayEvent;
 import onair.lifecycle.PublishEvent;
@@ -53,10 +48,8 @@ import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.LiveOptions;
 import onair.stream.LiveStream;
-import onair.stream.Publication;
 import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
-import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +62,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -86,9 +79,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     static final int PLAYER_QUEUE_FRAMES = 2048;
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long CLOSE_FLUSH_MILLIS = 2000;
-    private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
-        "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
-        "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
 
     private RtmpServerConfig config;
     private final StreamRegistry registry;
@@ -134,7 +124,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void channelInactive(ChannelHandlerContext ctx) {
         keepalive.stop();
         for (NetStream stream : List.copyOf(streams.values())) {
-            endStream(stream);
+            stream.end();
         }
         streams.clear();
         gate.release();
@@ -169,9 +159,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             for (NetStream stream : streams.values()) {
-                if (stream.player != null) {
-                    stream.player.drain();
-                }
+                stream.drain();
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -182,12 +170,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (event instanceof Shutdown) {
             closeReason = "server shutting down";
             for (NetStream stream : streams.values()) {
-                if (stream.publication != null) {
-                    lifecycle.onPublishDone(new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
-                        client.bytesOut()));
-                    stream.publication.close();
-                    stream.publication = null;
-                }
+                stream.endPublishing();
             }
             return;
         }
@@ -243,8 +226,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     void handle(RtmpMessage message) {
         switch (message) {
-            case MediaMessage media -> onMedia(media);
-            case DataMessage data -> onData(data);
+            case MediaMessage media -> created(media.streamId()).ifPresent(stream -> stream.onMedia(media));
+            case DataMessage data -> created(data.streamId()).ifPresent(stream -> stream.onData(data));
             case CommandMessage command -> onCommand(Command.parse(command));
             case UserControl control -> onUserControl(control);
             case WindowAcknowledgementSize window -> peerAckWindow = window.size();
@@ -274,9 +257,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             case Publish publish -> publish(publish);
             case Play play -> play(play);
             case DeleteStream delete -> deleteStream(delete);
-            case CloseStream close -> endStream(netStream(close.streamId(), close.commandName()));
+            case CloseStream close -> netStream(close.streamId(), close.commandName()).end();
             case FcUnpublish unpublish -> unpublishByName(unpublish);
-            case Pause pause -> pause(pause);
+            case Pause pause -> netStream(pause.streamId(), pause.commandName()).pause(pause.pause());
             case ReceiveAudio audio -> player(audio.streamId(), audio.commandName()).receiveAudio(audio.receive());
             case ReceiveVideo video -> player(video.streamId(), video.commandName()).receiveVideo(video.receive());
             case GetStreamLength length -> ctx.writeAndFlush(Responses.result(length.transactionId(), null, 0.0));
@@ -354,13 +337,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             throw new RtmpProtocolException("more than " + config.maxStreams() + " NetStreams");
         }
         int streamId = nextStreamId++;
-        streams.put(streamId, new NetStream(streamId));
+        streams.put(streamId, new NetStream(streamId, this));
         ctx.writeAndFlush(Responses.result(create.transactionId(), null, (double) streamId));
     }
 
     private void publish(Publish publish) {
         NetStream stream = netStream(publish.streamId(), publish.commandName());
-        if (stream.publication != null || stream.subscription != null) {
+        if (stream.inUse()) {
             throw new RtmpProtocolException("publish on stream " + stream.id + " that is already in use");
         }
         StreamName name = StreamName.parse(publish.name());
@@ -373,7 +356,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                 close(decision.reason());
                 return;
             }
-            LiveStream live = startPublish(stream, Redirects.admittedName(app, decision, name.key()), name.query(), type);
+            LiveStream live = stream.publish(Redirects.admittedName(app, decision, name.key()), name.query(), type);
             RelayTarget relay = Redirects.relayTarget(decision);
             if (live != null && relay != null) {
                 RtmpRelay.push(relay, live, ctx.channel(), config.chunkSize());
@@ -381,30 +364,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         });
     }
 
-    /** Publishes on {@code stream} and returns the live stream, or refuses and returns null when it is taken. */
-    private LiveStream startPublish(NetStream stream, String name, String args, String type) {
-        LiveStream live = registry.stream(new StreamKey(app.name(), name), options());
-        Publication publication = live.publish(client);
-        if (publication == null) {
-            ctx.write(Responses.onStatus(stream.id, Status.PUBLISH_BAD_NAME));
-            close("stream \"" + name + "\" is already being published");
-            return null;
-        }
-        stream.key = live.key();
-        stream.args = args;
-        stream.publication = publication;
-        stream.lastMediaNanos = stream.startNanos = System.nanoTime();
-        client.started(true, name, args);
-        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
-        ctx.writeAndFlush(Responses.onStatus(stream.id, Status.PUBLISH_START));
-        updates.schedule(stream);
-        log.info("{} publish app={} name={} type={}", label, app.name(), name, type);
-        return live;
-    }
-
     private void play(Play play) {
         NetStream stream = netStream(play.streamId(), play.commandName());
-        if (stream.publication != null || stream.subscription != null) {
+        if (stream.inUse()) {
             throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
         }
         StreamName name = StreamName.parse(play.name());
@@ -426,57 +388,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                         RtmpRelay.pull(relay, live, ctx.channel(), config.chunkSize());
                     }
                 }
-                startPlay(stream, key, name.query(), reset);
+                stream.play(key, name.query(), reset);
             });
     }
 
-    private void startPlay(NetStream stream, String name, String args, boolean reset) {
-        StreamKey key = new StreamKey(app.name(), name);
-        if (!app.idleStreams() && !registry.find(key).map(LiveStream::isLive).orElse(false)) {
-            ctx.write(Responses.onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
-            close("play of stream \"" + name + "\" that is not published (idle_streams off)");
-            return;
-        }
-        LiveStream live = registry.stream(key, options());
-        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
-        if (reset) {
-            ctx.write(Responses.onStatus(stream.id, Status.PLAY_RESET));
-        }
-        ctx.write(Responses.onStatus(stream.id, Status.PLAY_START));
-        ctx.write(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
-        stream.key = live.key();
-        stream.args = args;
-        stream.startNanos = System.nanoTime();
-        stream.playing = live;
-        stream.player = newPlayer(stream.id, app.waitKey());
-        stream.subscription = live.subscribe(stream.player);
-        client.started(false, name, args);
-        ctx.flush();
-        updates.schedule(stream);
-        log.info("{} play app={} name={}", label, app.name(), name);
-    }
-
-    private void pause(Pause pause) {
-        NetStream stream = netStream(pause.streamId(), pause.commandName());
-        if (stream.playing == null) {
-            return;
-        }
-        if (pause.pause()) {
-            if (stream.subscription != null) {
-                stream.subscription.close();
-                stream.subscription = null;
-                stream.player.close();
-                ctx.writeAndFlush(Responses.onStatus(stream.id, Status.PAUSE_NOTIFY));
-            }
-        } else if (stream.subscription == null) {
-            stream.player = newPlayer(stream.id, true);
-            ctx.writeAndFlush(Responses.onStatus(stream.id, Status.UNPAUSE_NOTIFY));
-            stream.subscription = stream.playing.subscribe(stream.player);
-        }
-    }
-
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
-    private RtmpPlayer newPlayer(int streamId, boolean waitKey) {
+    RtmpPlayer newPlayer(int streamId, boolean waitKey) {
         return new RtmpPlayer(ctx.channel(), client, streamId, config.chunkSize(), app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
@@ -484,7 +401,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private void deleteStream(DeleteStream delete) {
         NetStream stream = streams.remove(delete.deletedStreamId());
         if (stream != null) {
-            endStream(stream);
+            stream.end();
         }
     }
 
@@ -494,104 +411,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         String key = StreamName.parse(unpublish.name()).key();
         for (NetStream stream : streams.values()) {
-            if (stream.publication != null && stream.key.name().equals(key)) {
-                endStream(stream);
+            if (stream.state() instanceof NetStream.Publishing publishing && publishing.key().name().equals(key)) {
+                stream.end();
             }
         }
-    }
-
-    void endStream(NetStream stream) {
-        updates.cancel(stream);
-        if (stream.publication != null || stream.playing != null) {
-            DoneEvent done = new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
-                client.bytesOut());
-            if (stream.publication != null) {
-                lifecycle.onPublishDone(done);
-            } else {
-                lifecycle.onPlayDone(done);
-            }
-        }
-        if (stream.publication != null) {
-            stream.publication.close();
-            stream.publication = null;
-            if (ctx.channel().isActive()) {
-                ctx.writeAndFlush(Responses.onStatus(stream.id, Status.UNPUBLISH_SUCCESS));
-            }
-        }
-        if (stream.subscription != null) {
-            stream.subscription.close();
-            stream.subscription = null;
-        }
-        if (stream.player != null) {
-            stream.player.close();
-            stream.player = null;
-        }
-        stream.playing = null;
-    }
-
-    private void onMedia(MediaMessage media) {
-        NetStream stream = streams.get(media.streamId());
-        if (stream == null || stream.publication == null) {
-            return;
-        }
-        stream.lastMediaNanos = System.nanoTime();
-        stream.lastTimestamp = media.timestamp();
-        MediaFrame.Kind kind = media.typeId() == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
-        stream.publication.send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
-    }
-
-    private void onData(DataMessage data) {
-        NetStream stream = streams.get(data.streamId());
-        if (stream == null || stream.publication == null || data.values().isEmpty()) {
-            return;
-        }
-        List<Object> values = data.values();
-        if ("@setDataFrame".equals(values.getFirst())) {
-            values = values.subList(1, values.size());
-        }
-        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
-            return;
-        }
-        if (name.equals("onMetaData")) {
-            if (app.meta() == ApplicationConfig.Meta.OFF) {
-                return;
-            }
-            Object metadata = values.size() > 1 ? values.get(1) : new LinkedHashMap<>();
-            if (app.meta() == ApplicationConfig.Meta.ON) {
-                metadata = standardMetadata(metadata);
-            }
-            stream.publication.sendMetadata(dataFrame(data.timestamp(), List.of(name, metadata)));
-        } else {
-            stream.publication.send(dataFrame(data.timestamp(), values));
-        }
-    }
-
-    /** nginx-rtmp's {@code meta on}: a clean onMetaData with only the stream description fields. */
-    private static Object standardMetadata(Object metadata) {
-        Map<?, ?> source = switch (metadata) {
-            case Map<?, ?> map -> map;
-            case EcmaArray array -> array.entries();
-            default -> Map.of();
-        };
-        Map<String, Object> clean = new LinkedHashMap<>();
-        source.forEach((k, v) -> {
-            if (k instanceof String key && META_ON_KEYS.contains(key)) {
-                clean.put(key, v);
-            }
-        });
-        return clean;
-    }
-
-    /** The data values as an AMF0 body for players; values AMF0 cannot carry are the publisher's protocol error. */
-    private MediaFrame dataFrame(int timestamp, List<Object> values) {
-        ByteBuf body = ctx.alloc().buffer();
-        try {
-            Amf0.writeAll(body, values.toArray());
-        } catch (IllegalArgumentException e) {
-            body.release();
-            throw new RtmpProtocolException("data message " + values.getFirst() + " cannot be relayed: " + e.getMessage());
-        }
-        return MediaFrame.of(MediaFrame.Kind.DATA, timestamp, body);
     }
 
     private void onUserControl(UserControl control) {
@@ -617,7 +440,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         ctx.close();
     }
 
-    private LiveOptions options() {
+    LiveOptions options() {
         LiveOptions defaults = LiveOptions.defaults();
         return new LiveOptions(app.gopCache(), app.waitKey(), app.waitVideo(), app.idleStreams(),
             defaults.maxGopFrames(), defaults.maxGopBytes());
@@ -636,10 +459,15 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private RtmpPlayer player(int streamId, String command) {
         NetStream stream = netStream(streamId, command);
-        if (stream.player == null) {
+        if (!(stream.state() instanceof NetStream.Playing playing)) {
             throw new RtmpProtocolException(command + " on stream " + stream.id + " that is not playing");
         }
-        return stream.player;
+        return playing.player();
+    }
+
+    /** The NetStream {@code streamId} if it was created. */
+    private Optional<NetStream> created(int streamId) {
+        return Optional.ofNullable(streams.get(streamId));
     }
 
     ChannelHandlerContext ctx() {
@@ -661,6 +489,18 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    StreamRegistry registry() {
+        return registry;
+    }
+
+    Client client() {
+        return client;
+    }
+
+    Updates updates() {
+        return updates;
     }
 
     Collection<NetStream> streams() {

@@ -37,14 +37,18 @@ final class SessionControl implements Client.Control {
         ChannelHandlerContext ctx = session.ctx();
         ctx.executor().execute(() -> {
             for (NetStream stream : List.copyOf(session.streams())) {
-                if (!from.equals(stream.key) || stream.publication == null && stream.subscription == null) {
+                Command command = switch (stream.state()) {
+                    case NetStream.Publishing publishing when from.equals(publishing.key()) ->
+                        new Publish(stream.id, newName, "live");
+                    case NetStream.Playing playing when from.equals(playing.key()) && !playing.paused() ->
+                        new Play(stream.id, newName, -2, -1, true);
+                    default -> null;
+                };
+                if (command == null) {
                     continue;
                 }
-                boolean publishing = stream.publication != null;
-                session.endStream(stream);
+                stream.end();
                 log.info("{} redirected by control from {} to {}", session, from.name(), newName);
-                Command command = publishing ? new Publish(stream.id, newName, "live")
-                    : new Play(stream.id, newName, -2, -1, true);
                 try {
                     session.onCommand(command);
                 } catch (RuntimeException e) {
@@ -58,7 +62,7 @@ final class SessionControl implements Client.Control {
     public void status(StreamKey key, String level, String code, String description) {
         session.ctx().executor().execute(() -> {
             for (NetStream stream : session.streams()) {
-                if (key.equals(stream.key) && stream.publication != null) {
+                if (stream.state() instanceof NetStream.Publishing publishing && key.equals(publishing.key())) {
                     session.ctx().writeAndFlush(CommandMessage.onStatus(stream.id, level, code, description));
                 }
             }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.config.ApplicationConfig;
 import onair.lifecycle.UpdateEvent;
+import onair.stream.StreamKey;
 
 import java.util.concurrent.TimeUnit;
 
@@ -40,20 +41,30 @@ final class Updates {
     private void update(NetStream stream) {
         ChannelHandlerContext ctx = session.ctx();
         ScheduledFuture<?> current = stream.update;
-        boolean publishing = stream.publication != null;
-        int timestamp = publishing ? stream.lastTimestamp : stream.player == null ? 0 : stream.player.lastTimestamp();
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stream.startNanos);
-        session.lifecycle().onUpdate(new UpdateEvent(session.app(), session.peer(), publishing, stream.key.name(),
-                stream.args, seconds, timestamp))
-            .whenComplete((decision, error) -> ctx.executor().execute(() -> {
-                if (stream.update != current || !ctx.channel().isActive()) {
-                    return;
-                }
-                if (error == null && decision.allowed()) {
-                    schedule(stream);
-                } else {
-                    session.close(error == null ? decision.reason() : "on_update failed: " + error);
-                }
-            }));
+        UpdateEvent event = switch (stream.state()) {
+            case NetStream.Idle idle -> null;
+            case NetStream.Publishing publishing -> event(true, publishing.key(), publishing.args(),
+                publishing.startNanos(), stream.lastTimestamp());
+            case NetStream.Playing playing -> event(false, playing.key(), playing.args(), playing.startNanos(),
+                playing.player().lastTimestamp());
+        };
+        if (event == null) {
+            return;
+        }
+        session.lifecycle().onUpdate(event).whenComplete((decision, error) -> ctx.executor().execute(() -> {
+            if (stream.update != current || !ctx.channel().isActive()) {
+                return;
+            }
+            if (error == null && decision.allowed()) {
+                schedule(stream);
+            } else {
+                session.close(error == null ? decision.reason() : "on_update failed: " + error);
+            }
+        }));
+    }
+
+    private UpdateEvent event(boolean publishing, StreamKey key, String args, long startNanos, int timestamp) {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+        return new UpdateEvent(session.app(), session.peer(), publishing, key.name(), args, seconds, timestamp);
     }
 }
