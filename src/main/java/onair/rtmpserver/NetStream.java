@@ -1,16 +1,12 @@
 package onair.rtmpserver;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
-import onair.amf.Amf0;
-import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
 import onair.lifecycle.DoneEvent;
-import onair.media.MediaFrame;
-import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.command.Responses;
 import onair.rtmp.command.Status;
+import onair.rtmp.ingest.Ingest;
 import onair.rtmp.message.DataMessage;
 import onair.rtmp.message.MediaMessage;
 import onair.rtmp.message.UserControl;
@@ -21,10 +17,7 @@ import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * One NetStream of a connection (RTMP spec §7.2.2): idle, publishing a live stream or playing one, with the
@@ -34,9 +27,6 @@ final class NetStream {
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
     private static final Idle IDLE = new Idle();
-    private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
-        "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
-        "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
 
     /** What a NetStream does. */
     sealed interface State permits Idle, Publishing, Playing {
@@ -205,67 +195,25 @@ final class NetStream {
     }
 
     void onMedia(MediaMessage media) {
-        if (!(state instanceof Publishing publishing)) {
-            return;
+        if (state instanceof Publishing publishing) {
+            lastMediaNanos = System.nanoTime();
+            lastTimestamp = media.timestamp();
+            publishing.publication().send(Ingest.frame(media));
         }
-        lastMediaNanos = System.nanoTime();
-        lastTimestamp = media.timestamp();
-        MediaFrame.Kind kind = media.typeId() == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
-        publishing.publication().send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
     }
 
     void onData(DataMessage data) {
-        if (!(state instanceof Publishing publishing) || data.values().isEmpty()) {
-            return;
-        }
-        ApplicationConfig app = session.app();
-        List<Object> values = data.values();
-        if ("@setDataFrame".equals(values.getFirst())) {
-            values = values.subList(1, values.size());
-        }
-        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
-            return;
-        }
-        if (name.equals("onMetaData")) {
-            if (app.meta() == ApplicationConfig.Meta.OFF) {
-                return;
-            }
-            Object metadata = values.size() > 1 ? values.get(1) : new LinkedHashMap<>();
-            if (app.meta() == ApplicationConfig.Meta.ON) {
-                metadata = standardMetadata(metadata);
-            }
-            publishing.publication().sendMetadata(dataFrame(data.timestamp(), List.of(name, metadata)));
-        } else {
-            publishing.publication().send(dataFrame(data.timestamp(), values));
+        if (state instanceof Publishing publishing) {
+            Ingest.data(data, meta(session.app().meta()), session.ctx().alloc(), publishing.publication()::send,
+                publishing.publication()::sendMetadata);
         }
     }
 
-    /** nginx-rtmp's {@code meta on}: a clean onMetaData with only the stream description fields. */
-    private static Object standardMetadata(Object metadata) {
-        Map<?, ?> source = switch (metadata) {
-            case Map<?, ?> map -> map;
-            case EcmaArray array -> array.entries();
-            default -> Map.of();
+    private static Ingest.Meta meta(ApplicationConfig.Meta meta) {
+        return switch (meta) {
+            case ON -> Ingest.Meta.ON;
+            case COPY -> Ingest.Meta.COPY;
+            case OFF -> Ingest.Meta.OFF;
         };
-        Map<String, Object> clean = new LinkedHashMap<>();
-        source.forEach((k, v) -> {
-            if (k instanceof String key && META_ON_KEYS.contains(key)) {
-                clean.put(key, v);
-            }
-        });
-        return clean;
-    }
-
-    /** The data values as an AMF0 body for players; values AMF0 cannot carry are the publisher's protocol error. */
-    private MediaFrame dataFrame(int timestamp, List<Object> values) {
-        ByteBuf body = session.ctx().alloc().buffer();
-        try {
-            Amf0.writeAll(body, values.toArray());
-        } catch (IllegalArgumentException e) {
-            body.release();
-            throw new RtmpProtocolException("data message " + values.getFirst() + " cannot be relayed: "
-                + e.getMessage());
-        }
-        return MediaFrame.of(MediaFrame.Kind.DATA, timestamp, body);
     }
 }

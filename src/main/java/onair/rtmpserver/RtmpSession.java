@@ -35,6 +35,7 @@ import onair.rtmp.command.Responses;
 import onair.rtmp.command.Status;
 import onair.rtmp.command.Unknown;
 import onair.rtmp.message.Abort;
+import onair.rtmp.message.AckWindow;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.DataMessage;
@@ -89,14 +90,13 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private final DecisionGate gate = new DecisionGate(this);
     private final Keepalive keepalive = new Keepalive(this);
     private final Updates updates = new Updates(this);
+    private final AckWindow ackWindow = new AckWindow();
     private ChannelHandlerContext ctx;
     private ChunkDecoder chunks;
     private Peer peer;
     private String label;
     private ApplicationConfig app;
     private int nextStreamId = 1;
-    private long peerAckWindow;
-    private long lastAcknowledged;
     private long epochMillis;
     private String closeReason;
 
@@ -230,7 +230,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             case DataMessage data -> created(data.streamId()).ifPresent(stream -> stream.onData(data));
             case CommandMessage command -> onCommand(Command.parse(command));
             case UserControl control -> onUserControl(control);
-            case WindowAcknowledgementSize window -> peerAckWindow = window.size();
+            case WindowAcknowledgementSize window -> ackWindow.resize(window.size());
             case SetChunkSize ignored -> { }
             case Abort ignored -> { }
             case Acknowledgement ignored -> { }
@@ -240,13 +240,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private void acknowledge() {
-        if (peerAckWindow <= 0) {
-            return;
-        }
-        long received = chunks.bytesReceived();
-        if (received - lastAcknowledged >= peerAckWindow) {
-            lastAcknowledged = received;
-            ctx.writeAndFlush(new Acknowledgement(received & 0xFFFFFFFFL), ctx.voidPromise());
+        Acknowledgement due = ackWindow.acknowledge(chunks.bytesReceived());
+        if (due != null) {
+            ctx.writeAndFlush(due, ctx.voidPromise());
         }
     }
 
