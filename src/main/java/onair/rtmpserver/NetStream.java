@@ -3,7 +3,15 @@ package onair.rtmpserver;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.config.ApplicationConfig;
+import onair.lifecycle.Decision;
 import onair.lifecycle.DoneEvent;
+import onair.lifecycle.PlayEvent;
+import onair.lifecycle.PublishEvent;
+import onair.relay.RelayTarget;
+import onair.relay.RtmpRelay;
+import onair.rtmp.RtmpProtocolException;
+import onair.rtmp.command.Play;
+import onair.rtmp.command.Publish;
 import onair.rtmp.command.Responses;
 import onair.rtmp.command.Status;
 import onair.rtmp.ingest.Ingest;
@@ -84,8 +92,68 @@ final class NetStream {
         };
     }
 
+    /**
+     * Publishes once the lifecycle allows it, under the name it admits; a redirect to an {@code rtmp://} URL also
+     * pushes the stream there. A refusal closes the connection.
+     */
+    void publish(Publish publish) {
+        if (inUse()) {
+            throw new RtmpProtocolException("publish on stream " + id + " that is already in use");
+        }
+        ApplicationConfig app = session.app();
+        StreamName name = StreamName.parse(publish.name());
+        String type = publish.type();
+        PublishEvent event = new PublishEvent(app, session.peer(), name.key(), name.query(), type);
+        session.gate().decide(session.lifecycle().onPublish(event), made -> {
+            Decision decision = Redirects.checked(made);
+            if (!decision.allowed()) {
+                session.ctx().write(Responses.onStatus(id, Status.PUBLISH_BAD_NAME,
+                    "Publish denied: " + decision.description()));
+                session.close(decision.reason());
+                return;
+            }
+            LiveStream live = startPublish(Redirects.admittedName(app, decision, name.key()), name.query(), type);
+            RelayTarget relay = Redirects.relayTarget(decision);
+            if (live != null && relay != null) {
+                RtmpRelay.push(relay, live, session.ctx().channel(), session.config().chunkSize());
+            }
+        });
+    }
+
+    /**
+     * Plays once the lifecycle allows it, the stream it admits; a redirect to an {@code rtmp://} URL first pulls the
+     * stream from there unless it is live here. A refusal closes the connection.
+     */
+    void play(Play play) {
+        if (inUse()) {
+            throw new RtmpProtocolException("play on stream " + id + " that is already in use");
+        }
+        ApplicationConfig app = session.app();
+        StreamName name = StreamName.parse(play.name());
+        PlayEvent event = new PlayEvent(app, session.peer(), name.key(), name.query(), play.start(), play.duration(),
+            play.reset());
+        session.gate().decide(session.lifecycle().onPlay(event), made -> {
+            Decision decision = Redirects.checked(made);
+            if (!decision.allowed()) {
+                session.ctx().write(Responses.onStatus(id, Status.PLAY_FAILED,
+                    "Play denied: " + decision.description()));
+                session.close(decision.reason());
+                return;
+            }
+            String key = Redirects.admittedName(app, decision, name.key());
+            RelayTarget relay = Redirects.relayTarget(decision);
+            if (relay != null) {
+                LiveStream live = session.registry().stream(new StreamKey(app.name(), key), session.options());
+                if (!live.isLive()) {
+                    RtmpRelay.pull(relay, live, session.ctx().channel(), session.config().chunkSize());
+                }
+            }
+            startPlay(key, name.query(), play.reset());
+        });
+    }
+
     /** Publishes {@code name} and returns its live stream, or refuses, closes and returns null when it is taken. */
-    LiveStream publish(String name, String args, String type) {
+    private LiveStream startPublish(String name, String args, String type) {
         ApplicationConfig app = session.app();
         ChannelHandlerContext ctx = session.ctx();
         LiveStream live = session.registry().stream(new StreamKey(app.name(), name), session.options());
@@ -106,7 +174,7 @@ final class NetStream {
     }
 
     /** Plays {@code name}, or with {@code idle_streams off} refuses and closes when it is not published. */
-    void play(String name, String args, boolean reset) {
+    private void startPlay(String name, String args, boolean reset) {
         ApplicationConfig app = session.app();
         ChannelHandlerContext ctx = session.ctx();
         StreamKey key = new StreamKey(app.name(), name);

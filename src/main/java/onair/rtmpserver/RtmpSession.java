@@ -4,18 +4,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
 import onair.lifecycle.ConnectEvent;
 import onair.lifecycle.Lifecycle;
-import onair.lifecycle.PlayEvent;
-import onair.lifecycle.PublishEvent;
 import onair.lifecycle.Decision;
 import onair.lifecycle.Peer;
-import onair.relay.RelayTarget;
-import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.command.CloseStream;
@@ -49,7 +44,6 @@ import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.LiveOptions;
 import onair.stream.LiveStream;
-import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +51,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,11 +61,10 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * One RTMP connection after the handshake: answers NetConnection and NetStream commands (RTMP spec §7.2) as
- * nginx-rtmp does, feeds a publisher's frames into its {@link LiveStream} and attaches players as subscribers.
- * Connects, publishes and plays go on once the {@link Lifecycle} listeners allow them; while a decision is pending the connection
- * stops reading and holds back what it already read. Runs on the connection's event loop only; logs one line when
- * the connection opens and one when it closes.
+ * One RTMP connection after the handshake: answers NetConnection commands (RTMP spec §7.2.1) as nginx-rtmp does and
+ * hands NetStream commands to its {@link NetStream}s, which publish into a {@link LiveStream} or play one. Connects,
+ * publishes and plays go on once the {@link Lifecycle} listeners allow them ({@link DecisionGate}). Runs on the
+ * connection's event loop only; logs one line when the connection opens and one when it closes.
  */
 public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> {
 
@@ -140,7 +132,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable reason = cause instanceof RtmpProtocolException || cause.getCause() == null ? cause : cause.getCause();
         if (reason instanceof SSLException) {
-            abort("TLS error: " + tlsReason(reason));
+            abort("TLS error: " + TlsFailure.reason(reason));
             return;
         }
         if (reason instanceof IOException) {
@@ -185,26 +177,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             keepalive.onTlsHandshake();
             if (!handshake.isSuccess() && closeReason == null) {
-                closeReason = "TLS handshake failed: " + tlsReason(handshake.cause());
+                closeReason = "TLS handshake failed: " + TlsFailure.reason(handshake.cause());
             }
         }
         ctx.fireUserEventTriggered(event);
-    }
-
-    private static String tlsReason(Throwable cause) {
-        if (cause instanceof NotSslRecordException) {
-            return "not a TLS record (plain RTMP on an ssl port?)";
-        }
-        List<String> reasons = new ArrayList<>();
-        for (Throwable c = cause; c != null && reasons.size() < 3; c = c.getCause()) {
-            String message = String.valueOf(c.getMessage());
-            int nested = message.lastIndexOf("Exception: ");
-            String reason = (nested < 0 ? message : message.substring(nested + "Exception: ".length())).strip();
-            if (reasons.isEmpty() || !reasons.getLast().contains(reason)) {
-                reasons.add(reason);
-            }
-        }
-        return String.join(": ", reasons);
     }
 
     /** Asks a session to end its publications before the server closes every connection. */
@@ -250,8 +226,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         switch (command) {
             case Connect connect -> connect(connect);
             case CreateStream create -> createStream(create);
-            case Publish publish -> publish(publish);
-            case Play play -> play(play);
+            case Publish publish -> netStream(publish.streamId(), publish.commandName()).publish(publish);
+            case Play play -> netStream(play.streamId(), play.commandName()).play(play);
             case DeleteStream delete -> deleteStream(delete);
             case CloseStream close -> netStream(close.streamId(), close.commandName()).end();
             case FcUnpublish unpublish -> unpublishByName(unpublish);
@@ -335,57 +311,6 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         int streamId = nextStreamId++;
         streams.put(streamId, new NetStream(streamId, this));
         ctx.writeAndFlush(Responses.result(create.transactionId(), null, (double) streamId));
-    }
-
-    private void publish(Publish publish) {
-        NetStream stream = netStream(publish.streamId(), publish.commandName());
-        if (stream.inUse()) {
-            throw new RtmpProtocolException("publish on stream " + stream.id + " that is already in use");
-        }
-        StreamName name = StreamName.parse(publish.name());
-        String type = publish.type();
-        gate.decide(lifecycle.onPublish(new PublishEvent(app, peer, name.key(), name.query(), type)), made -> {
-            Decision decision = Redirects.checked(made);
-            if (!decision.allowed()) {
-                ctx.write(Responses.onStatus(stream.id, Status.PUBLISH_BAD_NAME,
-                    "Publish denied: " + decision.description()));
-                close(decision.reason());
-                return;
-            }
-            LiveStream live = stream.publish(Redirects.admittedName(app, decision, name.key()), name.query(), type);
-            RelayTarget relay = Redirects.relayTarget(decision);
-            if (live != null && relay != null) {
-                RtmpRelay.push(relay, live, ctx.channel(), config.chunkSize());
-            }
-        });
-    }
-
-    private void play(Play play) {
-        NetStream stream = netStream(play.streamId(), play.commandName());
-        if (stream.inUse()) {
-            throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
-        }
-        StreamName name = StreamName.parse(play.name());
-        boolean reset = play.reset();
-        gate.decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), play.start(),
-            play.duration(), reset)), made -> {
-                Decision decision = Redirects.checked(made);
-                if (!decision.allowed()) {
-                    ctx.write(Responses.onStatus(stream.id, Status.PLAY_FAILED,
-                        "Play denied: " + decision.description()));
-                    close(decision.reason());
-                    return;
-                }
-                String key = Redirects.admittedName(app, decision, name.key());
-                RelayTarget relay = Redirects.relayTarget(decision);
-                if (relay != null) {
-                    LiveStream live = registry.stream(new StreamKey(app.name(), key), options());
-                    if (!live.isLive()) {
-                        RtmpRelay.pull(relay, live, ctx.channel(), config.chunkSize());
-                    }
-                }
-                stream.play(key, name.query(), reset);
-            });
     }
 
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
@@ -497,6 +422,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     Updates updates() {
         return updates;
+    }
+
+    DecisionGate gate() {
+        return gate;
     }
 
     Collection<NetStream> streams() {
