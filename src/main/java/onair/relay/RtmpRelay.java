@@ -43,8 +43,9 @@ import java.util.concurrent.TimeUnit;
  * One relay connection to another RTMP server, made for an {@code rtmp://} redirect of {@code on_play} or
  * {@code on_publish} (nginx-rtmp reference §8.3): a pull plays the remote stream into a local {@link LiveStream} until
  * the remote ends or no local player is left; a push publishes a local stream there until its publisher leaves. A relay
- * the remote has not started within 10 s ends; none is retried. Runs on one event loop; logs one line when it starts
- * and one when it ends.
+ * the remote has not started within 10 s ends; none is retried. A pull ingests what the remote sends as a client
+ * publishing here is ingested ({@link Ingest}), and ends on what would close such a publisher, such as a data message
+ * AMF0 cannot carry. Runs on one event loop; logs one line when it starts and one when it ends.
  */
 public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
 
