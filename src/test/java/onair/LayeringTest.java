@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
- * {@code mp4}, {@code rtmp.*} → {@code stream} (the hub) → features ({@code rtmpserver}, …) → {@code server} (wiring).
+ * {@code mp4}, {@code rtmp.*} (with the typed commands of {@code rtmp.command} and the shared {@code rtmp.ingest}) →
+ * {@code stream} (the hub) → features ({@code rtmpserver}, …) → {@code server} (wiring).
  * {@code config} holds plain records that any layer above the hub may read, and may use the hub's value types
  * ({@code LiveOptions}); {@code lifecycle}, the listeners every protocol tells of its connections' lives, sits between
  * it and the features.

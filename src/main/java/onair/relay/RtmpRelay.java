@@ -1,7 +1,6 @@
 package onair.relay;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +15,8 @@ import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
 import onair.rtmp.handshake.ClientHandshakeHandler;
 import onair.rtmp.handshake.HandshakeComplete;
+import onair.rtmp.ingest.Ingest;
+import onair.rtmp.message.AckWindow;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.DataMessage;
@@ -42,8 +43,9 @@ import java.util.concurrent.TimeUnit;
  * One relay connection to another RTMP server, made for an {@code rtmp://} redirect of {@code on_play} or
  * {@code on_publish} (nginx-rtmp reference §8.3): a pull plays the remote stream into a local {@link LiveStream} until
  * the remote ends or no local player is left; a push publishes a local stream there until its publisher leaves. A relay
- * the remote has not started within 10 s ends; none is retried. Runs on one event loop; logs one line when it starts
- * and one when it ends.
+ * the remote has not started within 10 s ends; none is retried. A pull ingests what the remote sends as a client
+ * publishing here is ingested ({@link Ingest}), and ends on what would close such a publisher, such as a data message
+ * AMF0 cannot carry. Runs on one event loop; logs one line when it starts and one when it ends.
  */
 public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
 
@@ -61,10 +63,9 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private final RelayTarget target;
     private final LiveStream local;
     private final int chunkSize;
+    private final AckWindow ackWindow = new AckWindow();
     private Channel channel;
     private ChunkDecoder chunks;
-    private long ackWindow;
-    private long acknowledged;
     private int streamId;
     private Publication publication;
     private Subscription subscription;
@@ -153,20 +154,22 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
             case CommandMessage command -> onCommand(ctx, command);
             case MediaMessage media -> {
                 if (publication != null) {
-                    MediaFrame.Kind kind = media.isAudio() ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
-                    publication.send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
+                    publication.send(Ingest.frame(media));
                 }
             }
-            case DataMessage data -> onData(ctx, data);
-            case WindowAcknowledgementSize window -> ackWindow = window.size();
+            case DataMessage data -> {
+                if (publication != null) {
+                    Ingest.data(data, Ingest.Meta.COPY, ctx.alloc(), publication::send, publication::sendMetadata);
+                }
+            }
+            case WindowAcknowledgementSize window -> ackWindow.resize(window.size());
             case UserControl control when control.event() == UserControl.Event.PING_REQUEST ->
                 ctx.writeAndFlush(UserControl.pingResponse(control.eventData()));
             default -> { }
         }
-        long received = chunks.bytesReceived();
-        if (ackWindow > 0 && received - acknowledged >= ackWindow) {
-            acknowledged = received;
-            ctx.writeAndFlush(new Acknowledgement(received & 0xFFFFFFFFL));
+        Acknowledgement due = ackWindow.acknowledge(chunks.bytesReceived());
+        if (due != null) {
+            ctx.writeAndFlush(due);
         }
     }
 
@@ -224,32 +227,6 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                     end("remote answered " + code);
                 }
             }
-        }
-    }
-
-    private void onData(ChannelHandlerContext ctx, DataMessage data) {
-        List<Object> values = data.values();
-        if (publication == null || values.isEmpty()) {
-            return;
-        }
-        if ("@setDataFrame".equals(values.getFirst())) {
-            values = values.subList(1, values.size());
-        }
-        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
-            return;
-        }
-        ByteBuf body = ctx.alloc().buffer();
-        try {
-            Amf0.writeAll(body, values.toArray());
-        } catch (IllegalArgumentException e) {
-            body.release();
-            return;
-        }
-        MediaFrame frame = MediaFrame.of(MediaFrame.Kind.DATA, data.timestamp(), body);
-        if (name.equals("onMetaData")) {
-            publication.sendMetadata(frame);
-        } else {
-            publication.send(frame);
         }
     }
 

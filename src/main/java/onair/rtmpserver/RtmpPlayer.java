@@ -6,6 +6,7 @@ import onair.config.ApplicationConfig;
 import onair.media.MediaFrame;
 import onair.output.ChannelSubscriber;
 import onair.rtmp.chunk.SharedChunks;
+import onair.rtmp.command.Status;
 import onair.rtmp.message.ChunkStreams;
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.RtmpMessage;

@@ -1,33 +1,36 @@
 package onair.rtmpserver;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.ssl.NotSslRecordException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import onair.amf.Amf0;
-import onair.amf.EcmaArray;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
-import onair.media.MediaFrame;
 import onair.lifecycle.ConnectEvent;
-import onair.lifecycle.DoneEvent;
 import onair.lifecycle.Lifecycle;
-import onair.lifecycle.PlayEvent;
-import onair.lifecycle.PublishEvent;
-import onair.lifecycle.UpdateEvent;
 import onair.lifecycle.Decision;
 import onair.lifecycle.Peer;
-import onair.relay.RelayTarget;
-import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.command.CloseStream;
+import onair.rtmp.command.Command;
+import onair.rtmp.command.Connect;
+import onair.rtmp.command.CreateStream;
+import onair.rtmp.command.DeleteStream;
+import onair.rtmp.command.FcUnpublish;
+import onair.rtmp.command.GetStreamLength;
+import onair.rtmp.command.Ignored;
+import onair.rtmp.command.Pause;
+import onair.rtmp.command.Play;
+import onair.rtmp.command.Publish;
+import onair.rtmp.command.ReceiveAudio;
+import onair.rtmp.command.ReceiveVideo;
+import onair.rtmp.command.Responses;
+import onair.rtmp.command.Status;
+import onair.rtmp.command.Unknown;
 import onair.rtmp.message.Abort;
+import onair.rtmp.message.AckWindow;
 import onair.rtmp.message.Acknowledgement;
 import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.DataMessage;
@@ -40,47 +43,34 @@ import onair.rtmp.message.WindowAcknowledgementSize;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
 import onair.stream.LiveStream;
-import onair.stream.Publication;
-import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
-import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
- * One RTMP connection after the handshake: answers NetConnection and NetStream commands (RTMP spec §7.2) as
- * nginx-rtmp does, feeds a publisher's frames into its {@link LiveStream} and attaches players as subscribers.
- * Connects, publishes and plays go on once the {@link Lifecycle} listeners allow them; while a decision is pending the connection
- * stops reading and holds back what it already read. Runs on the connection's event loop only; logs one line when
- * the connection opens and one when it closes.
+ * One RTMP connection after the handshake: answers NetConnection commands (RTMP spec §7.2.1) as nginx-rtmp does and
+ * hands NetStream commands to its {@link NetStream}s, which publish into a {@link LiveStream} or play one. Connects,
+ * publishes and plays go on once the {@link Lifecycle} listeners allow them ({@link DecisionGate}). Runs on the
+ * connection's event loop only; logs one line when the connection opens and one when it closes.
  */
 public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> {
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
     static final int PLAYER_QUEUE_FRAMES = 2048;
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
-    private static final long TICK_MILLIS = 1000;
     private static final long CLOSE_FLUSH_MILLIS = 2000;
-    private static final int MAX_HELD_MESSAGES = 1024;
-    private static final Set<String> META_ON_KEYS = Set.of("width", "height", "displayWidth", "displayHeight",
-        "duration", "framerate", "fps", "videodatarate", "videocodecid", "audiodatarate", "audiocodecid",
-        "audiosamplerate", "audiosamplesize", "audiochannels", "stereo", "profile", "level");
 
     private RtmpServerConfig config;
     private final StreamRegistry registry;
@@ -88,42 +78,18 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private final MaxConnections maxConnections;
     private final Client client;
     private final Map<Integer, NetStream> streams = new HashMap<>();
-    private final ArrayDeque<RtmpMessage> held = new ArrayDeque<>();
+    private final DecisionGate gate = new DecisionGate(this);
+    private final Keepalive keepalive = new Keepalive(this);
+    private final Updates updates = new Updates(this);
+    private final AckWindow ackWindow = new AckWindow();
     private ChannelHandlerContext ctx;
     private ChunkDecoder chunks;
     private Peer peer;
-    private boolean deciding;
     private String label;
     private ApplicationConfig app;
     private int nextStreamId = 1;
-    private long peerAckWindow;
-    private long lastAcknowledged;
-    private long startNanos;
     private long epochMillis;
-    private boolean tlsHandshaking;
-    private long lastReadNanos;
-    private long pingSentNanos;
     private String closeReason;
-    private ScheduledFuture<?> tick;
-
-    /** One NetStream of this connection: idle, publishing or playing. */
-    private static final class NetStream {
-        final int id;
-        StreamKey key;
-        String args = "";
-        long startNanos;
-        int lastTimestamp;
-        ScheduledFuture<?> update;
-        Publication publication;
-        long lastMediaNanos;
-        RtmpPlayer player;
-        LiveStream playing;
-        Subscription subscription;
-
-        NetStream(int id) {
-            this.id = id;
-        }
-    }
 
     public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Lifecycle lifecycle,
             MaxConnections maxConnections, Client client) {
@@ -139,26 +105,20 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         this.ctx = ctx;
         this.chunks = ctx.pipeline().get(ChunkDecoder.class);
         this.label = "[conn " + client.id() + " " + ctx.channel().remoteAddress() + "]";
-        client.control(new ControlActions());
-        startNanos = lastReadNanos = System.nanoTime();
-        epochMillis = TimeUnit.NANOSECONDS.toMillis(startNanos) & 0xFFFF_FFFFL;
-        tlsHandshaking = ctx.pipeline().get(SslHandler.class) != null;
+        client.control(new SessionControl(this));
+        epochMillis = TimeUnit.NANOSECONDS.toMillis(keepalive.start(ctx)) & 0xFFFF_FFFFL;
         log.info("{} opened", label);
-        tick = ctx.executor().scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (tick != null) {
-            tick.cancel(false);
-        }
+        keepalive.stop();
         for (NetStream stream : List.copyOf(streams.values())) {
-            endStream(stream);
+            stream.end();
         }
         streams.clear();
-        held.forEach(ReferenceCountUtil::release);
-        held.clear();
+        gate.release();
         if (app != null) {
             maxConnections.leave(app);
             lifecycle.onDisconnect(new ConnectEvent(config.admission(), peer));
@@ -171,7 +131,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable reason = cause instanceof RtmpProtocolException || cause.getCause() == null ? cause : cause.getCause();
         if (reason instanceof SSLException) {
-            abort("TLS error: " + tlsReason(reason));
+            abort("TLS error: " + TlsFailure.reason(reason));
             return;
         }
         if (reason instanceof IOException) {
@@ -190,9 +150,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             for (NetStream stream : streams.values()) {
-                if (stream.player != null) {
-                    stream.player.drain();
-                }
+                stream.drain();
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -203,12 +161,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (event instanceof Shutdown) {
             closeReason = "server shutting down";
             for (NetStream stream : streams.values()) {
-                if (stream.publication != null) {
-                    lifecycle.onPublishDone(new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
-                        client.bytesOut()));
-                    stream.publication.close();
-                    stream.publication = null;
-                }
+                stream.endPublishing();
             }
             return;
         }
@@ -221,29 +174,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             return;
         }
         if (event instanceof SslHandshakeCompletionEvent handshake) {
-            tlsHandshaking = false;
-            startNanos = lastReadNanos = System.nanoTime();
+            keepalive.onTlsHandshake();
             if (!handshake.isSuccess() && closeReason == null) {
-                closeReason = "TLS handshake failed: " + tlsReason(handshake.cause());
+                closeReason = "TLS handshake failed: " + TlsFailure.reason(handshake.cause());
             }
         }
         ctx.fireUserEventTriggered(event);
-    }
-
-    private static String tlsReason(Throwable cause) {
-        if (cause instanceof NotSslRecordException) {
-            return "not a TLS record (plain RTMP on an ssl port?)";
-        }
-        List<String> reasons = new ArrayList<>();
-        for (Throwable c = cause; c != null && reasons.size() < 3; c = c.getCause()) {
-            String message = String.valueOf(c.getMessage());
-            int nested = message.lastIndexOf("Exception: ");
-            String reason = (nested < 0 ? message : message.substring(nested + "Exception: ".length())).strip();
-            if (reasons.isEmpty() || !reasons.getLast().contains(reason)) {
-                reasons.add(reason);
-            }
-        }
-        return String.join(": ", reasons);
     }
 
     /** Asks a session to end its publications before the server closes every connection. */
@@ -257,26 +193,19 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RtmpMessage message) {
-        lastReadNanos = System.nanoTime();
-        pingSentNanos = 0;
-        if (deciding) {
-            if (held.size() >= MAX_HELD_MESSAGES) {
-                throw new RtmpProtocolException("more than " + MAX_HELD_MESSAGES
-                    + " messages sent while a callback was pending");
-            }
-            held.add(ReferenceCountUtil.retain(message));
-            return;
+        keepalive.onRead();
+        if (!gate.hold(message)) {
+            handle(message);
         }
-        handle(message);
     }
 
-    private void handle(RtmpMessage message) {
+    void handle(RtmpMessage message) {
         switch (message) {
-            case MediaMessage media -> onMedia(media);
-            case DataMessage data -> onData(data);
-            case CommandMessage command -> onCommand(command);
+            case MediaMessage media -> created(media.streamId()).ifPresent(stream -> stream.onMedia(media));
+            case DataMessage data -> created(data.streamId()).ifPresent(stream -> stream.onData(data));
+            case CommandMessage command -> onCommand(Command.parse(command));
             case UserControl control -> onUserControl(control);
-            case WindowAcknowledgementSize window -> peerAckWindow = window.size();
+            case WindowAcknowledgementSize window -> ackWindow.resize(window.size());
             case SetChunkSize ignored -> { }
             case Abort ignored -> { }
             case Acknowledgement ignored -> { }
@@ -286,97 +215,81 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private void acknowledge() {
-        if (peerAckWindow <= 0) {
-            return;
-        }
-        long received = chunks.bytesReceived();
-        if (received - lastAcknowledged >= peerAckWindow) {
-            lastAcknowledged = received;
-            ctx.writeAndFlush(new Acknowledgement(received & 0xFFFFFFFFL), ctx.voidPromise());
+        Acknowledgement due = ackWindow.acknowledge(chunks.bytesReceived());
+        if (due != null) {
+            ctx.writeAndFlush(due, ctx.voidPromise());
         }
     }
 
-    private void onCommand(CommandMessage command) {
-        switch (command.name()) {
-            case "connect" -> connect(command);
-            case "createStream" -> createStream(command);
-            case "publish" -> publish(command);
-            case "play" -> play(command);
-            case "deleteStream" -> deleteStream(command);
-            case "closeStream" -> endStream(netStream(command.streamId(), command.name()));
-            case "FCUnpublish" -> unpublishByName(command);
-            case "pause" -> pause(command);
-            case "receiveAudio" -> player(command).receiveAudio(bool(command, 0));
-            case "receiveVideo" -> player(command).receiveVideo(bool(command, 0));
-            case "getStreamLength" -> ctx.writeAndFlush(result("_result", command.transactionId(), null, 0.0));
-            case "releaseStream", "FCPublish", "FCSubscribe", "_checkbw", "_result", "_error",
-                 "onBWDone", "onStatus" -> { }
-            default -> log.debug("{} ignores command {}", label, command.name());
+    void onCommand(Command command) {
+        switch (command) {
+            case Connect connect -> connect(connect);
+            case CreateStream create -> createStream(create);
+            case Publish publish -> netStream(publish.streamId(), publish.commandName()).publish(publish);
+            case Play play -> netStream(play.streamId(), play.commandName()).play(play);
+            case DeleteStream delete -> deleteStream(delete);
+            case CloseStream close -> netStream(close.streamId(), close.commandName()).end();
+            case FcUnpublish unpublish -> unpublishByName(unpublish);
+            case Pause pause -> netStream(pause.streamId(), pause.commandName()).pause(pause.pause());
+            case ReceiveAudio audio -> player(audio.streamId(), audio.commandName()).receiveAudio(audio.receive());
+            case ReceiveVideo video -> player(video.streamId(), video.commandName()).receiveVideo(video.receive());
+            case GetStreamLength length -> ctx.writeAndFlush(Responses.result(length.transactionId(), null, 0.0));
+            case Ignored ignored -> { }
+            case Unknown unknown -> log.debug("{} ignores command {}", label, unknown.commandName());
         }
     }
 
-    private void connect(CommandMessage command) {
+    private void connect(Connect connect) {
         if (app != null) {
             throw new RtmpProtocolException("connect sent twice");
         }
-        if (!(command.commandObject() instanceof Map<?, ?> properties)) {
-            throw new RtmpProtocolException("connect without a command object");
-        }
-        StreamName requested = StreamName.parse(properties.get("app") instanceof String s ? s : "");
+        StreamName requested = StreamName.parse(connect.app());
         InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        peer = new Peer(client.id(), address, appName(requested.key()), text(properties.get("flashVer")),
-            text(properties.get("swfUrl")), text(properties.get("tcUrl")), text(properties.get("pageUrl")),
-            requested.query(), epochMillis);
-        decide(lifecycle.onConnect(new ConnectEvent(config.admission(), peer)), decision -> {
+        peer = new Peer(client.id(), address, appName(requested.key()), connect.flashVer(), connect.swfUrl(),
+            connect.tcUrl(), connect.pageUrl(), requested.query(), epochMillis);
+        gate.decide(lifecycle.onConnect(new ConnectEvent(config.admission(), peer)), decision -> {
             if (!decision.allowed()) {
-                rejectConnect(command, decision);
+                rejectConnect(connect, decision);
             } else {
                 if (decision.verdict() == Decision.Verdict.REDIRECT) {
                     peer = peer.withApp(appName(decision.location()));
                 }
-                accept(command, properties);
+                accept(connect);
             }
         });
     }
 
-    private void accept(CommandMessage command, Map<?, ?> properties) {
+    private void accept(Connect connect) {
         String appName = peer.app();
         ApplicationConfig found = config.application(appName).orElse(null);
         if (found == null || !found.live()) {
-            rejectConnect(command, Decision.reject("connect to unknown application \"" + appName + "\""));
+            rejectConnect(connect, Decision.reject("connect to unknown application \"" + appName + "\""));
             return;
         }
         if (!maxConnections.enter(found)) {
-            rejectConnect(command, Decision.reject("max_connections " + found.admission().maxConnections()
+            rejectConnect(connect, Decision.reject("max_connections " + found.admission().maxConnections()
                 + " reached for application \"" + appName + "\""));
             return;
         }
         app = found;
-        Object encoding = properties.get("objectEncoding");
         ctx.write(new WindowAcknowledgementSize(config.ackWindow()));
         ctx.write(new SetPeerBandwidth(config.ackWindow(), 2));
         ctx.write(new SetChunkSize(config.chunkSize()));
         Map<String, Object> serverProperties = new LinkedHashMap<>();
         serverProperties.put("fmsVer", "FMS/3,0,1,123");
         serverProperties.put("capabilities", 31.0);
-        Map<String, Object> info = info(Status.CONNECT_SUCCESS);
-        info.put("objectEncoding", encoding instanceof Number n ? n.doubleValue() : 0.0);
-        ctx.writeAndFlush(result("_result", command.transactionId(), serverProperties, info));
-        client.connected(appName, text(properties.get("flashVer")), text(properties.get("swfUrl")),
-            text(properties.get("tcUrl")), text(properties.get("pageUrl")));
-        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, properties.get("flashVer"),
-            properties.get("tcUrl"));
+        Map<String, Object> info = Responses.info(Status.CONNECT_SUCCESS);
+        info.put("objectEncoding", connect.objectEncoding());
+        ctx.writeAndFlush(Responses.result(connect.transactionId(), serverProperties, info));
+        client.connected(appName, connect.flashVer(), connect.swfUrl(), connect.tcUrl(), connect.pageUrl());
+        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, connect.flashVer(), connect.tcUrl());
     }
 
-    private void rejectConnect(CommandMessage command, Decision refusal) {
-        Map<String, Object> info = info(Status.CONNECT_REJECTED);
+    private void rejectConnect(Connect connect, Decision refusal) {
+        Map<String, Object> info = Responses.info(Status.CONNECT_REJECTED);
         info.put("description", "Connection rejected: " + refusal.description());
-        ctx.write(result("_error", command.transactionId(), null, info));
+        ctx.write(Responses.error(connect.transactionId(), null, info));
         close(refusal.reason());
-    }
-
-    private static String text(Object value) {
-        return value instanceof String s ? s : "";
     }
 
     private static String appName(String app) {
@@ -387,349 +300,41 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return name;
     }
 
-    private void createStream(CommandMessage command) {
-        requireConnected(command);
+    private void createStream(CreateStream create) {
+        if (app == null) {
+            throw new RtmpProtocolException(create.commandName() + " before connect");
+        }
         if (streams.size() >= config.maxStreams()) {
             throw new RtmpProtocolException("more than " + config.maxStreams() + " NetStreams");
         }
         int streamId = nextStreamId++;
-        streams.put(streamId, new NetStream(streamId));
-        ctx.writeAndFlush(result("_result", command.transactionId(), null, (double) streamId));
-    }
-
-    private void publish(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
-        if (stream.publication != null || stream.subscription != null) {
-            throw new RtmpProtocolException("publish on stream " + stream.id + " that is already in use");
-        }
-        StreamName name = StreamName.parse(string(command, 0));
-        String type = optionalString(command, 1);
-        decide(lifecycle.onPublish(new PublishEvent(app, peer, name.key(), name.query(), type)), made -> {
-            Decision decision = checked(made);
-            if (!decision.allowed()) {
-                ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME, "Publish denied: " + decision.description()));
-                close(decision.reason());
-                return;
-            }
-            LiveStream live = startPublish(stream, admittedName(decision, name.key()), name.query(), type);
-            RelayTarget relay = relayTarget(decision);
-            if (live != null && relay != null) {
-                RtmpRelay.push(relay, live, ctx.channel(), config.chunkSize());
-            }
-        });
-    }
-
-    /** Publishes on {@code stream} and returns the live stream, or refuses and returns null when it is taken. */
-    private LiveStream startPublish(NetStream stream, String name, String args, String type) {
-        LiveStream live = registry.stream(new StreamKey(app.name(), name), app.liveOptions());
-        Publication publication = live.publish(client);
-        if (publication == null) {
-            ctx.write(onStatus(stream.id, Status.PUBLISH_BAD_NAME));
-            close("stream \"" + name + "\" is already being published");
-            return null;
-        }
-        stream.key = live.key();
-        stream.args = args;
-        stream.publication = publication;
-        stream.lastMediaNanos = stream.startNanos = System.nanoTime();
-        client.started(true, name, args);
-        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
-        ctx.writeAndFlush(onStatus(stream.id, Status.PUBLISH_START));
-        scheduleUpdate(stream);
-        log.info("{} publish app={} name={} type={}", label, app.name(), name, type);
-        return live;
-    }
-
-    /** {@code decision}, or a refusal when it redirects to an invalid relay URL. */
-    private static Decision checked(Decision decision) {
-        try {
-            relayTarget(decision);
-            return decision;
-        } catch (IllegalArgumentException e) {
-            return Decision.reject("redirect to an invalid relay URL: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The stream name a publish or play uses: {@code requested}, or the {@code Location} of a redirect (its own
-     * {@code ?query} ignored); an {@code rtmp://} relay URL keeps the requested name, or with
-     * {@code notify_relay_redirect} takes the hex MD5 of the URL.
-     */
-    private String admittedName(Decision decision, String requested) {
-        if (decision.verdict() != Decision.Verdict.REDIRECT) {
-            return requested;
-        }
-        if (!isRelay(decision)) {
-            return StreamName.parse(decision.location()).key();
-        }
-        return app.admission().relayRedirect() ? RelayTarget.md5(decision.location()) : requested;
-    }
-
-    private static boolean isRelay(Decision decision) {
-        return decision.verdict() == Decision.Verdict.REDIRECT
-            && decision.location().regionMatches(true, 0, "rtmp://", 0, 7);
-    }
-
-    /** Where an {@code rtmp://} redirect relays to, or null for any other decision. */
-    private static RelayTarget relayTarget(Decision decision) {
-        return isRelay(decision) ? RelayTarget.parse(decision.location()) : null;
-    }
-
-    private void play(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
-        if (stream.publication != null || stream.subscription != null) {
-            throw new RtmpProtocolException("play on stream " + stream.id + " that is already in use");
-        }
-        StreamName name = StreamName.parse(string(command, 0));
-        boolean reset = command.arguments().size() < 4 || !(command.arguments().get(3) instanceof Boolean b) || b;
-        decide(lifecycle.onPlay(new PlayEvent(app, peer, name.key(), name.query(), number(command, 1, -2),
-            number(command, 2, -1), reset)), made -> {
-                Decision decision = checked(made);
-                if (!decision.allowed()) {
-                    ctx.write(onStatus(stream.id, Status.PLAY_FAILED, "Play denied: " + decision.description()));
-                    close(decision.reason());
-                    return;
-                }
-                String key = admittedName(decision, name.key());
-                RelayTarget relay = relayTarget(decision);
-                if (relay != null) {
-                    LiveStream live = registry.stream(new StreamKey(app.name(), key), app.liveOptions());
-                    if (!live.isLive()) {
-                        RtmpRelay.pull(relay, live, ctx.channel(), config.chunkSize());
-                    }
-                }
-                startPlay(stream, key, name.query(), reset);
-            });
-    }
-
-    private void startPlay(NetStream stream, String name, String args, boolean reset) {
-        StreamKey key = new StreamKey(app.name(), name);
-        if (!app.idleStreams() && !registry.find(key).map(LiveStream::isLive).orElse(false)) {
-            ctx.write(onStatus(stream.id, Status.PLAY_STREAM_NOT_FOUND));
-            close("play of stream \"" + name + "\" that is not published (idle_streams off)");
-            return;
-        }
-        LiveStream live = registry.stream(key, app.liveOptions());
-        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, stream.id));
-        if (reset) {
-            ctx.write(onStatus(stream.id, Status.PLAY_RESET));
-        }
-        ctx.write(onStatus(stream.id, Status.PLAY_START));
-        ctx.write(new DataMessage(stream.id, 0, List.of("|RtmpSampleAccess", true, true)));
-        stream.key = live.key();
-        stream.args = args;
-        stream.startNanos = System.nanoTime();
-        stream.playing = live;
-        stream.player = newPlayer(stream.id, app.waitKey());
-        stream.subscription = live.subscribe(stream.player);
-        client.started(false, name, args);
-        ctx.flush();
-        scheduleUpdate(stream);
-        log.info("{} play app={} name={}", label, app.name(), name);
-    }
-
-    /**
-     * Runs {@code then} with the decision on this event loop: at once when it is already made, otherwise once it
-     * arrives, reading nothing meanwhile and then handling the messages held back in order.
-     */
-    private void decide(CompletionStage<Decision> answer, Consumer<Decision> then) {
-        CompletableFuture<Decision> decision = answer.toCompletableFuture();
-        if (decision.isDone()) {
-            then.accept(decision.join());
-            return;
-        }
-        deciding = true;
-        ctx.channel().config().setAutoRead(false);
-        decision.whenComplete((made, error) -> ctx.executor().execute(() -> {
-            if (!ctx.channel().isActive()) {
-                return;
-            }
-            deciding = false;
-            ctx.channel().config().setAutoRead(true);
-            try {
-                then.accept(error == null ? made : Decision.reject("callback failed: " + error));
-                while (!deciding && !held.isEmpty() && closeReason == null) {
-                    RtmpMessage message = held.poll();
-                    try {
-                        handle(message);
-                    } finally {
-                        ReferenceCountUtil.release(message);
-                    }
-                }
-            } catch (RuntimeException e) {
-                exceptionCaught(ctx, e);
-            }
-        }));
-    }
-
-    /** Calls {@code on_update} one period from now, then every period while the stream lasts (reference §8.4). */
-    private void scheduleUpdate(NetStream stream) {
-        if (!app.admission().updates()) {
-            return;
-        }
-        long period = app.admission().updateTimeout().toMillis();
-        stream.update = ctx.executor().schedule(() -> update(stream), period, TimeUnit.MILLISECONDS);
-    }
-
-    private void update(NetStream stream) {
-        ScheduledFuture<?> current = stream.update;
-        boolean publishing = stream.publication != null;
-        int timestamp = publishing ? stream.lastTimestamp : stream.player == null ? 0 : stream.player.lastTimestamp();
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stream.startNanos);
-        lifecycle.onUpdate(new UpdateEvent(app, peer, publishing, stream.key.name(), stream.args, seconds, timestamp))
-            .whenComplete((decision, error) -> ctx.executor().execute(() -> {
-                if (stream.update != current || !ctx.channel().isActive()) {
-                    return;
-                }
-                if (error == null && decision.allowed()) {
-                    scheduleUpdate(stream);
-                } else {
-                    close(error == null ? decision.reason() : "on_update failed: " + error);
-                }
-            }));
-    }
-
-    private void pause(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
-        if (stream.playing == null) {
-            return;
-        }
-        if (bool(command, 0)) {
-            if (stream.subscription != null) {
-                stream.subscription.close();
-                stream.subscription = null;
-                stream.player.close();
-                ctx.writeAndFlush(onStatus(stream.id, Status.PAUSE_NOTIFY));
-            }
-        } else if (stream.subscription == null) {
-            stream.player = newPlayer(stream.id, true);
-            ctx.writeAndFlush(onStatus(stream.id, Status.UNPAUSE_NOTIFY));
-            stream.subscription = stream.playing.subscribe(stream.player);
-        }
+        streams.put(streamId, new NetStream(streamId, this));
+        ctx.writeAndFlush(Responses.result(create.transactionId(), null, (double) streamId));
     }
 
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
-    private RtmpPlayer newPlayer(int streamId, boolean waitKey) {
+    RtmpPlayer newPlayer(int streamId, boolean waitKey) {
         return new RtmpPlayer(ctx.channel(), client, streamId, app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
 
-    private void deleteStream(CommandMessage command) {
-        if (!command.arguments().isEmpty() && command.arguments().getFirst() instanceof Number n) {
-            NetStream stream = streams.remove(n.intValue());
-            if (stream != null) {
-                endStream(stream);
-            }
+    private void deleteStream(DeleteStream delete) {
+        NetStream stream = streams.remove(delete.deletedStreamId());
+        if (stream != null) {
+            stream.end();
         }
     }
 
-    private void unpublishByName(CommandMessage command) {
-        if (app == null || command.arguments().isEmpty() || !(command.arguments().getFirst() instanceof String s)) {
+    private void unpublishByName(FcUnpublish unpublish) {
+        if (app == null) {
             return;
         }
-        String key = StreamName.parse(s).key();
+        String key = StreamName.parse(unpublish.name()).key();
         for (NetStream stream : streams.values()) {
-            if (stream.publication != null && stream.key.name().equals(key)) {
-                endStream(stream);
+            if (stream.state() instanceof NetStream.Publishing publishing && publishing.key().name().equals(key)) {
+                stream.end();
             }
         }
-    }
-
-    private void endStream(NetStream stream) {
-        if (stream.update != null) {
-            stream.update.cancel(false);
-            stream.update = null;
-        }
-        if (stream.publication != null || stream.playing != null) {
-            DoneEvent done = new DoneEvent(app, peer, stream.key.name(), stream.args, client.bytesIn(),
-                client.bytesOut());
-            if (stream.publication != null) {
-                lifecycle.onPublishDone(done);
-            } else {
-                lifecycle.onPlayDone(done);
-            }
-        }
-        if (stream.publication != null) {
-            stream.publication.close();
-            stream.publication = null;
-            if (ctx.channel().isActive()) {
-                ctx.writeAndFlush(onStatus(stream.id, Status.UNPUBLISH_SUCCESS));
-            }
-        }
-        if (stream.subscription != null) {
-            stream.subscription.close();
-            stream.subscription = null;
-        }
-        if (stream.player != null) {
-            stream.player.close();
-            stream.player = null;
-        }
-        stream.playing = null;
-    }
-
-    private void onMedia(MediaMessage media) {
-        NetStream stream = streams.get(media.streamId());
-        if (stream == null || stream.publication == null) {
-            return;
-        }
-        stream.lastMediaNanos = System.nanoTime();
-        stream.lastTimestamp = media.timestamp();
-        MediaFrame.Kind kind = media.typeId() == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
-        stream.publication.send(MediaFrame.of(kind, media.timestamp(), media.payload().retain()));
-    }
-
-    private void onData(DataMessage data) {
-        NetStream stream = streams.get(data.streamId());
-        if (stream == null || stream.publication == null || data.values().isEmpty()) {
-            return;
-        }
-        List<Object> values = data.values();
-        if ("@setDataFrame".equals(values.getFirst())) {
-            values = values.subList(1, values.size());
-        }
-        if (values.isEmpty() || !(values.getFirst() instanceof String name)) {
-            return;
-        }
-        if (name.equals("onMetaData")) {
-            if (app.meta() == ApplicationConfig.Meta.OFF) {
-                return;
-            }
-            Object metadata = values.size() > 1 ? values.get(1) : new LinkedHashMap<>();
-            if (app.meta() == ApplicationConfig.Meta.ON) {
-                metadata = standardMetadata(metadata);
-            }
-            stream.publication.sendMetadata(dataFrame(data.timestamp(), List.of(name, metadata)));
-        } else {
-            stream.publication.send(dataFrame(data.timestamp(), values));
-        }
-    }
-
-    /** nginx-rtmp's {@code meta on}: a clean onMetaData with only the stream description fields. */
-    private static Object standardMetadata(Object metadata) {
-        Map<?, ?> source = switch (metadata) {
-            case Map<?, ?> map -> map;
-            case EcmaArray array -> array.entries();
-            default -> Map.of();
-        };
-        Map<String, Object> clean = new LinkedHashMap<>();
-        source.forEach((k, v) -> {
-            if (k instanceof String key && META_ON_KEYS.contains(key)) {
-                clean.put(key, v);
-            }
-        });
-        return clean;
-    }
-
-    /** The data values as an AMF0 body for players; values AMF0 cannot carry are the publisher's protocol error. */
-    private MediaFrame dataFrame(int timestamp, List<Object> values) {
-        ByteBuf body = ctx.alloc().buffer();
-        try {
-            Amf0.writeAll(body, values.toArray());
-        } catch (IllegalArgumentException e) {
-            body.release();
-            throw new RtmpProtocolException("data message " + values.getFirst() + " cannot be relayed: " + e.getMessage());
-        }
-        return MediaFrame.of(MediaFrame.Kind.DATA, timestamp, body);
     }
 
     private void onUserControl(UserControl control) {
@@ -738,43 +343,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
     }
 
-    private void onTick() {
-        long now = System.nanoTime();
-        long idle = now - lastReadNanos;
-        if (tlsHandshaking) {
-            return;
-        }
-        if (app == null && now - startNanos > config.timeout().toNanos()) {
-            close("no connect within timeout " + config.timeout().toMillis() + " ms");
-            return;
-        }
-        long ping = config.ping().toNanos();
-        if (ping > 0 && idle > ping) {
-            if (pingSentNanos == 0) {
-                pingSentNanos = now;
-                int time = (int) TimeUnit.NANOSECONDS.toMillis(now - startNanos);
-                ctx.writeAndFlush(UserControl.pingRequest(time), ctx.voidPromise());
-            } else if (now - pingSentNanos > config.pingTimeout().toNanos()) {
-                close("ping timeout");
-                return;
-            }
-        }
-        for (NetStream stream : streams.values()) {
-            if (stream.player != null && stream.player.blockedNanos(now) > config.timeout().toNanos()) {
-                abort("player did not read for " + config.timeout().toMillis() + " ms ("
-                    + stream.player.droppedFrames() + " frames dropped)");
-                return;
-            }
-            long dropIdle = app.dropIdlePublisher().toNanos();
-            if (stream.publication != null && dropIdle > 0 && now - stream.lastMediaNanos > dropIdle) {
-                close("publisher sent no media for " + app.dropIdlePublisher().toMillis() + " ms");
-                return;
-            }
-        }
-    }
-
     /** Flushes what is already written, then closes; a peer that does not take the flush is cut off after a bound. */
-    private void close(String reason) {
+    void close(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -783,17 +353,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     /** Closes at once, dropping unsent output: for a peer that stopped reading. */
-    private void abort(String reason) {
+    void abort(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
         ctx.close();
-    }
-
-    private void requireConnected(CommandMessage command) {
-        if (app == null) {
-            throw new RtmpProtocolException(command.name() + " before connect");
-        }
     }
 
     private NetStream netStream(int streamId, String command) {
@@ -807,100 +371,63 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         return stream;
     }
 
-    private RtmpPlayer player(CommandMessage command) {
-        NetStream stream = netStream(command.streamId(), command.name());
-        if (stream.player == null) {
-            throw new RtmpProtocolException(command.name() + " on stream " + stream.id + " that is not playing");
+    private RtmpPlayer player(int streamId, String command) {
+        NetStream stream = netStream(streamId, command);
+        if (!(stream.state() instanceof NetStream.Playing playing)) {
+            throw new RtmpProtocolException(command + " on stream " + stream.id + " that is not playing");
         }
-        return stream.player;
+        return playing.player();
     }
 
-    private static String string(CommandMessage command, int index) {
-        if (command.arguments().size() <= index || !(command.arguments().get(index) instanceof String s)) {
-            throw new RtmpProtocolException(command.name() + " without a stream name");
-        }
-        return s;
+    /** The NetStream {@code streamId} if it was created. */
+    private Optional<NetStream> created(int streamId) {
+        return Optional.ofNullable(streams.get(streamId));
     }
 
-    private static String optionalString(CommandMessage command, int index) {
-        return command.arguments().size() > index && command.arguments().get(index) instanceof String s ? s : "live";
+    ChannelHandlerContext ctx() {
+        return ctx;
     }
 
-    private static double number(CommandMessage command, int index, double absent) {
-        return command.arguments().size() > index && command.arguments().get(index) instanceof Number n
-            ? n.doubleValue() : absent;
+    RtmpServerConfig config() {
+        return config;
     }
 
-    private static boolean bool(CommandMessage command, int index) {
-        return command.arguments().size() > index && command.arguments().get(index) instanceof Boolean b && b;
+    /** The application connected to, or null before a connect is accepted. */
+    ApplicationConfig app() {
+        return app;
     }
 
-    private static Map<String, Object> info(Status status) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("level", status.level);
-        info.put("code", status.code);
-        info.put("description", status.description);
-        return info;
+    Peer peer() {
+        return peer;
     }
 
-    private static CommandMessage result(String name, double transactionId, Object commandObject, Object argument) {
-        List<Object> arguments = new ArrayList<>(1);
-        arguments.add(argument);
-        return new CommandMessage(0, 0, name, transactionId, commandObject, arguments);
+    Lifecycle lifecycle() {
+        return lifecycle;
     }
 
-    private static CommandMessage onStatus(int streamId, Status status) {
-        return onStatus(streamId, status, status.description);
+    StreamRegistry registry() {
+        return registry;
     }
 
-    private static CommandMessage onStatus(int streamId, Status status, String description) {
-        return CommandMessage.onStatus(streamId, status.level, status.code, description);
+    Client client() {
+        return client;
     }
 
-    /**
-     * Control requests (nginx-rtmp's {@code /control/drop} and {@code /control/redirect}), carried out on this
-     * connection's event loop. A redirect ends what the NetStream publishes or plays on the old stream and replays the
-     * command under the new name, as {@code ngx_rtmp_control_redirect_handler} does.
-     */
-    private final class ControlActions implements Client.Control {
+    Updates updates() {
+        return updates;
+    }
 
-        @Override
-        public void drop() {
-            ctx.executor().execute(() -> abort("dropped by control"));
-        }
+    DecisionGate gate() {
+        return gate;
+    }
 
-        @Override
-        public void redirect(StreamKey from, String newName) {
-            ctx.executor().execute(() -> {
-                for (NetStream stream : List.copyOf(streams.values())) {
-                    if (!from.equals(stream.key) || stream.publication == null && stream.subscription == null) {
-                        continue;
-                    }
-                    boolean publishing = stream.publication != null;
-                    endStream(stream);
-                    log.info("{} redirected by control from {} to {}", label, from.name(), newName);
-                    List<Object> arguments = publishing ? List.of(newName, "live") : List.of(newName);
-                    CommandMessage command = new CommandMessage(stream.id, 0, publishing ? "publish" : "play", 0,
-                        null, arguments);
-                    try {
-                        onCommand(command);
-                    } catch (RuntimeException e) {
-                        exceptionCaught(ctx, e);
-                    }
-                }
-            });
-        }
+    Collection<NetStream> streams() {
+        return streams.values();
+    }
 
-        @Override
-        public void status(StreamKey key, String level, String code, String description) {
-            ctx.executor().execute(() -> {
-                for (NetStream stream : streams.values()) {
-                    if (key.equals(stream.key) && stream.publication != null) {
-                        ctx.writeAndFlush(CommandMessage.onStatus(stream.id, level, code, description));
-                    }
-                }
-            });
-        }
+    /** Whether the connection has begun to close. */
+    boolean closing() {
+        return closeReason != null;
     }
 
     @Override

@@ -1,10 +1,11 @@
-package onair.rtmpserver;
+package onair.rtmp.command;
 
 /**
  * The NetConnection and NetStream status codes Onair sends in {@code onStatus} and {@code _result}/{@code _error}
- * info objects, with nginx-rtmp's descriptions so client-side scripts that match on them keep working.
+ * info objects (RTMP spec §7.2.1.1), with nginx-rtmp's descriptions so client-side scripts that match on them keep
+ * working.
  */
-enum Status {
+public enum Status {
     CONNECT_SUCCESS("status", "NetConnection.Connect.Success", "Connection succeeded."),
     CONNECT_REJECTED("error", "NetConnection.Connect.Rejected", "Connection rejected."),
     PUBLISH_START("status", "NetStream.Publish.Start", "Start publishing"),
@@ -20,9 +21,9 @@ enum Status {
     PAUSE_NOTIFY("status", "NetStream.Pause.Notify", "Paused live"),
     UNPAUSE_NOTIFY("status", "NetStream.Unpause.Notify", "Unpaused live");
 
-    final String level;
-    final String code;
-    final String description;
+    public final String level;
+    public final String code;
+    public final String description;
 
     Status(String level, String code, String description) {
         this.level = level;
