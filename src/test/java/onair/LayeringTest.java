@@ -5,6 +5,14 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.Architectures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Enforces the one-way layering of the packages: {@code media}, {@code amf} → {@code flv}, {@code mpegts},
@@ -42,6 +50,36 @@ class LayeringTest {
             .whereLayer("Hub").mayOnlyBeAccessedByLayers("Config", "Lifecycle", "Features", "Server", "Main")
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Features", "Server", "Main")
             .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Protocol", "Hub", "Lifecycle", "Features", "Server", "Main")
+            .check(CLASSES);
+    }
+
+    /** Each feature and the other features it may use: the shared output base, and the few edges named here. */
+    private static final Map<String, Set<String>> FEATURE_EDGES = Map.ofEntries(
+        Map.entry("rtmpserver", Set.of("output", "relay")),
+        Map.entry("httpflv", Set.of("output", "http")),
+        Map.entry("record", Set.of("output")),
+        Map.entry("relay", Set.of("output")),
+        Map.entry("stats", Set.of("exec")),
+        Map.entry("control", Set.of("stats")),
+        Map.entry("hls", Set.of()),
+        Map.entry("notify", Set.of()),
+        Map.entry("http", Set.of()),
+        Map.entry("output", Set.of()),
+        Map.entry("exec", Set.of()));
+
+    static List<String> features() {
+        return FEATURE_EDGES.keySet().stream().sorted().toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("features")
+    void aFeatureUsesOnlyTheFeaturesItNames(String feature) {
+        String[] others = FEATURE_EDGES.keySet().stream()
+            .filter(other -> !other.equals(feature) && !FEATURE_EDGES.get(feature).contains(other))
+            .map(other -> "onair." + other + "..")
+            .toArray(String[]::new);
+        noClasses().that().resideInAPackage("onair." + feature + "..")
+            .should().dependOnClassesThat().resideInAnyPackage(others)
             .check(CLASSES);
     }
 }
