@@ -71,7 +71,7 @@ final class RtmpPlayer extends ChannelSubscriber {
             case VIDEO -> ChunkStreams.VIDEO;
             case DATA -> ChunkStreams.DATA;
         };
-        return new SharedChunks(frame, chunkStream, streamId);
+        return SharedChunks.of(frame, chunkStream, streamId);
     }
 
     @Override

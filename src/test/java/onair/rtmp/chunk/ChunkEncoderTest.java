@@ -96,7 +96,7 @@ class ChunkEncoderTest {
         EmbeddedChannel channel = channel();
         channel.writeOutbound(new RawMessage(2, 0, 1, 0, alloc.wrap(Hex.bytes("00000100"))));
         MediaFrame frame = videoFrame();
-        channel.writeOutbound(new SharedChunks(frame, 7, 1));
+        channel.writeOutbound(SharedChunks.of(frame, 7, 1));
         assertThat(hexOf(channel)).containsExactly(
             ByteBufUtil.hexDump(Hex.bytes("02 000000 000004 01 00000000 00000100")),
             ByteBufUtil.hexDump(Hex.bytes("07 000028 00012c 09 01000000 2701 000000 251xaa c7 44xbb")));
@@ -112,9 +112,9 @@ class ChunkEncoderTest {
         larger.writeOutbound(new RawMessage(2, 0, 1, 0, alloc.wrap(Hex.bytes("00000100"))));
         larger.<ByteBuf>readOutbound().release();
         MediaFrame frame = videoFrame();
-        first.writeOutbound(new SharedChunks(frame.retain(), 7, 1));
-        second.writeOutbound(new SharedChunks(frame.retain(), 7, 1));
-        larger.writeOutbound(new SharedChunks(frame.retain(), 7, 1));
+        first.writeOutbound(SharedChunks.of(frame.retain(), 7, 1));
+        second.writeOutbound(SharedChunks.of(frame.retain(), 7, 1));
+        larger.writeOutbound(SharedChunks.of(frame.retain(), 7, 1));
         ByteBuf fromFirst = first.readOutbound();
         ByteBuf fromSecond = second.readOutbound();
         ByteBuf fromLarger = larger.readOutbound();

@@ -290,7 +290,7 @@ class RtmpMessageCodecTest {
     void sharedChunksPassThroughToTheChunkLayerUntouched() {
         EmbeddedChannel channel = new EmbeddedChannel(new RtmpMessageCodec());
         MediaFrame frame = MediaFrame.of(MediaFrame.Kind.AUDIO, 20, hex("af01"));
-        SharedChunks chunks = new SharedChunks(frame, ChunkStreams.AUDIO, 1);
+        SharedChunks chunks = SharedChunks.of(frame, ChunkStreams.AUDIO, 1);
         channel.writeOutbound(chunks);
         assertThat(channel.<Object>readOutbound()).isSameAs(chunks);
         assertThat(frame.refCnt()).isEqualTo(1);
