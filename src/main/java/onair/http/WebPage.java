@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import onair.config.HttpLocation;
 import onair.config.HttpServerConfig;
+import onair.exec.ChildSnapshot;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
@@ -27,13 +28,15 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The built-in web page of a content-free {@code location /}: a player for the live streams (HTTP-FLV through
  * mpegts.js, HLS through hls.js), served from the classpath (read once, at startup), and {@code /api/streams}, the
  * JSON list it polls: app, name, live, viewers (subscribers with a client connection and HLS sessions), bitrate,
- * codecs and the URLs to play each stream at.
+ * codecs, the exec children of the stream and the URLs to play each stream at.
  */
 public final class WebPage implements LocationHandler {
 
@@ -45,10 +48,13 @@ public final class WebPage implements LocationHandler {
     private record Resource(byte[] bytes, String type, String etag) {}
 
     private final StreamRegistry registry;
+    private final Supplier<List<ChildSnapshot>> exec;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
 
-    public WebPage(StreamRegistry registry) {
+    /** @param exec the server's exec children, which the page lists with the streams they belong to */
+    public WebPage(StreamRegistry registry, Supplier<List<ChildSnapshot>> exec) {
         this.registry = registry;
+        this.exec = exec;
         for (String name : FILES) {
             byte[] bytes = read(name);
             resources.put("/" + name, new Resource(bytes, type(name), "\"" + digest(bytes) + "\""));
@@ -85,6 +91,7 @@ public final class WebPage implements LocationHandler {
     /** The live streams as the page lists them, ordered by app and name. */
     List<Map<String, Object>> streams(HttpServerConfig server) {
         List<Map<String, Object>> list = new ArrayList<>();
+        List<ChildSnapshot> children = exec.get();
         List<LiveStream> streams = new ArrayList<>(registry.streams());
         streams.sort(Comparator.comparing((LiveStream s) -> s.key().app()).thenComparing(s -> s.key().name()));
         for (LiveStream stream : streams) {
@@ -99,6 +106,9 @@ public final class WebPage implements LocationHandler {
             entry.put("bitrate", stats.bitrateIn() / 1000);
             entry.put("video", stats.video().codecName());
             entry.put("audio", stats.audio().codecName());
+            entry.put("exec", children.stream()
+                    .filter(child -> child.app().equals(key.app()) && child.name().equals(key.name()))
+                    .map(WebPage::child).toList());
             String flv = flvUrl(server, key);
             if (flv != null) {
                 entry.put("flv", flv);
@@ -110,6 +120,16 @@ public final class WebPage implements LocationHandler {
             list.add(entry);
         }
         return list;
+    }
+
+    private static Map<String, Object> child(ChildSnapshot child) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("kind", child.kind().directive());
+        entry.put("command", child.command());
+        entry.put("pid", child.pid());
+        entry.put("state", child.state().name().toLowerCase(Locale.ROOT));
+        entry.put("restarts", child.restarts());
+        return entry;
     }
 
     /** {@code /APP/NAME.flv} when a flv_live location is named after the app, else the query form, or null. */

@@ -135,7 +135,7 @@ public final class MediaServer implements AutoCloseable {
         RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control);
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
-            LocationHandler.Kind.PAGE, new WebPage(registry),
+            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot),
             LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients, lifecycle),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
                 ? stat.stylesheet()

@@ -15,6 +15,7 @@ import onair.config.ServerConfig;
 import onair.stream.StreamRegistry;
 import onair.testing.TrackingAllocator;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ class HttpRequestFuzzTest {
             } }
             """, "fuzz.conf").httpServers().getFirst();
     private static final Map<LocationHandler.Kind, LocationHandler> HANDLERS = Map.of(
-            LocationHandler.Kind.PAGE, new WebPage(new StreamRegistry()),
+            LocationHandler.Kind.PAGE, new WebPage(new StreamRegistry(), List::of),
             LocationHandler.Kind.RTMP_STAT, exchange -> exchange.respond(HttpResponseStatus.OK, "text/xml", "<rtmp/>"));
 
     @FuzzTest(maxDuration = "60s")

@@ -96,6 +96,11 @@
       cell(row, String(s.viewers));
       cell(row, s.bitrate + ' kbit/s');
       cell(row, [s.video, s.audio].filter(Boolean).join(' / '));
+      const running = (s.exec || []).filter(c => c.state === 'running').length;
+      const exec = cell(row, (s.exec || []).length ? running + ' running' : '');
+      exec.className = 'exec';
+      exec.title = (s.exec || []).map(c => c.kind + ' pid ' + c.pid + ' ' + c.state + ', ' + c.restarts
+        + ' restarts: ' + c.command).join('\n');
       const td = cell(row, '');
       if (s.flv) { button(td, 'HTTP-FLV', 'flv', s); button(td, 'WS-FLV', 'ws-flv', s); }
       if (s.hls) { button(td, 'HLS', 'hls', s); }
