@@ -11,7 +11,8 @@ public final class Flv {
     /** The FLV header and PreviousTagSize0. */
     public static final int HEADER_SIZE = 9 + 4;
 
-    private static final int TAG_HEADER_SIZE = 11;
+    /** The header before each tag body. */
+    public static final int TAG_HEADER_SIZE = 11;
     private static final int TRAILER_SIZE = 4;
 
     private Flv() {

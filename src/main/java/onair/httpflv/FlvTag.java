@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import onair.flv.Flv;
 import onair.media.MediaFrame;
 
 import java.util.function.Function;
@@ -17,10 +19,6 @@ final class FlvTag implements Function<MediaFrame, ByteBuf> {
 
     static final FlvTag ENCODING = new FlvTag();
 
-    /** The FLV file header for audio and video (FLV spec §E.2) followed by PreviousTagSize0. */
-    static final byte[] HEADER = {'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9, 0, 0, 0, 0};
-
-    private static final int TAG_HEADER_SIZE = 11;
     private static final ByteBufAllocator POOLED = PooledByteBufAllocator.DEFAULT;
 
     private FlvTag() {}
@@ -30,24 +28,22 @@ final class FlvTag implements Function<MediaFrame, ByteBuf> {
         return frame.encoded(ENCODING, ENCODING);
     }
 
-    /** The FLV header with the audio/video flags set for the tracks a stream has (both when unknown). */
-    static byte[] header(boolean audio, boolean video) {
-        byte[] header = HEADER.clone();
-        header[4] = (byte) ((audio || !video ? 0x04 : 0) | (video || !audio ? 0x01 : 0));
+    /**
+     * The FLV header (FLV spec §E.2) with PreviousTagSize0, flagging the tracks a stream has, or both while neither is
+     * known yet.
+     */
+    static ByteBuf header(boolean audio, boolean video) {
+        ByteBuf header = Unpooled.buffer(Flv.HEADER_SIZE);
+        Flv.writeHeader(header, audio || !video, video || !audio);
         return header;
     }
 
     @Override
     public ByteBuf apply(MediaFrame frame) {
         int size = frame.size();
-        int timestamp = frame.timestamp();
-        ByteBuf head = POOLED.directBuffer(TAG_HEADER_SIZE, TAG_HEADER_SIZE)
-                .writeByte(frame.kind().typeId)
-                .writeMedium(size)
-                .writeMedium(timestamp & 0xFF_FFFF)
-                .writeByte(timestamp >>> 24)
-                .writeMedium(0);
-        ByteBuf trailer = POOLED.directBuffer(4, 4).writeInt(TAG_HEADER_SIZE + size);
+        ByteBuf head = POOLED.directBuffer(Flv.TAG_HEADER_SIZE, Flv.TAG_HEADER_SIZE);
+        Flv.writeTagHeader(head, frame.kind().typeId, frame.timestamp(), size);
+        ByteBuf trailer = POOLED.directBuffer(4, 4).writeInt(Flv.previousTagSize(size));
         CompositeByteBuf tag = POOLED.compositeDirectBuffer(3);
         tag.addComponents(true, head, frame.payload().retainedSlice(), trailer);
         return tag;

@@ -1,5 +1,6 @@
 package onair.httpflv;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -174,7 +175,7 @@ public final class HttpFlvHandler implements LocationHandler {
         }
         exchange.startStream(streamHead());
         LiveStream stream = registry.stream(key, viewing.app().liveOptions());
-        channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(flvHeader(stream))));
+        channel.write(new DefaultHttpContent(flvHeader(stream)));
         FlvViewer viewer = new FlvViewer(channel, queue(viewing.app()), DefaultHttpContent::new, exchange::endStream);
         exchange.onWritabilityChanged(viewer::drain);
         play(channel, stream, viewer, viewing);
@@ -207,7 +208,7 @@ public final class HttpFlvHandler implements LocationHandler {
                     () -> channel.writeAndFlush(new CloseWebSocketFrame(1000, "publisher left"))
                             .addListener(ChannelFutureListener.CLOSE));
             channel.pipeline().addLast(new WebSocketSide(viewer));
-            channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(flvHeader(stream))));
+            channel.write(new BinaryWebSocketFrame(flvHeader(stream)));
             play(channel, stream, viewer, viewing);
         });
     }
@@ -294,7 +295,7 @@ public final class HttpFlvHandler implements LocationHandler {
         return new StreamKey(app, name);
     }
 
-    private static byte[] flvHeader(LiveStream stream) {
+    private static ByteBuf flvHeader(LiveStream stream) {
         StreamStats stats = stream.stats();
         return FlvTag.header(stats.audio().codec().present(), stats.video().codec().present());
     }
