@@ -1,5 +1,7 @@
 package onair.config;
 
+import onair.stream.Client;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -79,6 +81,18 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
     public Optional<ApplicationConfig> application(String name) {
         OptionalInt server = server(name);
         return server.isEmpty() ? Optional.empty() : rtmpServers.get(server.getAsInt()).application(name);
+    }
+
+    /**
+     * The application named {@code name} as a stream published by {@code publisher} has it: in the publisher's
+     * {@code server} block, or for a stream without a publisher connection (null) as {@link #application(String)}.
+     * Every output of a stream (HLS, recorders, callbacks about its files) looks its application up here.
+     */
+    public Optional<ApplicationConfig> application(String name, Client publisher) {
+        if (publisher != null && publisher.server() >= 0 && publisher.server() < rtmpServers.size()) {
+            return rtmpServers.get(publisher.server()).application(name);
+        }
+        return application(name);
     }
 
     /** The index of the {@code server} block {@link #application(String)} takes the application {@code name} from. */

@@ -65,7 +65,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     @Override
     public void published(LiveStream stream) {
         StreamKey key = stream.key();
-        Optional<ApplicationConfig> app = config.get().application(key.app());
+        Optional<ApplicationConfig> app = config.get().application(key.app(), stream.publisher().orElse(null));
         if (app.isEmpty() || !app.get().hls().enabled()) {
             return;
         }

@@ -1,8 +1,6 @@
 package onair.record;
 
-import onair.config.ApplicationConfig;
 import onair.config.RecordConfig;
-import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
 import onair.stream.Client;
 import onair.stream.LiveStream;
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,7 +65,7 @@ public final class Recorders implements StreamObserver, AutoCloseable {
             return;
         }
         Client publisher = stream.publisher().orElse(null);
-        List<RecordConfig.Recorder> configured = application(stream.key().app(), publisher)
+        List<RecordConfig.Recorder> configured = config.get().application(stream.key().app(), publisher)
             .map(app -> app.record().recorders()).orElse(List.of());
         for (RecordConfig.Recorder settings : configured) {
             if (settings.flags().isEmpty()) {
@@ -160,14 +157,5 @@ public final class Recorders implements StreamObserver, AutoCloseable {
 
     private static String describe(StreamKey key, String recorder) {
         return recorder.isEmpty() ? key.toString() : key + " recorder " + recorder;
-    }
-
-    /** The publisher's application: in its server block, or the first server block with that name. */
-    private Optional<ApplicationConfig> application(String app, Client publisher) {
-        List<RtmpServerConfig> servers = config.get().rtmpServers();
-        if (publisher != null && publisher.server() >= 0 && publisher.server() < servers.size()) {
-            return servers.get(publisher.server()).application(app);
-        }
-        return config.get().application(app);
     }
 }
