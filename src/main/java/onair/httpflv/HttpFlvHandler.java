@@ -58,11 +58,11 @@ import java.util.function.Supplier;
  * query does ({@code ?app=APP&stream=KEY}). The response is chunked FLV: header, then metadata, sequence headers and
  * the GOP cache, then live tags; the publisher leaving ends it. With {@code Upgrade: websocket} the same bytes go in
  * binary WebSocket messages (WebSocket-FLV, as mpegts.js plays it). A viewer is a {@link Client} of the rtmp server
- * block {@link ServerConfig#application(String)} takes its application from; it is fired as a user event at the
- * pipeline's head, where the connection's byte counter takes it. A play is admitted by the {@link Lifecycle}
- * listeners ({@code allow/deny play}, {@code on_play}) as nginx-http-flv-module does it: flashver
- * {@code flv_live 1.1}, tcurl {@code http://HOST/APP}, the request's query as the play arguments, start, duration and
- * reset 0; a refusal is a 403, and the end of the play is an {@code on_play_done}.
+ * block its application is taken from (the publisher's, see {@link ServerConfig#application(String, Client)}); it
+ * is fired as a user event at the pipeline's head, where the connection's byte counter takes it. A play is admitted
+ * by the {@link Lifecycle} listeners ({@code allow/deny play}, {@code on_play}) as nginx-http-flv-module does it:
+ * flashver {@code flv_live 1.1}, tcurl {@code http://HOST/APP}, the request's query as the play arguments, start,
+ * duration and reset 0; a refusal is a 403, and the end of the play is an {@code on_play_done}.
  */
 public final class HttpFlvHandler implements LocationHandler {
 
@@ -96,13 +96,15 @@ public final class HttpFlvHandler implements LocationHandler {
             return;
         }
         ServerConfig current = config.get();
-        Optional<ApplicationConfig> found = current.application(key.app());
+        Client publisher = registry.find(key).flatMap(LiveStream::publisher).orElse(null);
+        Optional<ApplicationConfig> found = current.application(key.app(), publisher);
         if (found.isEmpty()) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "unknown application \"" + key.app() + "\"");
             return;
         }
         ApplicationConfig app = found.get();
-        int server = current.server(key.app()).orElseThrow();
+        int server = publisher != null && publisher.server() >= 0 ? publisher.server()
+                : current.server(key.app()).orElseThrow();
         if (!app.idleStreams() && !isLive(key)) {
             exchange.refuse(HttpResponseStatus.NOT_FOUND, "stream \"" + key + "\" is not published (idle_streams off)");
             return;
