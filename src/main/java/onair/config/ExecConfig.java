@@ -33,7 +33,7 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
         KillSignal.TERM);
 
     static final Settings SETTINGS = new Settings();
-    /** The command lines and {@code exec_options} of a block, in file order: an option applies to the lines after it. */
+    /** The command lines and {@code exec_options} of a block, in file order: an option applies to later lines. */
     static final Setting<List<Directive>> LINES = SETTINGS.list(List.of("exec", "exec_push", "exec_pull",
         "exec_static", "exec_publish", "exec_publish_done", "exec_play", "exec_play_done", "exec_record_done",
         "exec_options"), Context.APPLICATIONS, 1, Integer.MAX_VALUE, ExecConfig::line);
@@ -243,7 +243,7 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
         return new ExecConfig(commands, options, app.get(RESPAWN), app.get(RESPAWN_TIMEOUT), app.get(KILL_SIGNAL));
     }
 
-    /** Checks one directive of {@link #LINES} as far as it can be checked without the {@code exec_options} before it. */
+    /** Checks a directive of {@link #LINES} as far as it can be without the {@code exec_options} before it. */
     private static Directive line(Directive d) {
         if (d.name().equals("exec_options")) {
             if (d.args().size() != 1) {
