@@ -10,6 +10,7 @@ import onair.exec.ExecSupervisor;
 import onair.exec.Invocation;
 import onair.stats.StatPages;
 import onair.stats.StatSection;
+import onair.stream.StreamKey;
 import onair.testing.LogCapture;
 import onair.testing.TestServer;
 import tools.jackson.jr.ob.JSON;
@@ -205,6 +206,32 @@ class ExecInteropIT {
             }
         }
         assertThat(pids).hasSize(3).noneMatch(ExecInteropIT::alive);
+    }
+
+    @Test
+    void theWatchdogRestartsAChildWhoseStreamBackHereStalls() throws Exception {
+        int port = FreePort.pick();
+        try (LogCapture log = new LogCapture(ExecChild.class);
+             TestServer server = server(port, """
+                application src { live on; respawn_timeout 1s; exec %s -re -f lavfi -i testsrc=size=160x120:rate=25
+                    -c:v libx264 -preset ultrafast -f flv rtmp://127.0.0.1:%d/out/$name; }
+                application out { live on; }
+                """.formatted(ffmpegLine(), port));
+             FfmpegPublisher publisher = publish(server, "src", "cam")) {
+            StreamKey out = new StreamKey("out", "cam");
+            await().atMost(WAIT).until(() -> server.server().registry().find(out)
+                .map(stream -> stream.framesIn() > 5).orElse(false));
+            ChildSnapshot child = children(server, ChildSnapshot.State.RUNNING).getFirst();
+
+            Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start();
+            assertThat(stop.waitFor()).isZero();
+
+            await().atMost(WAIT).until(() -> children(server, ChildSnapshot.State.RUNNING).stream()
+                .anyMatch(running -> running.id() == child.id() && running.pid() != child.pid()));
+            assertThat(log.lines("sent no frames to its stream")).singleElement().asString()
+                .startsWith("exec_push src/cam: pid " + child.pid() + " sent no frames to its stream for ");
+            assertThat(alive(child.pid())).isFalse();
+        }
     }
 
     @Test
