@@ -1,11 +1,9 @@
 package onair.server;
 
-import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -15,7 +13,7 @@ import java.util.regex.Pattern;
  * Whether an {@code rtmp://} URL of an exec command line points back at this server, for the watchdog of
  * {@link onair.exec.OutputWatch}: its host is {@code localhost}, a loopback address or an address of one of this
  * machine's interfaces, and its port (1935 when absent) is one of the server's RTMP ports. Other host names are not
- * resolved, so a child starts without waiting for DNS.
+ * resolved, so a child starts without waiting for DNS; an address whose interfaces cannot be listed is not local.
  */
 final class LocalRtmp implements Predicate<URI> {
 
@@ -49,10 +47,8 @@ final class LocalRtmp implements Predicate<URI> {
             InetAddress address = InetAddress.getByName(host);
             return address.isLoopbackAddress() || address.isAnyLocalAddress()
                 || NetworkInterface.getByInetAddress(address) != null;
-        } catch (UnknownHostException e) {
+        } catch (IOException e) {
             return false;
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
