@@ -13,11 +13,12 @@ import onair.stream.LiveOptions;
  * @param admission         callbacks, access rules, the application's connection limit and publish tokens
  * @param record            the recorders of this application
  * @param hls               the {@code hls*} directives
+ * @param exec              the {@code exec*} directives
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
         Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
-        RecordConfig record, HlsConfig hls) {
+        RecordConfig record, HlsConfig hls, ExecConfig exec) {
 
     static final Settings SETTINGS = new Settings();
     static final Setting<Boolean> LIVE = SETTINGS.flag("live", Context.APPLICATIONS, false);
@@ -45,6 +46,7 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(hls, "hls");
+        Objects.requireNonNull(exec, "exec");
     }
 
     /**
@@ -57,13 +59,13 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
             defaults.maxGopBytes());
     }
 
-    /** An application without access log, callbacks, access rules or recorders or HLS. */
+    /** An application without access log, callbacks, access rules, recorders, HLS or exec lines. */
     public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
             boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
             Duration sync, boolean gopCache) {
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
             interleave, sync, gopCache, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, RecordConfig.OFF,
-            HlsConfig.off());
+            HlsConfig.off(), ExecConfig.OFF);
     }
 
     /** The application of {@code app}, whose {@code recorder} blocks are its children. */
@@ -71,6 +73,6 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         return new ApplicationConfig(app.name(), app.get(LIVE), app.get(WAIT_KEY), app.get(WAIT_VIDEO),
                 app.get(PUBLISH_NOTIFY), app.get(IDLE_STREAMS), app.get(DROP_IDLE_PUBLISHER), app.get(PLAY_RESTART),
                 app.get(META), app.get(INTERLEAVE), app.get(SYNC), app.get(GOP_CACHE), accessLog,
-                AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app));
+                AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app), ExecConfig.from(app));
     }
 }

@@ -18,7 +18,7 @@ final class ConfigBinder {
 
     /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
-            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS);
+            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS);
 
     static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -27,9 +27,7 @@ final class ConfigBinder {
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
             "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
-            "exec", "exec_push", "exec_pull", "exec_static", "exec_publish", "exec_publish_done", "exec_play",
-            "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
-            "respawn", "respawn_timeout",
+            "exec_record_started",
             "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",

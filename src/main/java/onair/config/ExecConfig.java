@@ -32,6 +32,17 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
     public static final ExecConfig OFF = new ExecConfig(Map.of(), false, true, DEFAULT_RESPAWN_TIMEOUT,
         KillSignal.TERM);
 
+    static final Settings SETTINGS = new Settings();
+    /** The command lines and {@code exec_options} of a block, in file order: an option applies to later lines. */
+    static final Setting<List<Directive>> LINES = SETTINGS.list(List.of("exec", "exec_push", "exec_pull",
+        "exec_static", "exec_publish", "exec_publish_done", "exec_play", "exec_play_done", "exec_record_done",
+        "exec_options"), Context.APPLICATIONS, 1, Integer.MAX_VALUE, ExecConfig::line);
+    static final Setting<Boolean> RESPAWN = SETTINGS.flag("respawn", Context.APPLICATIONS, true);
+    static final Setting<Duration> RESPAWN_TIMEOUT = SETTINGS.value("respawn_timeout", Context.APPLICATIONS,
+        DEFAULT_RESPAWN_TIMEOUT, Units::positiveTime);
+    static final Setting<KillSignal> KILL_SIGNAL = SETTINGS.value("exec_kill_signal", Context.APPLICATIONS,
+        KillSignal.TERM, KillSignal::parse);
+
     /**
      * When a command line runs. Managed kinds are one child per stream (or per server, for {@code exec_static})
      * that is stopped with the stream and restarted when it dies; the others run once per event and are left alone.
@@ -201,6 +212,56 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
         commands = Map.copyOf(copy);
         Objects.requireNonNull(respawnTimeout, "respawnTimeout");
         Objects.requireNonNull(killSignal, "killSignal");
+    }
+
+    /**
+     * The exec settings of {@code app}: its own command lines, then its server's, then the {@code rtmp} block's.
+     * A block starts with the {@code exec_options} value its enclosing blocks end with, and each {@code exec_options}
+     * line changes it for the lines after it in the block.
+     */
+    static ExecConfig from(Scope app) {
+        List<Scope> outerFirst = new ArrayList<>();
+        for (Scope scope = app; scope != null; scope = scope.parent()) {
+            outerFirst.addFirst(scope);
+        }
+        boolean options = false;
+        List<List<Command>> blocks = new ArrayList<>();
+        for (Scope scope : outerFirst) {
+            List<Command> own = new ArrayList<>();
+            for (Directive d : scope.own(LINES).orElse(List.of())) {
+                if (d.name().equals("exec_options")) {
+                    options = Units.flag(d.args().getFirst());
+                } else {
+                    own.add(command(d, options));
+                }
+            }
+            blocks.addFirst(own);
+        }
+        Map<Kind, List<Command>> commands = new EnumMap<>(Kind.class);
+        blocks.forEach(block -> block.forEach(command ->
+            commands.computeIfAbsent(command.kind(), kind -> new ArrayList<>()).add(command)));
+        return new ExecConfig(commands, options, app.get(RESPAWN), app.get(RESPAWN_TIMEOUT), app.get(KILL_SIGNAL));
+    }
+
+    /** Checks a directive of {@link #LINES} as far as it can be without the {@code exec_options} before it. */
+    private static Directive line(Directive d) {
+        if (d.name().equals("exec_options")) {
+            if (d.args().size() != 1) {
+                throw ConfigException.invalidArgumentCount(d);
+            }
+            Setting.joined(Units::flag).apply(d);
+        } else {
+            command(d, false);
+        }
+        return d;
+    }
+
+    private static Command command(Directive d, boolean options) {
+        try {
+            return Command.parse(Kind.ofDirective(d.name()), d.args(), options);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalidValue(d, String.join(" ", d.args()), e.getMessage());
+        }
     }
 
     /** The command lines of one kind, in configuration order. */

@@ -44,6 +44,11 @@ final class Scope {
         return block;
     }
 
+    /** The enclosing block's scope; null for an outermost block. */
+    Scope parent() {
+        return parent;
+    }
+
     Context context() {
         return context;
     }

@@ -40,8 +40,11 @@ import onair.httpflv.HttpFlvHandler;
 import onair.hls.HlsOutput;
 import onair.hls.HlsSessions;
 import onair.rtmpserver.RtmpSession;
+import onair.config.ApplicationConfig;
 import onair.exec.ExecLimits;
+import onair.exec.ExecListener;
 import onair.exec.ExecSupervisor;
+import onair.exec.OutputWatch;
 import onair.lifecycle.Lifecycle;
 import onair.lifecycle.RecordDoneEvent;
 import onair.notify.Access;
@@ -70,8 +73,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
 /**
@@ -97,7 +103,12 @@ public final class MediaServer implements AutoCloseable {
     private final AccessLog accessLog;
     private final Callbacks callbacks = new Callbacks();
     private final ExecSupervisor exec = new ExecSupervisor(ExecLimits.defaults(MAX_EXEC_CHILDREN));
-    private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks));
+    private volatile Set<Integer> rtmpPorts = Set.of();
+    private final ExecListener execListener = new ExecListener(exec, ApplicationConfig::exec, new OutputWatch(
+        new LocalRtmp(() -> rtmpPorts), key -> registry.find(key).map(stream -> OptionalLong.of(stream.framesIn()))
+            .orElse(OptionalLong.empty())));
+    private final StaticChildren staticChildren = new StaticChildren(execListener);
+    private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks, execListener));
     private final MaxConnections maxConnections = new MaxConnections();
     private final Recorders recorders;
     private final EventLoopGroup acceptors;
@@ -157,9 +168,10 @@ public final class MediaServer implements AutoCloseable {
         exchange.respond(HttpResponseStatus.valueOf(reply.status()), reply.contentType(), reply.body());
     }
 
-    /** Binds every listener; fails if any address cannot be bound. */
+    /** Binds every listener, then starts the {@code exec_static} children; fails if any address cannot be bound. */
     public synchronized MediaServer start() throws InterruptedException {
         listen(config.get());
+        staticChildren.apply(config.get());
         return this;
     }
 
@@ -197,11 +209,13 @@ public final class MediaServer implements AutoCloseable {
      * Applies a new configuration without dropping live streams: binds added listeners (all or none), closes removed
      * ones, and has new connections start with the new settings. Established sessions keep theirs, except that a
      * session whose application is gone from its listener's server is closed; connections accepted on a removed
-     * listener stay open untouched until they end.
+     * listener stay open untouched until they end. Running exec children keep their command lines; the
+     * {@code exec_static} ones follow {@link StaticChildren#apply}.
      */
     public synchronized void reload(ServerConfig next) throws InterruptedException {
         listen(next);
         config.set(next);
+        staticChildren.apply(next);
         for (Channel channel : connections) {
             Listener listener = listenerOf(channel.parent());
             if (listener != null && listener.initializer() instanceof RtmpChannelInitializer rtmp) {
@@ -252,6 +266,10 @@ public final class MediaServer implements AutoCloseable {
             String protocol = wanted.get(key).rtmp() != null ? (ssl ? "rtmps" : "rtmp") : (ssl ? "https" : "http");
             log.info("{} listening on {}", protocol, listener.channel().localAddress());
         });
+        rtmpPorts = listeners.values().stream()
+            .filter(listener -> listener.initializer() instanceof RtmpChannelInitializer)
+            .map(listener -> ((InetSocketAddress) listener.channel().localAddress()).getPort())
+            .collect(Collectors.toUnmodifiableSet());
     }
 
     private Map<String, Wanted> wanted(ServerConfig next) {
@@ -362,7 +380,10 @@ public final class MediaServer implements AutoCloseable {
         return exec;
     }
 
-    /** The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks. */
+    /**
+     * The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks, then the
+     * exec children.
+     */
     public Lifecycle lifecycle() {
         return lifecycle;
     }

@@ -39,6 +39,28 @@ class ConfigCheckTest {
     }
 
     @Test
+    void everyExecDirectiveIsAcceptedAndABadExecValueIsReportedAtItsLine() throws IOException {
+        String good = """
+                rtmp { exec_options on; respawn on; respawn_timeout 2s; exec_kill_signal SIGINT;
+                    exec_static /usr/bin/logger static;
+                    server { listen 1935; exec_push ffmpeg -i x name=cam;
+                        application a { exec ffmpeg -i rtmp://localhost/a/$name -f flv rtmp://localhost/b/$name_low;
+                            exec_pull ffmpeg; exec_publish p $name; exec_publish_done p; exec_play p $addr;
+                            exec_play_done p; exec_record_done p $path >>/tmp/done.log; exec_options off; } } }
+                """;
+        Path file = Files.writeString(dir.resolve("onair.conf"), good);
+        assertThat(ConfigCheck.of(file).exitCode()).isZero();
+
+        Files.writeString(file, "rtmp { server { listen 1935;\n  application a { respawn_timeout abc; } } }\n");
+        ConfigCheck check = ConfigCheck.of(file);
+
+        assertThat(check.exitCode()).isEqualTo(1);
+        assertThat(check.lines()).containsExactly(
+                "onair: [emerg] " + file + ":2: invalid value \"abc\" in \"respawn_timeout\" directive",
+                "onair: configuration file " + file + " test failed");
+    }
+
+    @Test
     void aMissingFileFailsTheTest() {
         Path file = dir.resolve("missing.conf");
 

@@ -8,23 +8,36 @@ import onair.exec.ExecChild;
 import onair.exec.ExecLimits;
 import onair.exec.ExecSupervisor;
 import onair.exec.Invocation;
+import onair.stats.StatPages;
+import onair.stats.StatSection;
+import onair.stream.StreamKey;
 import onair.testing.LogCapture;
+import onair.testing.TestServer;
+import tools.jackson.jr.ob.JSON;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The exec supervisor running the bundled real ffmpeg: its progress in the log, and why Onair stops with TERM. */
+/**
+ * The exec supervisor running the bundled real ffmpeg: its progress in the log, why Onair stops with TERM, and exec
+ * lines of a running server: an ffmpeg ladder feeding HLS variants, children that end with their stream and at
+ * shutdown, a killed child respawned, a missing program given up at once, and the children in stat JSON and metrics.
+ */
 class ExecInteropIT {
 
     private final ExecSupervisor supervisor = new ExecSupervisor(ExecLimits.defaults(4));
@@ -92,5 +105,160 @@ class ExecInteropIT {
             assertThat(child.snapshot().lastExitCode()).isEqualTo(128 + 9);
         }
         assertThat(duration(mp4)).as("ffprobe cannot read the MP4 of a killed ffmpeg").isNull();
+    }
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** The bundled ffmpeg as an exec line starts it: through {@code env}, which execs it under the same pid. */
+    private static String ffmpegLine() {
+        Path ffmpeg = Ffmpeg.ffmpegPath();
+        return "env LD_LIBRARY_PATH=" + ffmpeg.getParent() + " " + ffmpeg + " -hide_banner -nostdin -loglevel warning";
+    }
+
+    private static TestServer server(int port, String applications) throws InterruptedException {
+        return TestServer.start("rtmp { server { listen 127.0.0.1:" + port + "; " + applications + " } }");
+    }
+
+    private static FfmpegPublisher publish(TestServer server, String app, String name) {
+        return FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url(app, name)).loop()
+            .lifetime(Duration.ofMinutes(2)).name("exec-" + app + "-" + name).start();
+    }
+
+    private static List<ChildSnapshot> children(TestServer server, ChildSnapshot.State state) {
+        return server.server().exec().snapshot().stream().filter(child -> child.state() == state).toList();
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Test
+    void anFfmpegLadderFeedsBothHlsVariantsAndEndsWithThePublisher() throws Exception {
+        int port = FreePort.pick();
+        String out = "rtmp://127.0.0.1:" + port + "/hls/";
+        Set<Long> pids = new HashSet<>();
+        try (TestServer server = server(port, """
+                application src { live on; publish_notify on; exec %1$s -i rtmp://127.0.0.1:%2$d/src/$name
+                    -c:v libx264 -preset ultrafast -b:v 300k -s 320x180 -c:a copy -f flv %3$s$name_low
+                    -c:v libx264 -preset ultrafast -b:v 500k -s 480x270 -c:a copy -f flv %3$s$name_hi; }
+                application hls { live on; hls on; hls_path %4$s; hls_fragment 1s;
+                    hls_variant _low BANDWIDTH=400000; hls_variant _hi BANDWIDTH=700000; }
+                """.formatted(ffmpegLine(), port, out, dir))) {
+            Path master = dir.resolve("cam.m3u8");
+            try (FfmpegPublisher publisher = publish(server, "src", "cam")) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(master)
+                    && Files.readString(master).contains("cam_low.m3u8")
+                    && Files.readString(master).contains("cam_hi.m3u8"));
+                assertThat(Ffmpeg.probe("probe-ladder-master", WAIT, "-show_entries", "stream=width", "-of",
+                    "csv=p=0", master.toString()).lines().filter(line -> !line.isBlank()).distinct().toList())
+                    .containsExactlyInAnyOrder("320", "480");
+                List<ChildSnapshot> running = children(server, ChildSnapshot.State.RUNNING);
+                assertThat(running).singleElement().satisfies(child -> {
+                    assertThat(child.kind()).isEqualTo(ExecConfig.Kind.PUSH);
+                    assertThat(child.command()).contains("rtmp://127.0.0.1:" + port + "/src/cam", out + "cam_low",
+                        out + "cam_hi");
+                });
+                running.forEach(child -> pids.add(child.pid()));
+
+                publisher.stop();
+
+                await().atMost(ExecLimits.defaults(1).killGrace())
+                    .until(() -> pids.stream().noneMatch(ExecInteropIT::alive));
+            }
+            assertThat(server.server().exec().snapshot()).allMatch(child -> !child.state().live());
+        }
+    }
+
+    @Test
+    void aChildKilledFromOutsideIsRespawnedAndShownInStatisticsAndNoneOutlivesTheServer() throws Exception {
+        Set<Long> pids = new HashSet<>();
+        try (TestServer server = server(0, """
+                application src { live on; respawn_timeout 200ms; exec sleep 3600; exec_static sleep 3601; }
+                """)) {
+            StatPages pages = new StatPages(server.server()::config, server.server().registry(),
+                server.server().clients(), server.server().exec());
+            try (FfmpegPublisher publisher = publish(server, "src", "cam")) {
+                await().atMost(WAIT).until(() -> children(server, ChildSnapshot.State.RUNNING).size() == 2);
+                ChildSnapshot push = children(server, ChildSnapshot.State.RUNNING).stream()
+                    .filter(child -> child.kind() == ExecConfig.Kind.PUSH).findFirst().orElseThrow();
+                pids.add(push.pid());
+                children(server, ChildSnapshot.State.RUNNING).forEach(child -> pids.add(child.pid()));
+                assertThat(execJson(pages)).containsEntry("running", 2);
+                assertThat(children(execJson(pages))).anySatisfy(child -> {
+                    assertThat(child).containsEntry("pid", (int) push.pid()).containsEntry("state", "running")
+                        .containsEntry("kind", "exec_push").containsEntry("restarts", 0);
+                });
+                assertThat(pages.metrics().body()).contains("onair_exec_running 2\n", "onair_exec_restarts_total 0\n");
+
+                ProcessHandle.of(push.pid()).orElseThrow().destroyForcibly();
+
+                await().atMost(WAIT).until(() -> children(server, ChildSnapshot.State.RUNNING).stream()
+                    .anyMatch(child -> child.id() == push.id() && child.pid() != push.pid()));
+                ChildSnapshot respawned = children(server, ChildSnapshot.State.RUNNING).stream()
+                    .filter(child -> child.id() == push.id()).findFirst().orElseThrow();
+                pids.add(respawned.pid());
+                assertThat(respawned.restarts()).isEqualTo(1);
+                assertThat(respawned.lastExitCode()).isEqualTo(128 + 9);
+                assertThat(children(execJson(pages))).anySatisfy(child -> assertThat(child)
+                    .containsEntry("pid", (int) respawned.pid()).containsEntry("restarts", 1));
+                assertThat(pages.metrics().body()).contains("onair_exec_running 2\n", "onair_exec_restarts_total 1\n",
+                    "onair_exec_exits_total{code=\"137\"} 1\n");
+            }
+        }
+        assertThat(pids).hasSize(3).noneMatch(ExecInteropIT::alive);
+    }
+
+    @Test
+    void theWatchdogRestartsAChildWhoseStreamBackHereStalls() throws Exception {
+        int port = FreePort.pick();
+        try (LogCapture log = new LogCapture(ExecChild.class);
+             TestServer server = server(port, """
+                application src { live on; respawn_timeout 1s; exec %s -re -f lavfi -i testsrc=size=160x120:rate=25
+                    -c:v libx264 -preset ultrafast -f flv rtmp://127.0.0.1:%d/out/$name; }
+                application out { live on; }
+                """.formatted(ffmpegLine(), port));
+             FfmpegPublisher publisher = publish(server, "src", "cam")) {
+            StreamKey out = new StreamKey("out", "cam");
+            await().atMost(WAIT).until(() -> server.server().registry().find(out)
+                .map(stream -> stream.framesIn() > 5).orElse(false));
+            ChildSnapshot child = children(server, ChildSnapshot.State.RUNNING).getFirst();
+
+            Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start();
+            assertThat(stop.waitFor()).isZero();
+
+            await().atMost(WAIT).until(() -> children(server, ChildSnapshot.State.RUNNING).stream()
+                .anyMatch(running -> running.id() == child.id() && running.pid() != child.pid()));
+            assertThat(log.lines("sent no frames to its stream")).singleElement().asString()
+                .startsWith("exec_push src/cam: pid " + child.pid() + " sent no frames to its stream for ");
+            assertThat(alive(child.pid())).isFalse();
+        }
+    }
+
+    @Test
+    void aProgramThatDoesNotExistLogsOneLineAndIsNotRespawned() throws Exception {
+        try (LogCapture log = new LogCapture(ExecChild.class);
+             TestServer server = server(0, """
+                application src { live on; respawn_timeout 200ms; exec /nonexistent/ffmpeg -i $name; }
+                """);
+             FfmpegPublisher publisher = publish(server, "src", "cam")) {
+            await().atMost(WAIT).until(() -> !children(server, ChildSnapshot.State.GIVEN_UP).isEmpty());
+
+            assertThat(log.lines("cannot start")).singleElement().asString()
+                .startsWith("exec_push src/cam: cannot start \"/nonexistent/ffmpeg\": ").endsWith("; not retrying");
+            assertThat(server.server().exec().counters().failedStarts()).isEqualTo(1);
+            assertThat(server.server().exec().snapshot()).singleElement()
+                .satisfies(child -> assertThat(child.restarts()).isZero());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> execJson(StatPages pages) throws IOException {
+        return (Map<String, Object>) JSON.std.mapFrom(pages.stat(Map.of("format", List.of("json")), null,
+            EnumSet.allOf(StatSection.class), null).body()).get("exec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> children(Map<String, Object> exec) {
+        return (List<Map<String, Object>>) exec.get("children");
     }
 }

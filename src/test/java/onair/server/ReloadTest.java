@@ -1,6 +1,7 @@
 package onair.server;
 
 import onair.config.ServerConfig;
+import onair.exec.ChildSnapshot;
 import onair.rtmpserver.RtmpSession;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.testing.LogCapture;
@@ -153,5 +154,28 @@ class ReloadTest {
             assertThat(client.connect(app).name()).isEqualTo("_result");
             return client.channel().pipeline().get(ChunkDecoder.class).chunkSize();
         }
+    }
+
+    @Test
+    void execStaticChildrenOfRemovedLinesStopAndNewLinesStart() throws Exception {
+        String kept = "exec_static sleep 3600;";
+        try (TestServer server = TestServer.start("rtmp { server { listen 127.0.0.1:0; application a { live on; "
+                + kept + " exec_static sleep 3601; } } }")) {
+            await().atMost(WAIT).until(() -> running(server).size() == 2);
+            List<ChildSnapshot> before = running(server);
+
+            server.server().reload(ServerConfig.parse("rtmp { server { listen 127.0.0.1:0; application a { live on; "
+                + kept + " } application b { exec_static sleep 3602; " + kept + " } } }", "reload.conf"));
+
+            await().atMost(WAIT).until(() -> running(server).stream().map(ChildSnapshot::command).toList()
+                .equals(List.of("sleep 3600", "sleep 3602")));
+            assertThat(running(server).getFirst().pid()).isEqualTo(before.getFirst().pid());
+            assertThat(ProcessHandle.of(before.get(1).pid()).filter(ProcessHandle::isAlive)).isEmpty();
+        }
+    }
+
+    private static List<ChildSnapshot> running(TestServer server) {
+        return server.server().exec().snapshot().stream()
+            .filter(child -> child.state() == ChildSnapshot.State.RUNNING).toList();
     }
 }
