@@ -28,9 +28,9 @@ final class ConfigBinder {
             "play", "play_temp_path", "play_local_path",
             "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
             "exec", "exec_push", "exec_pull", "exec_static", "exec_publish", "exec_publish_done", "exec_play",
-            "exec_play_done", "exec_record_done", "exec_record_started", "exec_options", "exec_kill_signal",
+            "exec_play_done", "exec_options", "exec_kill_signal",
             "respawn", "respawn_timeout",
-            "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
+            "on_playlist", "notify_send_redirect", "netcall_buffer",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");

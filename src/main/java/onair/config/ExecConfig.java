@@ -50,6 +50,8 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
         PUBLISH_DONE("exec_publish_done", false),
         PLAY("exec_play", false),
         PLAY_DONE("exec_play_done", false),
+        /** {@code exec_record_started}: when a recording file is opened, with the file's variables. */
+        RECORD_STARTED("exec_record_started", false),
         /** {@code exec_record_done}: after a recording file is closed, with the file's variables. */
         RECORD_DONE("exec_record_done", false);
 

@@ -43,7 +43,6 @@ import onair.rtmpserver.RtmpSession;
 import onair.exec.ExecLimits;
 import onair.exec.ExecSupervisor;
 import onair.lifecycle.Lifecycle;
-import onair.lifecycle.RecordDoneEvent;
 import onair.notify.Access;
 import onair.notify.Callbacks;
 import onair.rtmpserver.MaxConnections;
@@ -122,7 +121,7 @@ public final class MediaServer implements AutoCloseable {
         clients.onClose(accessLog::write);
         this.recorders = new Recorders(this.config::get, RECORD_CLOSE_TIMEOUT);
         registry.observe(recorders);
-        recorders.listen(this::recordDone);
+        recorders.listen(new RecordEvents(this.config::get, lifecycle));
         this.hls = new HlsOutput(this.config::get, playlistReloads::written);
         registry.observe(hls);
         this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
@@ -144,13 +143,6 @@ public final class MediaServer implements AutoCloseable {
             LocationHandler.Kind.RTMP_CONTROL, exchange -> reply(exchange, control.handle(exchange.path(),
                 exchange.query(), RtmpControl.Section.parse(exchange.location().rtmpControl()))),
             LocationHandler.Kind.METRICS, exchange -> reply(exchange, stat.metrics()));
-    }
-
-    /** {@code on_record_done} of the stream's application, with the publisher's connection when it had one. */
-    private void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
-        config.get().application(stream.app()).ifPresent(app -> lifecycle.onRecordDone(new RecordDoneEvent(app,
-            publisher == null ? null : Peer.of(publisher), recorder, stream.name(),
-            publisher == null ? "" : publisher.args(), file)));
     }
 
     private static void reply(HttpExchange exchange, Reply reply) {

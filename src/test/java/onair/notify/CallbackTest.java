@@ -478,11 +478,12 @@ class CallbackTest {
     void onRecordDoneSendsTheRecorderNameAndPathWithThePublisherArguments() throws Exception {
         try (CallbackBackend backend = CallbackBackend.start(); Callbacks callbacks = new Callbacks()) {
             ApplicationConfig app = ServerConfig.parse("rtmp { server { listen 1935; application live { live on; "
-                + "on_record_done " + backend.url("/rd") + "; } } }", "callbacks.conf").application("live")
-                .orElseThrow();
+                + "record all; record_path /rec; on_record_done " + backend.url("/rd") + "; } } }", "callbacks.conf")
+                .application("live").orElseThrow();
             Peer publisher = new Peer(7, InetAddress.getLoopbackAddress(), "live", "FMLE/3.0", "", "rtmp://h/live", "",
                 "", 0);
-            callbacks.onRecordDone(new RecordDoneEvent(app, publisher, "", "key", "k=v", Path.of("/rec/key-1.flv")));
+            callbacks.onRecordDone(new RecordDoneEvent(app, publisher, app.record().recorder("").orElseThrow(), "key",
+                "k=v", Path.of("/rec/key-1.flv")));
             Call call = backend.await("record_done");
 
             assertThat(call.names()).containsExactlyElementsOf(names("call", "recorder", "name", "path", "k"));
