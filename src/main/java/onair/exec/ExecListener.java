@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The exec family on the lifecycle (nginx-rtmp's {@code ngx_rtmp_exec_publish}, {@code _play},
- * {@code _close_stream} and {@code _record_done}, and the fork's {@code _record_started}): {@code exec_push} children live from a publish to its end,
- * {@code exec_pull} children from a stream's first player to its last, and the one-shot kinds run on their events.
+ * {@code _close_stream} and {@code _record_done}, and the fork's {@code _record_started}): {@code exec_push}
+ * children live from a publish to its end, {@code exec_pull} children from a stream's first player to its last, and
+ * the one-shot kinds run on their events.
  * It decides nothing: it acts on publishes and plays once they have begun, under their final names. A connection's
  * disconnect also stops the children its publishes started and ends its plays.
  */

@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * nginx-rtmp's HTTP callbacks (reference §8.3) with its arguments: the deciding {@code on_connect},
  * {@code on_publish}, {@code on_play} and {@code on_update}, and the fire-and-forget {@code on_*_done},
- * {@code on_disconnect}, {@code on_record_started} and {@code on_record_done}. A decision that needs an HTTP call completes off the caller's
- * thread.
+ * {@code on_disconnect}, {@code on_record_started} and {@code on_record_done}. A decision that needs an HTTP call
+ * completes off the caller's thread.
  */
 public final class Callbacks implements StreamListener, AutoCloseable {
 

@@ -39,7 +39,8 @@ class RecordHooksTest {
                  rtmp { server { listen 127.0.0.1:0; application live { live on;
                      record all; record_path "%1$s"; record_max_frames 5;
                      on_record_started %2$s; on_record_done %3$s;
-                     recorder chunks { record video; record_max_frames 0; record_suffix .chunks.flv; on_record_done %4$s;
+                     recorder chunks { record video; record_max_frames 0; record_suffix .chunks.flv;
+                         on_record_done %4$s;
                          exec_record_done echo $recorder $path $basename >>%5$s; }
                  } } }
                  """.formatted(dir, backend.url("/started"), backend.url("/done"), backend.url("/chunks-done"), out));
@@ -50,13 +51,16 @@ class RecordHooksTest {
                 false, false, ExecConfig.DEFAULT_RESPAWN_TIMEOUT, ExecConfig.KillSignal.TERM);
             server.server().recorders().listen(new RecordEvents(server.server()::config, new Lifecycle(List.of(
                 new ExecListener(supervisor, app -> applicationLines, invocation -> null)))));
+            List<Call> started;
             try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "cam?k=v", 5, 300)) {
                 publisher.send(10);
                 publisher.sync();
+                started = List.of(backend.await("record_started"), backend.await("record_started"),
+                    backend.await("record_started"));
+                assertThat(backend.pending()).as("the chunks file is still open").extracting(Call::path)
+                    .doesNotContain("/chunks-done");
             }
 
-            List<Call> started = List.of(backend.await("record_started"), backend.await("record_started"),
-                backend.await("record_started"));
             List<Call> done = List.of(backend.await("record_done"), backend.await("record_done"),
                 backend.await("record_done"));
             await().atMost(10, TimeUnit.SECONDS).until(() -> Files.exists(out)
@@ -72,7 +76,8 @@ class RecordHooksTest {
                 assertThat(call.arg("k")).isEqualTo("v");
                 assertThat(call.arg("path")).isEqualTo(dir.resolve("cam.flv").toString());
             });
-            assertThat(started).filteredOn(call -> call.arg("recorder").equals("chunks")).extracting(call -> call.arg("path"))
+            assertThat(started).filteredOn(call -> call.arg("recorder").equals("chunks"))
+                .extracting(call -> call.arg("path"))
                 .containsExactly(dir.resolve("cam.chunks.flv").toString());
             Path chunk = dir.resolve("cam.chunks.flv");
             assertThat(chunks).singleElement().satisfies(call -> {
