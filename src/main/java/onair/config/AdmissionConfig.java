@@ -67,6 +67,7 @@ public record AdmissionConfig(Map<Callback, URI> callbacks, Method method, Durat
         PUBLISH_DONE("on_publish_done", "publish_done"),
         PLAY_DONE("on_play_done", "play_done"),
         DONE("on_done", "done"),
+        RECORD_STARTED("on_record_started", "record_started"),
         RECORD_DONE("on_record_done", "record_done"),
         UPDATE("on_update", "update");
 
@@ -132,9 +133,11 @@ public record AdmissionConfig(Map<Callback, URI> callbacks, Method method, Durat
     private static Map<Callback, Setting<URI>> callbackSettings() {
         Map<Callback, Setting<URI>> settings = new EnumMap<>(Callback.class);
         for (Callback callback : Callback.values()) {
-            boolean connection = callback == Callback.CONNECT || callback == Callback.DISCONNECT;
-            settings.put(callback, SETTINGS.value(callback.directive(),
-                    connection ? Context.CORE : Context.APPLICATIONS, null, Units::callbackUrl));
+            settings.put(callback, SETTINGS.value(callback.directive(), switch (callback) {
+                case CONNECT, DISCONNECT -> Context.CORE;
+                case RECORD_STARTED, RECORD_DONE -> Context.RECORDERS;
+                default -> Context.APPLICATIONS;
+            }, null, Units::callbackUrl));
         }
         return Collections.unmodifiableMap(settings);
     }

@@ -27,8 +27,7 @@ final class ConfigBinder {
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
             "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
-            "exec_record_started",
-            "on_record_started", "on_playlist", "notify_send_redirect", "netcall_buffer",
+            "on_playlist", "notify_send_redirect", "netcall_buffer",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
             "dash_clock_compensation", "dash_clock_helper_uri",
             "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");

@@ -35,8 +35,8 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
     static final Settings SETTINGS = new Settings();
     /** The command lines and {@code exec_options} of a block, in file order: an option applies to later lines. */
     static final Setting<List<Directive>> LINES = SETTINGS.list(List.of("exec", "exec_push", "exec_pull",
-        "exec_static", "exec_publish", "exec_publish_done", "exec_play", "exec_play_done", "exec_record_done",
-        "exec_options"), Context.APPLICATIONS, 1, Integer.MAX_VALUE, ExecConfig::line);
+        "exec_static", "exec_publish", "exec_publish_done", "exec_play", "exec_play_done", "exec_record_started",
+        "exec_record_done", "exec_options"), Context.APPLICATIONS, 1, Integer.MAX_VALUE, ExecConfig::line);
     static final Setting<Boolean> RESPAWN = SETTINGS.flag("respawn", Context.APPLICATIONS, true);
     static final Setting<Duration> RESPAWN_TIMEOUT = SETTINGS.value("respawn_timeout", Context.APPLICATIONS,
         DEFAULT_RESPAWN_TIMEOUT, Units::positiveTime);
@@ -61,6 +61,8 @@ public record ExecConfig(Map<Kind, List<Command>> commands, boolean options, boo
         PUBLISH_DONE("exec_publish_done", false),
         PLAY("exec_play", false),
         PLAY_DONE("exec_play_done", false),
+        /** {@code exec_record_started}: when a recording file is opened, with the file's variables. */
+        RECORD_STARTED("exec_record_started", false),
         /** {@code exec_record_done}: after a recording file is closed, with the file's variables. */
         RECORD_DONE("exec_record_done", false);
 

@@ -1,5 +1,6 @@
 package onair.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ public record RecordConfig(List<Recorder> recorders) {
     static final Setting<Long> MAX_FRAMES = SETTINGS.value("record_max_frames", Context.RECORDERS, 0L, Units::integer);
     static final Setting<Duration> INTERVAL = SETTINGS.value("record_interval", Context.RECORDERS, null, Units::time);
     static final Setting<Boolean> NOTIFY = SETTINGS.flag("record_notify", Context.RECORDERS, false);
+    static final Setting<List<ExecConfig.Command>> EXEC_RECORD_STARTED = execLines(ExecConfig.Kind.RECORD_STARTED);
+    static final Setting<List<ExecConfig.Command>> EXEC_RECORD_DONE = execLines(ExecConfig.Kind.RECORD_DONE);
 
     /** What a recorder writes ({@code record audio|video|keyframes|manual}; {@code all} is audio and video). */
     public enum Flag { AUDIO, VIDEO, KEYFRAMES, MANUAL }
@@ -44,9 +47,10 @@ public record RecordConfig(List<Recorder> recorders) {
      * @param maxFrames video frames per file, 0 for no limit
      * @param interval a new file this often, or null for {@code record_interval} unset
      * @param notifyPublisher {@code record_notify}: send NetStream.Record.Start/Stop to the publisher
+     * @param hooks    what runs when the recorder opens and closes a file
      */
     public record Recorder(String name, Set<Flag> flags, Path path, String suffix, boolean unique, boolean append,
-            boolean lock, long maxSize, long maxFrames, Duration interval, boolean notifyPublisher) {
+            boolean lock, long maxSize, long maxFrames, Duration interval, boolean notifyPublisher, Hooks hooks) {
 
         public Recorder {
             Objects.requireNonNull(name, "name");
@@ -55,6 +59,14 @@ public record RecordConfig(List<Recorder> recorders) {
             if (!flags.isEmpty()) {
                 Objects.requireNonNull(path, "path");
             }
+            Objects.requireNonNull(hooks, "hooks");
+        }
+
+        /** A recorder without hooks. */
+        public Recorder(String name, Set<Flag> flags, Path path, String suffix, boolean unique, boolean append,
+                boolean lock, long maxSize, long maxFrames, Duration interval, boolean notifyPublisher) {
+            this(name, flags, path, suffix, unique, append, lock, maxSize, maxFrames, interval, notifyPublisher,
+                Hooks.NONE);
         }
 
         /** The recorder of an application scope (its own) or of a {@code recorder} block scope. */
@@ -69,13 +81,63 @@ public record RecordConfig(List<Recorder> recorders) {
             }
             return new Recorder(name, flags, path, scope.get(SUFFIX), scope.get(UNIQUE), scope.get(APPEND),
                     scope.get(LOCK), scope.get(MAX_SIZE), scope.get(MAX_FRAMES), scope.get(INTERVAL),
-                    scope.get(NOTIFY));
+                    scope.get(NOTIFY), Hooks.from(scope));
         }
 
         /** Starts recording by itself when a publisher starts, rather than on a control request. */
         public boolean automatic() {
             return !flags.isEmpty() && !flags.contains(Flag.MANUAL);
         }
+    }
+
+    /**
+     * A recorder's {@code on_record_started} and {@code on_record_done} URLs, merged like its other settings (a
+     * recorder's own URL overrides its application's), and the {@code exec_record_started} and
+     * {@code exec_record_done} lines of its {@code recorder} block. nginx-rtmp runs a recorder's hooks with the
+     * recorder's configuration ({@code ngx_rtmp_record_node_close} switches {@code s->app_conf} to
+     * {@code rec_conf}), whose exec lines are the block's own followed by those of its application; the
+     * application's lines stay in the application's exec settings, these are only the block's own.
+     *
+     * @param onRecordStarted the URL to call when a file opens, or null
+     * @param onRecordDone    the URL to call when a file is closed, or null
+     */
+    public record Hooks(URI onRecordStarted, URI onRecordDone, List<ExecConfig.Command> execRecordStarted,
+            List<ExecConfig.Command> execRecordDone) {
+
+        public static final Hooks NONE = new Hooks(null, null, List.of(), List.of());
+
+        public Hooks {
+            execRecordStarted = List.copyOf(execRecordStarted);
+            execRecordDone = List.copyOf(execRecordDone);
+        }
+
+        static Hooks from(Scope scope) {
+            boolean block = scope.context() == Context.RECORDER;
+            return new Hooks(scope.find(AdmissionConfig.CALLBACKS.get(AdmissionConfig.Callback.RECORD_STARTED))
+                    .orElse(null),
+                scope.find(AdmissionConfig.CALLBACKS.get(AdmissionConfig.Callback.RECORD_DONE)).orElse(null),
+                block ? scope.own(EXEC_RECORD_STARTED).orElse(List.of()) : List.of(),
+                block ? scope.own(EXEC_RECORD_DONE).orElse(List.of()) : List.of());
+        }
+
+        /** The block's own exec lines of a record kind ({@code RECORD_STARTED} or {@code RECORD_DONE}). */
+        public List<ExecConfig.Command> exec(ExecConfig.Kind kind) {
+            return switch (kind) {
+                case RECORD_STARTED -> execRecordStarted;
+                case RECORD_DONE -> execRecordDone;
+                default -> List.of();
+            };
+        }
+    }
+
+    /**
+     * {@code exec_record_started} or {@code exec_record_done} in a {@code recorder} block; nginx-rtmp reads
+     * {@code name=} options only where {@code exec_options on} is in the block itself, which a {@code recorder} block
+     * cannot hold, so the arguments are taken as written.
+     */
+    private static Setting<List<ExecConfig.Command>> execLines(ExecConfig.Kind kind) {
+        return SETTINGS.list(List.of(kind.directive()), Set.of(Context.RECORDER), 1, Integer.MAX_VALUE,
+            Setting.checked(d -> ExecConfig.Command.parse(kind, d.args(), false)));
     }
 
     public RecordConfig {

@@ -2,12 +2,14 @@ package onair.exec;
 
 import onair.config.ApplicationConfig;
 import onair.config.ExecConfig;
+import onair.config.RecordConfig;
 import onair.lifecycle.ConnectEvent;
 import onair.lifecycle.DoneEvent;
 import onair.lifecycle.Peer;
 import onair.lifecycle.PlayEvent;
 import onair.lifecycle.PublishEvent;
 import onair.lifecycle.RecordDoneEvent;
+import onair.lifecycle.RecordStartedEvent;
 import onair.lifecycle.StreamListener;
 
 import java.nio.file.Path;
@@ -20,8 +22,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The exec family on the lifecycle (nginx-rtmp's {@code ngx_rtmp_exec_publish}, {@code _play},
- * {@code _close_stream} and {@code _record_done}): {@code exec_push} children live from a publish to its end,
- * {@code exec_pull} children from a stream's first player to its last, and the one-shot kinds run on their events.
+ * {@code _close_stream} and {@code _record_done}, and the fork's {@code _record_started}): {@code exec_push}
+ * children live from a publish to its end, {@code exec_pull} children from a stream's first player to its last, and
+ * the one-shot kinds run on their events.
  * It decides nothing: it acts on publishes and plays once they have begun, under their final names. A connection's
  * disconnect also stops the children its publishes started and ends its plays.
  */
@@ -163,16 +166,33 @@ public final class ExecListener implements StreamListener {
     }
 
     @Override
+    public void onRecordStarted(RecordStartedEvent event) {
+        record(ExecConfig.Kind.RECORD_STARTED, event.app(), event.recorder(), event.publisher(), event.name(),
+            event.args(), event.path());
+    }
+
+    @Override
     public void onRecordDone(RecordDoneEvent event) {
-        ExecConfig config = settings.apply(event.app());
-        if (config.commands(ExecConfig.Kind.RECORD_DONE).isEmpty()) {
+        record(ExecConfig.Kind.RECORD_DONE, event.app(), event.recorder(), event.publisher(), event.name(),
+            event.args(), event.path());
+    }
+
+    /**
+     * Runs the {@code exec_record_*} lines in force for the recorder, as {@code ngx_rtmp_record_node_close} does with
+     * the recorder's configuration: a {@code recorder} block's own lines, then its application's.
+     */
+    private void record(ExecConfig.Kind kind, ApplicationConfig app, RecordConfig.Recorder recorder, Peer publisher,
+            String name, String args, Path path) {
+        ExecConfig config = settings.apply(app);
+        List<ExecConfig.Command> commands = new ArrayList<>(recorder.hooks().exec(kind));
+        commands.addAll(config.commands(kind));
+        if (commands.isEmpty()) {
             return;
         }
-        Map<String, String> variables = new HashMap<>(session(event.publisher(), event.app(), event.name(),
-            event.args()));
-        variables.putAll(recordFile(event.path()));
-        variables.put("recorder", event.recorder());
-        runOnce(config, ExecConfig.Kind.RECORD_DONE, event.app(), event.name(), variables);
+        Map<String, String> variables = new HashMap<>(session(publisher, app, name, args));
+        variables.putAll(recordFile(path));
+        variables.put("recorder", recorder.name());
+        runOnce(config, commands, kind, app, name, variables);
     }
 
     /**
@@ -201,7 +221,12 @@ public final class ExecListener implements StreamListener {
 
     private void runOnce(ExecConfig config, ExecConfig.Kind kind, ApplicationConfig app, String name,
             Map<String, String> variables) {
-        for (ExecConfig.Command command : config.commands(kind)) {
+        runOnce(config, config.commands(kind), kind, app, name, variables);
+    }
+
+    private void runOnce(ExecConfig config, List<ExecConfig.Command> commands, ExecConfig.Kind kind,
+            ApplicationConfig app, String name, Map<String, String> variables) {
+        for (ExecConfig.Command command : commands) {
             if (command.appliesTo(name)) {
                 supervisor.start(new ChildSpec(app.name(), name, kind, Invocation.of(command, variables), false,
                     config.respawnTimeout(), config.killSignal(), null));

@@ -71,6 +71,11 @@ public final class Lifecycle implements StreamListener {
     }
 
     @Override
+    public void onRecordStarted(RecordStartedEvent event) {
+        tell("record started", listener -> listener.onRecordStarted(event));
+    }
+
+    @Override
     public void onRecordDone(RecordDoneEvent event) {
         tell("record done", listener -> listener.onRecordDone(event));
     }

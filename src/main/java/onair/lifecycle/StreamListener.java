@@ -50,6 +50,10 @@ public interface StreamListener {
     default void onDisconnect(ConnectEvent event) {
     }
 
+    /** A recorder has opened a file. */
+    default void onRecordStarted(RecordStartedEvent event) {
+    }
+
     /** A recorder has closed a file. */
     default void onRecordDone(RecordDoneEvent event) {
     }

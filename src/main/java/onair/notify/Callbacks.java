@@ -1,6 +1,7 @@
 package onair.notify;
 
 import onair.config.AdmissionConfig;
+import onair.config.ApplicationConfig;
 import onair.config.AdmissionConfig.Callback;
 import onair.lifecycle.ConnectEvent;
 import onair.lifecycle.Decision;
@@ -9,16 +10,19 @@ import onair.lifecycle.Peer;
 import onair.lifecycle.PlayEvent;
 import onair.lifecycle.PublishEvent;
 import onair.lifecycle.RecordDoneEvent;
+import onair.lifecycle.RecordStartedEvent;
 import onair.lifecycle.StreamListener;
 import onair.lifecycle.UpdateEvent;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
 
 /**
  * nginx-rtmp's HTTP callbacks (reference §8.3) with its arguments: the deciding {@code on_connect},
  * {@code on_publish}, {@code on_play} and {@code on_update}, and the fire-and-forget {@code on_*_done},
- * {@code on_disconnect} and {@code on_record_done}. A decision that needs an HTTP call completes off the caller's
- * thread.
+ * {@code on_disconnect}, {@code on_record_started} and {@code on_record_done}. A decision that needs an HTTP call
+ * completes off the caller's thread.
  */
 public final class Callbacks implements StreamListener, AutoCloseable {
 
@@ -114,18 +118,34 @@ public final class Callbacks implements StreamListener, AutoCloseable {
     }
 
     /**
-     * call=record_done, recorder (empty for the application's own), name, path, the publish args; the common
-     * arguments describe the publisher when there was one.
+     * call=record_started to the recorder's {@code on_record_started} (its own, else its application's), with the
+     * arguments of {@code record_done}.
+     */
+    @Override
+    public void onRecordStarted(RecordStartedEvent event) {
+        record(event.app(), Callback.RECORD_STARTED, event.recorder().hooks().onRecordStarted(), event.publisher(),
+            event.recorder().name(), event.name(), event.path(), event.args());
+    }
+
+    /**
+     * call=record_done to the recorder's {@code on_record_done} (its own, else its application's): recorder (empty
+     * for the application's own), name, path, the publish args; the common arguments describe the publisher when
+     * there was one.
      */
     @Override
     public void onRecordDone(RecordDoneEvent event) {
-        AdmissionConfig config = event.app().admission();
-        if (config.url(Callback.RECORD_DONE).isEmpty()) {
+        record(event.app(), Callback.RECORD_DONE, event.recorder().hooks().onRecordDone(), event.publisher(),
+            event.recorder().name(), event.name(), event.path(), event.args());
+    }
+
+    private void record(ApplicationConfig app, Callback callback, URI url, Peer publisher, String recorder,
+            String name, Path path, String args) {
+        if (url == null) {
             return;
         }
-        Form form = event.publisher() == null ? new Form() : new Form().common(event.publisher());
-        notifier.tell(config, Callback.RECORD_DONE, form.add("call", "record_done").add("recorder", event.recorder())
-                .add("name", event.name()).add("path", event.path()).clientArgs(event.args()));
+        Form form = publisher == null ? new Form() : new Form().common(publisher);
+        notifier.tell(app.admission(), callback, url, form.add("call", callback.call()).add("recorder", recorder)
+                .add("name", name).add("path", path).clientArgs(args));
     }
 
     @Override

@@ -54,7 +54,11 @@ final class Notifier implements AutoCloseable {
      * (allows without one; only 2xx allows when {@code only2xx}), anything else, a failure or a timeout rejects.
      */
     CompletableFuture<Decision> ask(AdmissionConfig config, Callback callback, Form form, boolean only2xx) {
-        URI url = config.url(callback).orElseThrow();
+        return ask(config, callback, config.url(callback).orElseThrow(), form, only2xx);
+    }
+
+    /** Calls {@code callback} at {@code url}, with the method, timeout and trust of {@code config}. */
+    CompletableFuture<Decision> ask(AdmissionConfig config, Callback callback, URI url, Form form, boolean only2xx) {
         long timeout = config.netcallTimeout().toMillis();
         CompletableFuture<HttpResponse<Void>> sent;
         try {
@@ -91,7 +95,12 @@ final class Notifier implements AutoCloseable {
 
     /** Calls {@code callback} and ignores the reply (the {@code on_*_done} family); a failure is logged. */
     void tell(AdmissionConfig config, Callback callback, Form form) {
-        ask(config, callback, form, false).thenAccept(decision -> {
+        tell(config, callback, config.url(callback).orElseThrow(), form);
+    }
+
+    /** Calls {@code callback} at {@code url} and ignores the reply; a failure is logged. */
+    void tell(AdmissionConfig config, Callback callback, URI url, Form form) {
+        ask(config, callback, url, form, false).thenAccept(decision -> {
             if (!decision.allowed()) {
                 log.info("{} (ignored)", decision.reason());
             }

@@ -130,7 +130,7 @@ public final class Recorders implements StreamObserver, AutoCloseable {
     void started(Recorder recorder, Path file) {
         log.debug("{}: recording {}", recorder, file);
         for (RecordListener listener : listeners) {
-            notify(() -> listener.recordStarted(recorder.key(), recorder.config().name(), file,
+            notify(() -> listener.recordStarted(recorder.key(), recorder.config(), file,
                 recorder.publisher()));
         }
     }
@@ -139,7 +139,7 @@ public final class Recorders implements StreamObserver, AutoCloseable {
         log.info("{} recorded {} ({} bytes, {} video frames)", describe(recorder.key(), recorder.config().name()), file,
             bytes, videoFrames);
         for (RecordListener listener : listeners) {
-            notify(() -> listener.recordDone(recorder.key(), recorder.config().name(), file, recorder.publisher()));
+            notify(() -> listener.recordDone(recorder.key(), recorder.config(), file, recorder.publisher()));
         }
     }
 

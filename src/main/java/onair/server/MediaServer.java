@@ -46,7 +46,6 @@ import onair.exec.ExecListener;
 import onair.exec.ExecSupervisor;
 import onair.exec.OutputWatch;
 import onair.lifecycle.Lifecycle;
-import onair.lifecycle.RecordDoneEvent;
 import onair.notify.Access;
 import onair.notify.Callbacks;
 import onair.rtmpserver.MaxConnections;
@@ -56,10 +55,7 @@ import onair.stats.Reply;
 import onair.control.RtmpControl;
 import onair.stats.StatPages;
 import onair.stats.StatSection;
-import onair.lifecycle.Peer;
-import onair.stream.Client;
 import onair.stream.Clients;
-import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +129,7 @@ public final class MediaServer implements AutoCloseable {
         clients.onClose(accessLog::write);
         this.recorders = new Recorders(this.config::get, RECORD_CLOSE_TIMEOUT);
         registry.observe(recorders);
-        recorders.listen(this::recordDone);
+        recorders.listen(new RecordEvents(this.config::get, lifecycle));
         this.hls = new HlsOutput(this.config::get, playlistReloads::written);
         registry.observe(hls);
         this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
@@ -155,13 +151,6 @@ public final class MediaServer implements AutoCloseable {
             LocationHandler.Kind.RTMP_CONTROL, exchange -> reply(exchange, control.handle(exchange.path(),
                 exchange.query(), RtmpControl.Section.parse(exchange.location().rtmpControl()))),
             LocationHandler.Kind.METRICS, exchange -> reply(exchange, stat.metrics()));
-    }
-
-    /** {@code on_record_done} of the stream's application, with the publisher's connection when it had one. */
-    private void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
-        config.get().application(stream.app()).ifPresent(app -> lifecycle.onRecordDone(new RecordDoneEvent(app,
-            publisher == null ? null : Peer.of(publisher), recorder, stream.name(),
-            publisher == null ? "" : publisher.args(), file)));
     }
 
     private static void reply(HttpExchange exchange, Reply reply) {

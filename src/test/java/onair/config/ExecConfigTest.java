@@ -50,7 +50,7 @@ class ExecConfigTest {
     @CsvSource({
         "exec, PUSH", "exec_push, PUSH", "exec_pull, PULL", "exec_static, STATIC", "exec_publish, PUBLISH",
         "exec_publish_done, PUBLISH_DONE", "exec_play, PLAY", "exec_play_done, PLAY_DONE",
-        "exec_record_done, RECORD_DONE",
+        "exec_record_started, RECORD_STARTED", "exec_record_done, RECORD_DONE",
     })
     void everyExecDirectiveNamesItsKind(String directive, ExecConfig.Kind kind) {
         assertThat(ExecConfig.Kind.ofDirective(directive)).isEqualTo(kind);

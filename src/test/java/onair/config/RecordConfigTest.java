@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -118,5 +119,74 @@ class RecordConfigTest {
     void recorderBlocksBelongInApplications() {
         assertThatThrownBy(() -> ServerConfig.parse("rtmp { server { listen 1;\nrecorder x { } } }", "t.conf"))
             .isInstanceOf(ConfigException.class).hasMessage("t.conf:2: \"recorder\" directive is not allowed here");
+    }
+
+    @Test
+    void recordCallbacksAreMergedIntoRecordersAndARecordersOwnOverridesItsApplications() {
+        RecordConfig config = record("""
+            on_record_started http://hooks/rtmp-started;
+            server { listen 1; on_record_done http://hooks/server-done;
+                application a { record all; record_path /r;
+                    recorder chunks { on_record_done http://hooks/chunks-done; record_interval 1m; }
+                    recorder audio { record audio; }
+                }
+            }""");
+
+        RecordConfig.Hooks own = config.recorder("").orElseThrow().hooks();
+        RecordConfig.Hooks chunks = config.recorder("chunks").orElseThrow().hooks();
+        RecordConfig.Hooks audio = config.recorder("audio").orElseThrow().hooks();
+        assertThat(own.onRecordStarted()).isEqualTo(URI.create("http://hooks/rtmp-started"));
+        assertThat(own.onRecordDone()).isEqualTo(URI.create("http://hooks/server-done"));
+        assertThat(chunks.onRecordDone()).isEqualTo(URI.create("http://hooks/chunks-done"));
+        assertThat(chunks.onRecordStarted()).isEqualTo(URI.create("http://hooks/rtmp-started"));
+        assertThat(audio.onRecordDone()).isEqualTo(URI.create("http://hooks/server-done"));
+    }
+
+    @Test
+    void aRecorderBlockHoldsItsOwnExecRecordLinesParsedAsWritten() {
+        RecordConfig config = record("""
+            server { listen 1;
+                application a { record all; record_path /r;
+                    recorder chunks { record_interval 1m;
+                        exec_record_started /bin/log started $path;
+                        exec_record_done ffmpeg -i $path -c copy $dirname/$basename.mp4 name=x;
+                        exec_record_done /bin/rm $path;
+                    }
+                }
+            }""");
+
+        RecordConfig.Hooks chunks = config.recorder("chunks").orElseThrow().hooks();
+        assertThat(config.recorder("").orElseThrow().hooks()).isEqualTo(RecordConfig.Hooks.NONE);
+        assertThat(chunks.exec(ExecConfig.Kind.RECORD_STARTED)).containsExactly(new ExecConfig.Command(
+            ExecConfig.Kind.RECORD_STARTED, "/bin/log", List.of("started", "$path"), Set.of()));
+        assertThat(chunks.exec(ExecConfig.Kind.RECORD_DONE)).extracting(ExecConfig.Command::toString).containsExactly(
+            "ffmpeg -i $path -c copy $dirname/$basename.mp4 name=x", "/bin/rm $path");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "recorder r { on_record_done ftp://x/done; } | t.conf:3: invalid value \"ftp://x/done\" in \"on_record_done\""
+            + " directive, the URL must start with \"http://\" or \"https://\"",
+        "recorder r { on_record_started; } | t.conf:3: invalid number of arguments in \"on_record_started\" directive",
+        "recorder r { on_record_done http://a/1; on_record_done http://a/2; } "
+            + "| t.conf:3: \"on_record_done\" directive is duplicate",
+        "recorder r { exec_record_done; } | t.conf:3: invalid number of arguments in \"exec_record_done\" directive",
+        "recorder r { exec_record_started ''; } | t.conf:3: invalid value \"\" in \"exec_record_started\" directive,"
+            + " exec_record_started needs a program to run",
+    })
+    void badRecordHooksAreRefusedAtTheirLine(String application, String message) {
+        assertThatThrownBy(() -> ServerConfig.parse("rtmp { server { listen 1;\n\napplication a { " + application
+            + " } } }", "t.conf")).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void onRecordStartedIsAcceptedFromTheRtmpBlockToTheApplication() {
+        ServerConfig config = ServerConfig.parse("""
+            rtmp { on_record_started http://h/r;
+                server { listen 1; on_record_started http://h/s;
+                    application a { on_record_started http://h/a; record all; record_path /r; } } }""", "t.conf");
+
+        assertThat(config.application("a").orElseThrow().record().recorder("").orElseThrow().hooks()
+            .onRecordStarted()).isEqualTo(URI.create("http://h/a"));
     }
 }

@@ -3,12 +3,14 @@ package onair.exec;
 import onair.config.AdmissionConfig;
 import onair.config.ApplicationConfig;
 import onair.config.ExecConfig;
+import onair.config.RecordConfig;
 import onair.lifecycle.ConnectEvent;
 import onair.lifecycle.DoneEvent;
 import onair.lifecycle.Peer;
 import onair.lifecycle.PlayEvent;
 import onair.lifecycle.PublishEvent;
 import onair.lifecycle.RecordDoneEvent;
+import onair.lifecycle.RecordStartedEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -198,11 +201,34 @@ class ExecListenerTest {
         configure(false, new String[] {"exec_record_done", "sh", "-c",
             "echo $recorder $path $dirname $filename $basename $name $args", ">" + dir + "/record"});
 
-        listener.onRecordDone(new RecordDoneEvent(APP, peer(1), "rec1", "cam", "k=v",
+        listener.onRecordDone(new RecordDoneEvent(APP, peer(1), new RecordConfig.Recorder("rec1", Set.of(), null,
+            ".flv", false, false, false, 0, 0, null, false), "cam", "k=v",
             Path.of("/var/rec/cam-1700000000.flv")));
 
         assertThat(linesOf("record", 1)).containsExactly(
             "rec1 /var/rec/cam-1700000000.flv /var/rec cam-1700000000.flv cam-1700000000 cam k=v");
+    }
+
+    @Test
+    void aRecorderBlocksOwnLinesRunAsWellAsItsApplicationsWithTheFileVariables() {
+        String log = ">>" + dir + "/record";
+        configure(false, new String[] {"exec_record_started", "sh", "-c", "echo app-started $recorder $filename", log},
+            new String[] {"exec_record_done", "sh", "-c", "echo app-done $recorder $filename", log});
+        RecordConfig.Hooks hooks = new RecordConfig.Hooks(null, null,
+            List.of(ExecConfig.Command.parse(ExecConfig.Kind.RECORD_STARTED,
+                List.of("sh", "-c", "echo own-started $recorder $basename", log), false)),
+            List.of(ExecConfig.Command.parse(ExecConfig.Kind.RECORD_DONE,
+                List.of("sh", "-c", "echo own-done $recorder $dirname", log), false)));
+        RecordConfig.Recorder chunks = new RecordConfig.Recorder("chunks", Set.of(), null, ".flv", false, false,
+            false, 0, 0, null, false, hooks);
+
+        listener.onRecordStarted(new RecordStartedEvent(APP, peer(1), chunks, "cam", "", Path.of("/r/cam-1.flv")));
+        assertThat(linesOf("record", 2)).containsExactlyInAnyOrder("own-started chunks cam-1",
+            "app-started chunks cam-1.flv");
+        listener.onRecordDone(new RecordDoneEvent(APP, peer(1), chunks, "cam", "", Path.of("/r/cam-1.flv")));
+
+        assertThat(linesOf("record", 4).subList(2, 4)).containsExactlyInAnyOrder("own-done chunks /r",
+            "app-done chunks cam-1.flv");
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import onair.config.ApplicationConfig;
 import onair.config.ServerConfig;
 import onair.lifecycle.Peer;
 import onair.lifecycle.RecordDoneEvent;
+import onair.lifecycle.RecordStartedEvent;
 import onair.rtmpserver.RtmpSession;
 import onair.relay.RelayTarget;
 import onair.rtmp.message.CommandMessage;
@@ -478,16 +479,37 @@ class CallbackTest {
     void onRecordDoneSendsTheRecorderNameAndPathWithThePublisherArguments() throws Exception {
         try (CallbackBackend backend = CallbackBackend.start(); Callbacks callbacks = new Callbacks()) {
             ApplicationConfig app = ServerConfig.parse("rtmp { server { listen 1935; application live { live on; "
-                + "on_record_done " + backend.url("/rd") + "; } } }", "callbacks.conf").application("live")
-                .orElseThrow();
+                + "record all; record_path /rec; on_record_done " + backend.url("/rd") + "; } } }", "callbacks.conf")
+                .application("live").orElseThrow();
             Peer publisher = new Peer(7, InetAddress.getLoopbackAddress(), "live", "FMLE/3.0", "", "rtmp://h/live", "",
                 "", 0);
-            callbacks.onRecordDone(new RecordDoneEvent(app, publisher, "", "key", "k=v", Path.of("/rec/key-1.flv")));
+            callbacks.onRecordDone(new RecordDoneEvent(app, publisher, app.record().recorder("").orElseThrow(), "key",
+                "k=v", Path.of("/rec/key-1.flv")));
             Call call = backend.await("record_done");
 
             assertThat(call.names()).containsExactlyElementsOf(names("call", "recorder", "name", "path", "k"));
             assertThat(call.map()).containsEntry("clientid", "7").containsEntry("recorder", "")
                 .containsEntry("name", "key").containsEntry("path", "/rec/key-1.flv").containsEntry("k", "v");
+        }
+    }
+
+    @Test
+    void onRecordStartedGoesToTheRecordersOwnUrlWithTheArgumentsOfRecordDone() throws Exception {
+        try (CallbackBackend backend = CallbackBackend.start(); Callbacks callbacks = new Callbacks()) {
+            ApplicationConfig app = ServerConfig.parse("rtmp { server { listen 1935; application live { live on; "
+                + "on_record_started " + backend.url("/app") + "; record_path /rec; recorder clip { record all; "
+                + "on_record_started " + backend.url("/clip") + "; } } } }", "callbacks.conf")
+                .application("live").orElseThrow();
+            Peer publisher = new Peer(7, InetAddress.getLoopbackAddress(), "live", "FMLE/3.0", "", "rtmp://h/live", "",
+                "", 0);
+            callbacks.onRecordStarted(new RecordStartedEvent(app, publisher, app.record().recorder("clip")
+                .orElseThrow(), "key", "k=v", Path.of("/rec/key-clip.flv")));
+            Call call = backend.await("record_started");
+
+            assertThat(call.path()).isEqualTo("/clip");
+            assertThat(call.names()).containsExactlyElementsOf(names("call", "recorder", "name", "path", "k"));
+            assertThat(call.map()).containsEntry("recorder", "clip").containsEntry("name", "key")
+                .containsEntry("path", "/rec/key-clip.flv").containsEntry("k", "v");
         }
     }
 }

@@ -4,6 +4,7 @@ import onair.it.FlvTag;
 import onair.rtmp.message.CommandMessage;
 import onair.stats.Reply;
 import onair.control.RtmpControl;
+import onair.config.RecordConfig;
 import onair.stream.Client;
 import onair.stream.StreamKey;
 import onair.testing.LogCapture;
@@ -68,7 +69,7 @@ class RecordTest {
             + "record_path " + dir + "; " + application + " } } }");
         server.server().recorders().listen((stream, recorder, file, publisher) -> {
             try {
-                done.add(new Done(stream, recorder, file, RecordedFile.read(file)));
+                done.add(new Done(stream, recorder.name(), file, RecordedFile.read(file)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -316,7 +317,7 @@ class RecordTest {
         CountDownLatch disk = new CountDownLatch(1);
         server.server().recorders().listen(new RecordListener() {
             @Override
-            public void recordStarted(StreamKey stream, String recorder, Path file, Client publisher) {
+            public void recordStarted(StreamKey stream, RecordConfig.Recorder recorder, Path file, Client publisher) {
                 try {
                     disk.await();
                 } catch (InterruptedException e) {
@@ -325,7 +326,7 @@ class RecordTest {
             }
 
             @Override
-            public void recordDone(StreamKey stream, String recorder, Path file, Client publisher) {
+            public void recordDone(StreamKey stream, RecordConfig.Recorder recorder, Path file, Client publisher) {
             }
         });
         try (LogCapture log = new LogCapture(Recorder.class)) {
