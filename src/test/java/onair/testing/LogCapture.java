@@ -19,9 +19,9 @@ public final class LogCapture implements AutoCloseable {
         logger.addAppender(appender);
     }
 
-    /** Formatted messages containing {@code text}. */
+    /** Formatted messages containing {@code text}; read under the appender's lock, which its appends hold too. */
     public List<String> lines(String text) {
-        synchronized (appender.list) {
+        synchronized (appender) {
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).toList();
         }
     }
