@@ -11,6 +11,8 @@ import onair.exec.Invocation;
 import onair.stats.StatPages;
 import onair.stats.StatSection;
 import onair.stream.StreamKey;
+import onair.testing.CallbackBackend;
+import onair.testing.CallbackBackend.Call;
 import onair.testing.LogCapture;
 import onair.testing.TestServer;
 import tools.jackson.jr.ob.JSON;
@@ -19,10 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +43,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The exec supervisor running the bundled real ffmpeg: its progress in the log, why Onair stops with TERM, and exec
  * lines of a running server: an ffmpeg ladder feeding HLS variants, children that end with their stream and at
- * shutdown, a killed child respawned, a missing program given up at once, and the children in stat JSON and metrics.
+ * shutdown, a killed child respawned, a missing program given up at once, the children in stat JSON, metrics and the
+ * web page's API, and exec_record_done with on_record_done once per recorded file.
  */
 class ExecInteropIT {
 
@@ -248,6 +256,62 @@ class ExecInteropIT {
             assertThat(server.server().exec().counters().failedStarts()).isEqualTo(1);
             assertThat(server.server().exec().snapshot()).singleElement()
                 .satisfies(child -> assertThat(child.restarts()).isZero());
+        }
+    }
+
+    @Test
+    void execRecordDoneAndOnRecordDoneRunOncePerFinishedFileWithItsVariables() throws Exception {
+        Path records = Files.createDirectories(dir.resolve("records"));
+        Path out = dir.resolve("record-done.out");
+        try (CallbackBackend backend = CallbackBackend.start();
+             TestServer server = server(0, """
+                application live { live on; record all; record_path %1$s; record_interval 1s;
+                    record_suffix -%%H%%M%%S.flv; on_record_done %2$s;
+                    exec_record_done echo $recorder:$name:$path:$filename:$basename:$dirname >>%3$s; }
+                """.formatted(records, backend.url("/done"), out))) {
+            try (FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("live", "cam"))
+                    .name("exec-record").start()) {
+                publisher.awaitCompletion(WAIT);
+            }
+            await().atMost(WAIT).until(() -> server.server().registry().find(new StreamKey("live", "cam"))
+                .map(stream -> !stream.isLive()).orElse(true));
+            List<Path> files;
+            try (var listing = Files.list(records)) {
+                files = listing.sorted().toList();
+            }
+            assertThat(files).as("a file per keyframe interval of the 6 s clip").hasSizeGreaterThanOrEqualTo(2);
+            List<Call> calls = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                calls.add(backend.await("record_done"));
+            }
+            await().atMost(WAIT).until(() -> Files.exists(out) && Files.readAllLines(out).size() == files.size());
+
+            assertThat(calls).extracting(call -> call.arg("path"))
+                .containsExactlyInAnyOrderElementsOf(files.stream().map(Path::toString).toList());
+            assertThat(calls).allSatisfy(call -> assertThat(call.map()).containsEntry("name", "cam")
+                .containsEntry("recorder", ""));
+            assertThat(Files.readAllLines(out)).containsExactlyInAnyOrderElementsOf(files.stream().map(file -> {
+                String name = file.getFileName().toString();
+                return ":cam:" + file + ":" + name + ":" + name.substring(0, name.lastIndexOf('.')) + ":" + records;
+            }).toList());
+            assertThat(backend.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void theWebPageListsAStreamsRunningChildren() throws Exception {
+        try (TestServer server = TestServer.start("rtmp { server { listen 127.0.0.1:0; application live { live on; "
+                + "exec sleep 3600; } } } http { server { listen 127.0.0.1:0; location / { } } }");
+             FfmpegPublisher publisher = publish(server, "live", "cam")) {
+            await().atMost(WAIT).until(() -> children(server, ChildSnapshot.State.RUNNING).size() == 1);
+            long pid = children(server, ChildSnapshot.State.RUNNING).getFirst().pid();
+            String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.server().httpAddresses().getFirst().getPort() + "/api/streams")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+            assertThat(JSON.std.listFrom(json)).singleElement().satisfies(stream -> assertThat(
+                (List<?>) ((Map<?, ?>) stream).get("exec")).singleElement().isEqualTo(Map.of("kind", "exec_push",
+                "command", "sleep 3600", "pid", (int) pid, "state", "running", "restarts", 0)));
         }
     }
 
