@@ -3,23 +3,21 @@ package onair.output;
 import io.netty.channel.Channel;
 import onair.media.MediaFrame;
 import onair.stream.FrameQueue;
-import onair.stream.QueuedSubscriber;
 
 /**
  * A subscriber that sends to one Netty channel. Frames reach it on the publisher's thread and wait in its bounded
  * {@link FrameQueue}, which drops and counts what a slow reader loses; the channel's event loop writes each one as the
  * message {@link #encode} makes of it while the channel is writable, then flushes.
  */
-public abstract class ChannelSubscriber implements QueuedSubscriber {
+public abstract class ChannelSubscriber extends QueuedOutput {
 
     private final Channel channel;
-    private final FrameQueue queue;
     private final Runnable drainTask = this::drain;
     private long blockedSinceNanos;
 
     protected ChannelSubscriber(Channel channel, FrameQueue queue) {
+        super(queue);
         this.channel = channel;
-        this.queue = queue;
     }
 
     protected final Channel channel() {
@@ -27,22 +25,8 @@ public abstract class ChannelSubscriber implements QueuedSubscriber {
     }
 
     @Override
-    public final FrameQueue queue() {
-        return queue;
-    }
-
-    @Override
-    public final void onFrame(MediaFrame frame) {
-        if (!accepts(frame)) {
-            frame.release();
-        } else if (queue.offer(frame)) {
-            channel.eventLoop().execute(drainTask);
-        }
-    }
-
-    /** Whether {@code frame} is queued at all; a frame refused here is released and not counted as dropped. */
-    protected boolean accepts(MediaFrame frame) {
-        return true;
+    final void schedule() {
+        channel.eventLoop().execute(drainTask);
     }
 
     /** The message the channel's pipeline writes for {@code frame}; takes ownership of the frame's reference. */
@@ -52,11 +36,11 @@ public abstract class ChannelSubscriber implements QueuedSubscriber {
     public final void drain() {
         boolean wrote = false;
         MediaFrame frame;
-        while (channel.isWritable() && (frame = queue.poll()) != null) {
+        while (channel.isWritable() && (frame = queue().poll()) != null) {
             channel.write(encode(frame), channel.voidPromise());
             wrote = true;
         }
-        blockedSinceNanos = queue.size() > 0 ? (blockedSinceNanos == 0 ? System.nanoTime() : blockedSinceNanos) : 0;
+        blockedSinceNanos = queue().size() > 0 ? (blockedSinceNanos == 0 ? System.nanoTime() : blockedSinceNanos) : 0;
         if (wrote) {
             channel.flush();
         }
@@ -69,6 +53,6 @@ public abstract class ChannelSubscriber implements QueuedSubscriber {
 
     /** Releases what is queued; frames arriving later are released at once. */
     public void close() {
-        queue.close();
+        queue().close();
     }
 }

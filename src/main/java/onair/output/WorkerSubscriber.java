@@ -2,7 +2,6 @@ package onair.output;
 
 import onair.media.MediaFrame;
 import onair.stream.FrameQueue;
-import onair.stream.QueuedSubscriber;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,38 +12,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * bounded {@link FrameQueue}, which drops and counts what a stalled worker loses; at most one drain is pending on the
  * worker at a time, and it hands the queued frames to {@link #consume} in order.
  */
-public abstract class WorkerSubscriber implements QueuedSubscriber {
+public abstract class WorkerSubscriber extends QueuedOutput {
 
-    private final FrameQueue queue;
     private final Executor worker;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
 
     protected WorkerSubscriber(FrameQueue queue, Executor worker) {
-        this.queue = queue;
+        super(queue);
         this.worker = worker;
     }
 
-    @Override
-    public final FrameQueue queue() {
-        return queue;
-    }
-
-    @Override
-    public final void onFrame(MediaFrame frame) {
-        if (!accepts(frame)) {
-            frame.release();
-        } else if (queue.offer(frame)) {
-            schedule();
-        }
-    }
-
-    /** Whether {@code frame} is queued at all; a frame refused here is released and not counted as dropped. */
-    protected boolean accepts(MediaFrame frame) {
-        return true;
-    }
-
     /** Has the worker drain, unless a drain is already pending; nothing is scheduled once the worker refuses tasks. */
+    @Override
     protected final void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
@@ -70,7 +50,7 @@ public abstract class WorkerSubscriber implements QueuedSubscriber {
         scheduled.set(false);
         beforeDrain();
         MediaFrame frame;
-        while ((frame = queue.poll()) != null) {
+        while ((frame = queue().poll()) != null) {
             consume(frame);
         }
         afterDrain();
