@@ -150,24 +150,22 @@ public final class HttpFlvHandler implements LocationHandler {
             return;
         }
         if (!decision.allowed()) {
-            clients.close(viewing.client());
-            exchange.refuse(HttpResponseStatus.FORBIDDEN, "play denied: " + decision.reason());
+            refuse(exchange, viewing, HttpResponseStatus.FORBIDDEN, "play denied: " + decision.reason());
             return;
         }
         StreamKey key = requested;
         if (decision.verdict() == Decision.Verdict.REDIRECT) {
             String location = decision.location();
             if (location.contains("://")) {
-                clients.close(viewing.client());
-                exchange.refuse(HttpResponseStatus.FORBIDDEN, "on_play redirect to " + location
+                refuse(exchange, viewing, HttpResponseStatus.FORBIDDEN, "on_play redirect to " + location
                         + ": HTTP-FLV plays follow a redirect to a stream name, not to a relay URL");
                 return;
             }
             int query = location.indexOf('?');
             key = new StreamKey(requested.app(), query < 0 ? location : location.substring(0, query));
             if (!viewing.app().idleStreams() && !isLive(key)) {
-                clients.close(viewing.client());
-                exchange.refuse(HttpResponseStatus.NOT_FOUND, "stream \"" + key + "\" is not published (idle_streams off)");
+                refuse(exchange, viewing, HttpResponseStatus.NOT_FOUND,
+                        "stream \"" + key + "\" is not published (idle_streams off)");
                 return;
             }
         }
@@ -191,8 +189,7 @@ public final class HttpFlvHandler implements LocationHandler {
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, null, false, MAX_WEBSOCKET_FRAME).newHandshaker(request);
         if (handshaker == null) {
-            clients.close(viewing.client());
-            exchange.refuse(HttpResponseStatus.UPGRADE_REQUIRED, "unsupported WebSocket version");
+            refuse(exchange, viewing, HttpResponseStatus.UPGRADE_REQUIRED, "unsupported WebSocket version");
             return;
         }
         exchange.detach();
@@ -236,6 +233,12 @@ public final class HttpFlvHandler implements LocationHandler {
             log.info("[{}] {} play {} ended, {} frames dropped", channel.remoteAddress(), protocol, key,
                     viewer.droppedFrames());
         });
+    }
+
+    /** Refuses a play whose viewer was already counted as a client, and uncounts it. */
+    private void refuse(HttpExchange exchange, Viewing viewing, HttpResponseStatus status, String reason) {
+        clients.close(viewing.client());
+        exchange.refuse(status, reason);
     }
 
     private boolean isLive(StreamKey key) {
