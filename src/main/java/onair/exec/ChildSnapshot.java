@@ -3,6 +3,7 @@ package onair.exec;
 import onair.config.ExecConfig;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One child of an {@link ExecSupervisor} as statistics show it.
@@ -30,6 +31,11 @@ public record ChildSnapshot(long id, String app, String name, ExecConfig.Kind ki
         GIVEN_UP,
         /** Exited and not to be restarted. */
         EXITED;
+
+        /** The state as stat JSON and the web page name it: {@code running}, {@code backing_off}, … */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
 
         /** Whether the child may still have or get a process. */
         public boolean live() {

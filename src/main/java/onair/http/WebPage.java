@@ -28,7 +28,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -127,7 +126,7 @@ public final class WebPage implements LocationHandler {
         entry.put("kind", child.kind().directive());
         entry.put("command", child.command());
         entry.put("pid", child.pid());
-        entry.put("state", child.state().name().toLowerCase(Locale.ROOT));
+        entry.put("state", child.state().label());
         entry.put("restarts", child.restarts());
         return entry;
     }

@@ -8,7 +8,6 @@ import tools.jackson.jr.ob.JSON;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,7 +71,7 @@ public final class StatJson {
             entry.put("kind", child.kind().directive());
             entry.put("command", child.command());
             entry.put("pid", child.pid());
-            entry.put("state", child.state().name().toLowerCase(Locale.ROOT));
+            entry.put("state", child.state().label());
             entry.put("restarts", child.restarts());
             entry.put("last_exit_code", child.lastExitCode());
             entry.put("started_at", child.startedAt() == null ? null : child.startedAt().toString());
