@@ -444,7 +444,8 @@ class CallbackTest {
 
             assertThat(RtmpTestClient.code(status)).isEqualTo("NetStream.Publish.BadName");
             assertThat(client.awaitClosed(WAIT)).isTrue();
-            assertThat(log.lines("closed: on_publish " + backend.url("/p") + " failed: TLS:")).hasSize(1);
+            await().atMost(WAIT).untilAsserted(() ->
+                assertThat(log.lines("closed: on_publish " + backend.url("/p") + " failed: TLS:")).hasSize(1));
         }
     }
 
