@@ -1,23 +1,35 @@
 package onair.output;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import onair.media.MediaFrame;
 import onair.stream.FrameQueue;
 
 /**
  * A subscriber that sends to one Netty channel. Frames reach it on the publisher's thread and wait in its bounded
  * {@link FrameQueue}, which drops and counts what a slow reader loses; the channel's event loop writes each one as the
- * message {@link #encode} makes of it while the channel is writable, then flushes.
+ * message {@link #encode} makes of it while the channel is writable, then flushes. Given a handler's context, it
+ * writes from there, so the handlers after it in the pipeline are not traversed for every frame.
  */
 public abstract class ChannelSubscriber extends QueuedOutput {
 
     private final Channel channel;
+    private final ChannelOutboundInvoker out;
     private final Runnable drainTask = this::drain;
     private long blockedSinceNanos;
 
     protected ChannelSubscriber(Channel channel, FrameQueue queue) {
         super(queue);
         this.channel = channel;
+        this.out = channel;
+    }
+
+    /** Writes frames from {@code writeFrom}: they pass only the handlers before it, towards the socket. */
+    protected ChannelSubscriber(ChannelHandlerContext writeFrom, FrameQueue queue) {
+        super(queue);
+        this.channel = writeFrom.channel();
+        this.out = writeFrom;
     }
 
     protected final Channel channel() {
@@ -37,7 +49,7 @@ public abstract class ChannelSubscriber extends QueuedOutput {
         boolean wrote = false;
         MediaFrame frame;
         while (channel.isWritable() && (frame = queue().poll()) != null) {
-            channel.write(encode(frame), channel.voidPromise());
+            out.write(encode(frame), out.voidPromise());
             wrote = true;
         }
         blockedSinceNanos = queue().size() > 0 ? (blockedSinceNanos == 0 ? System.nanoTime() : blockedSinceNanos) : 0;

@@ -1,6 +1,6 @@
 package onair.rtmpserver;
 
-import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import onair.config.ApplicationConfig;
 import onair.media.MediaFrame;
@@ -16,8 +16,8 @@ import onair.stream.FrameQueue;
 
 /**
  * An RTMP player as a subscriber of a live stream. Frames reach it on the publisher's thread and wait in a bounded
- * {@link FrameQueue}; its own event loop writes them as {@link SharedChunks} as long as the socket is writable, so the
- * chunk encoder chunks each frame once per chunk size and message stream for every player alike.
+ * {@link FrameQueue}; its own event loop writes them as {@link SharedChunks} straight to the chunk encoder as long as
+ * the socket is writable, so the encoder chunks each frame once per chunk size and message stream for every player.
  */
 final class RtmpPlayer extends ChannelSubscriber {
 
@@ -29,8 +29,9 @@ final class RtmpPlayer extends ChannelSubscriber {
     private volatile boolean receiveVideo = true;
     private int lastTimestamp;
 
-    RtmpPlayer(Channel channel, Client client, int streamId, ApplicationConfig app, FrameQueue queue) {
-        super(channel, queue);
+    /** A player whose frames are written from {@code codec}, the context of the message codec, to the chunk encoder. */
+    RtmpPlayer(ChannelHandlerContext codec, Client client, int streamId, ApplicationConfig app, FrameQueue queue) {
+        super(codec, queue);
         this.client = client;
         this.streamId = streamId;
         this.app = app;

@@ -36,6 +36,7 @@ import onair.rtmp.message.CommandMessage;
 import onair.rtmp.message.DataMessage;
 import onair.rtmp.message.MediaMessage;
 import onair.rtmp.message.RtmpMessage;
+import onair.rtmp.message.RtmpMessageCodec;
 import onair.rtmp.message.SetChunkSize;
 import onair.rtmp.message.SetPeerBandwidth;
 import onair.rtmp.message.UserControl;
@@ -314,7 +315,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
     RtmpPlayer newPlayer(int streamId, boolean waitKey) {
-        return new RtmpPlayer(ctx.channel(), client, streamId, app,
+        return new RtmpPlayer(ctx.pipeline().context(RtmpMessageCodec.class), client, streamId, app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
     }
 

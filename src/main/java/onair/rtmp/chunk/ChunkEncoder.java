@@ -5,10 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.EncoderException;
 import onair.media.MediaFrame;
 
-import java.util.List;
 import java.util.function.Function;
 
 import static io.netty.util.internal.ObjectUtil.checkInRange;
@@ -19,9 +20,10 @@ import static onair.rtmp.chunk.ChunkDecoder.EXTENDED_TIMESTAMP_MARKER;
  * Splits each {@link RawMessage} into chunks (RTMP spec §5.3.1) without copying its payload: a type-0 chunk, then
  * type-3 chunks that repeat an extended timestamp (as nginx-rtmp's play_time_fix does). A SetChunkSize message
  * (§5.4.1) passing through sets the chunk size of the messages after it. {@link SharedChunks} are chunked the same way
- * with the current chunk size, once per frame and chunking, and the result is shared with every other encoder.
+ * with the current chunk size, once per frame and chunking, and the result is shared with every other encoder. Each
+ * message becomes one buffer written on at once; other messages pass through.
  */
-public final class ChunkEncoder extends MessageToMessageEncoder<ChunkMessage> {
+public final class ChunkEncoder extends ChannelOutboundHandlerAdapter {
 
     private static final int MAX_CHUNK_STREAM_ID = 65599;
     private static final int MAX_MESSAGE_LENGTH = 0xFFFFFF;
@@ -50,27 +52,36 @@ public final class ChunkEncoder extends MessageToMessageEncoder<ChunkMessage> {
     private final Chunking[] chunkings = new Chunking[4];
     private int nextChunking;
 
-    public ChunkEncoder() {
-        super(ChunkMessage.class);
-    }
-
     /** The chunk size this encoder currently sends with. */
     public int chunkSize() {
         return chunkSize;
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, ChunkMessage msg, List<Object> out) {
-        switch (msg) {
-            case RawMessage raw -> encode(ctx, raw, out);
-            case SharedChunks shared -> {
-                Chunking chunking = chunking(shared.chunkStreamId(), shared.streamId());
-                out.add(shared.frame().encoded(chunking, chunking).retainedDuplicate());
-            }
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ChunkMessage message)) {
+            ctx.write(msg, promise);
+            return;
         }
+        ByteBuf chunks;
+        try {
+            chunks = switch (message) {
+                case RawMessage raw -> encode(ctx, raw);
+                case SharedChunks shared -> {
+                    Chunking chunking = chunking(shared.chunkStreamId(), shared.streamId());
+                    yield shared.frame().encoded(chunking, chunking).retainedDuplicate();
+                }
+            };
+        } catch (RuntimeException e) {
+            promise.tryFailure(new EncoderException(e));
+            return;
+        } finally {
+            message.release();
+        }
+        ctx.write(chunks, promise);
     }
 
-    private void encode(ChannelHandlerContext ctx, RawMessage msg, List<Object> out) {
+    private ByteBuf encode(ChannelHandlerContext ctx, RawMessage msg) {
         ByteBuf payload = msg.content();
         int nextChunkSize = chunkSize;
         if (msg.typeId() == ChunkDecoder.TYPE_SET_CHUNK_SIZE) {
@@ -79,9 +90,10 @@ public final class ChunkEncoder extends MessageToMessageEncoder<ChunkMessage> {
             }
             nextChunkSize = checkPositive(payload.getInt(payload.readerIndex()), "chunk size");
         }
-        out.add(encode(ctx.alloc(), msg.chunkStreamId(), msg.timestamp(), msg.typeId(), msg.streamId(), payload,
-            chunkSize));
+        ByteBuf chunks = encode(ctx.alloc(), msg.chunkStreamId(), msg.timestamp(), msg.typeId(), msg.streamId(),
+            payload, chunkSize);
         chunkSize = nextChunkSize;
+        return chunks;
     }
 
     /** The chunking for the current chunk size, kept for the next frames rather than made per message. */
