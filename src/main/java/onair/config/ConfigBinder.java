@@ -18,7 +18,8 @@ final class ConfigBinder {
 
     /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
-            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS);
+            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS,
+            DirectoryConfig.SETTINGS);
 
     static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -45,6 +46,7 @@ final class ConfigBinder {
     private final String fileName;
     private final List<String> ignored = new ArrayList<>();
     private final Map<String, LogFormat> formats = new HashMap<>(Map.of("combined", LogFormat.COMBINED));
+    private DirectoryConfig directory = DirectoryConfig.OFF;
 
     private ConfigBinder(String fileName) {
         this.fileName = fileName;
@@ -87,7 +89,7 @@ final class ConfigBinder {
         }
         List<RtmpServerConfig> rtmpServers = rtmp(rtmp);
         List<HttpServerConfig> httpServers = http == null ? List.of() : HttpConfigBinder.bind(http, ignored);
-        return new ServerConfig(rtmpServers, ignored, pidFile, httpServers);
+        return new ServerConfig(rtmpServers, ignored, pidFile, httpServers, directory);
     }
 
     private List<RtmpServerConfig> rtmp(Directive rtmp) {
@@ -110,6 +112,7 @@ final class ConfigBinder {
         }
         // the rtmp block's access_log lines are checked even when no server inherits them
         AccessLogConfig.from(scope, formats);
+        directory = DirectoryConfig.from(scope);
         Set<String> addresses = new HashSet<>();
         return servers.stream().map(server -> server(server, scope, addresses)).toList();
     }

@@ -11,6 +11,9 @@ import java.util.Set;
 enum Context {
     RTMP, RTMP_SERVER, APPLICATION, RECORDER, HTTP, HTTP_SERVER, LOCATION;
 
+    /** Only the {@code rtmp} block itself: settings of the whole process. */
+    static final Set<Context> RTMP_BLOCK = of(RTMP);
+
     /** The {@code rtmp} block and its servers: nginx-rtmp's core module directives. */
     static final Set<Context> CORE = of(RTMP, RTMP_SERVER);
 

@@ -15,9 +15,10 @@ import java.util.stream.IntStream;
  *
  * @param pidFile where the running server writes its process id, from the main-context {@code pid} directive
  * @param httpServers the servers of the {@code http} section; empty without one
+ * @param directory the scale-out directory of the {@code directory} directives; {@link DirectoryConfig#OFF} without
  */
 public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored, Path pidFile,
-        List<HttpServerConfig> httpServers) {
+        List<HttpServerConfig> httpServers, DirectoryConfig directory) {
 
     /** The pid file without a {@code pid} directive: {@code onair.pid} in the temporary directory. */
     public static final Path DEFAULT_PID_FILE = Path.of(System.getProperty("java.io.tmpdir"), "onair.pid");
@@ -72,6 +73,13 @@ public record ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> igno
         ignored = List.copyOf(ignored);
         Objects.requireNonNull(pidFile, "pidFile");
         httpServers = List.copyOf(httpServers);
+        Objects.requireNonNull(directory, "directory");
+    }
+
+    /** A configuration without a directory. */
+    public ServerConfig(List<RtmpServerConfig> rtmpServers, List<String> ignored, Path pidFile,
+            List<HttpServerConfig> httpServers) {
+        this(rtmpServers, ignored, pidFile, httpServers, DirectoryConfig.OFF);
     }
 
     /**
