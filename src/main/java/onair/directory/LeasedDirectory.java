@@ -91,7 +91,7 @@ public final class LeasedDirectory implements StreamDirectory {
             store.release(registration.key, registration.value).whenComplete((ok, failure) -> {
                 if (failure != null && registration.held) {
                     log.info("directory: {} not released ({}); its lease expires in {}", registration.key,
-                        failure.getMessage(), lease);
+                        RedisConnection.reason(failure), lease);
                 }
                 released.complete(null);
             });
@@ -150,7 +150,7 @@ public final class LeasedDirectory implements StreamDirectory {
             log.info("directory: {} registered as {}", registration.key, registration.value);
             registration.waitingLogged = false;
         } else if (!now && !registration.waitingLogged) {
-            String reason = failure != null ? failure.getMessage() : "another origin holds it";
+            String reason = failure != null ? RedisConnection.reason(failure) : "another origin holds it";
             log.warn("directory: {} not registered ({}); retrying every {} ms", registration.key, reason,
                 Math.max(1, lease.toMillis() / 3));
             registration.waitingLogged = true;

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -145,7 +146,7 @@ final class RedisConnection implements AutoCloseable {
         channel = connecting.channel();
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
-                down(done.cause().getMessage() == null ? done.cause().toString() : done.cause().getMessage());
+                down(reason(done.cause()));
                 return;
             }
             handshake();
@@ -169,7 +170,7 @@ final class RedisConnection implements AutoCloseable {
                 return;
             }
             if (failure != null) {
-                down(failure.getMessage());
+                down(reason(failure));
                 opened.close();
                 return;
             }
@@ -243,9 +244,16 @@ final class RedisConnection implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            down(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            down(reason(cause));
             ctx.close();
         }
+    }
+
+    /** What went wrong, for a log line: the message of the failure a completion wraps. */
+    static String reason(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 
     private static Object value(RedisMessage message) {
