@@ -41,6 +41,7 @@ import onair.hls.HlsOutput;
 import onair.hls.HlsSessions;
 import onair.rtmpserver.RtmpSession;
 import onair.config.ApplicationConfig;
+import onair.directory.StreamDirectory;
 import onair.exec.ExecLimits;
 import onair.exec.ExecListener;
 import onair.exec.ExecSupervisor;
@@ -104,7 +105,9 @@ public final class MediaServer implements AutoCloseable {
         new LocalRtmp(() -> rtmpPorts), key -> registry.find(key).map(stream -> OptionalLong.of(stream.framesIn()))
             .orElse(OptionalLong.empty())));
     private final StaticChildren staticChildren = new StaticChildren(execListener);
-    private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks, execListener));
+    private final ScaleOutDirectory directory = new ScaleOutDirectory();
+    private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks, execListener,
+        directory.registration()));
     private final MaxConnections maxConnections = new MaxConnections();
     private final Recorders recorders;
     private final EventLoopGroup acceptors;
@@ -161,6 +164,7 @@ public final class MediaServer implements AutoCloseable {
     public synchronized MediaServer start() throws InterruptedException {
         listen(config.get());
         staticChildren.apply(config.get());
+        directory.apply(config.get(), rtmpAddresses());
         return this;
     }
 
@@ -205,6 +209,7 @@ public final class MediaServer implements AutoCloseable {
         listen(next);
         config.set(next);
         staticChildren.apply(next);
+        directory.apply(next, rtmpAddresses());
         for (Channel channel : connections) {
             Listener listener = listenerOf(channel.parent());
             if (listener != null && listener.initializer() instanceof RtmpChannelInitializer rtmp) {
@@ -369,6 +374,11 @@ public final class MediaServer implements AutoCloseable {
         return exec;
     }
 
+    /** The scale-out directory: where this server registers its streams and an edge looks up their origin. */
+    public StreamDirectory directory() {
+        return directory.directory();
+    }
+
     /**
      * The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks, then the
      * exec children.
@@ -394,6 +404,7 @@ public final class MediaServer implements AutoCloseable {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         exec.close();
+        directory.close();
         hls.close();
         hlsSessions.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
