@@ -141,7 +141,7 @@ public final class MediaServer implements AutoCloseable {
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
-        StatPages stat = new StatPages(this.config::get, registry, clients, exec);
+        StatPages stat = new StatPages(this.config::get, registry, clients, exec, directory::snapshot);
         RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control);
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,

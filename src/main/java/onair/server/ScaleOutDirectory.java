@@ -3,6 +3,7 @@ package onair.server;
 import onair.config.DirectoryConfig;
 import onair.config.Listen;
 import onair.config.ServerConfig;
+import onair.directory.DirectorySnapshot;
 import onair.directory.OriginRegistration;
 import onair.directory.StreamDirectory;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ final class ScaleOutDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScaleOutDirectory.class);
 
     private final OriginRegistration registration = new OriginRegistration();
-    private DirectoryConfig config = DirectoryConfig.OFF;
+    private volatile DirectoryConfig config = DirectoryConfig.OFF;
     private volatile StreamDirectory directory = StreamDirectory.of(DirectoryConfig.OFF);
 
     /** The lifecycle listener that registers published streams. */
@@ -35,6 +36,12 @@ final class ScaleOutDirectory implements AutoCloseable {
 
     StreamDirectory directory() {
         return directory;
+    }
+
+    /** The directory's state for statistics; null without a {@code directory}. */
+    DirectorySnapshot snapshot() {
+        StreamDirectory current = directory;
+        return config.active() ? current.snapshot() : null;
     }
 
     /** Opens the directory of {@code next} unless it is the one in use; {@code rtmp} are the bound RTMP addresses. */

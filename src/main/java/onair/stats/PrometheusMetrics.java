@@ -91,6 +91,13 @@ public final class PrometheusMetrics {
         header("onair_stream_timestamp_repairs_total", "counter", "Publisher timestamps repaired to stay monotonic.");
         each(streams, "onair_stream_timestamp_repairs_total", StreamStats::timestampRepairs);
         exec(snapshot.exec().counters());
+        if (snapshot.directory() != null) {
+            header("onair_directory_up", "gauge", "1 when the scale-out directory's back-end answers, else 0.");
+            sample("onair_directory_up", "", snapshot.directory().up() ? 1 : 0);
+            header("onair_directory_leases", "gauge", "Streams registered in the directory, by lease state.");
+            sample("onair_directory_leases", "state=\"held\"", snapshot.directory().held());
+            sample("onair_directory_leases", "state=\"waiting\"", snapshot.directory().waiting());
+        }
         return out.toString();
     }
 

@@ -54,6 +54,15 @@ public final class StatJson {
         }
         root.put("servers", servers);
         root.put("exec", exec(snapshot.exec()));
+        if (snapshot.directory() != null) {
+            Map<String, Object> directory = new LinkedHashMap<>();
+            directory.put("backend", snapshot.directory().backend());
+            directory.put("target", snapshot.directory().target());
+            directory.put("up", snapshot.directory().up());
+            directory.put("leases_held", snapshot.directory().held());
+            directory.put("leases_waiting", snapshot.directory().waiting());
+            root.put("directory", directory);
+        }
         return JSON.std.asString(root);
     }
 

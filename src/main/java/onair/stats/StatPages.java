@@ -1,6 +1,7 @@
 package onair.stats;
 
 import onair.config.ServerConfig;
+import onair.directory.DirectorySnapshot;
 import onair.exec.ExecSupervisor;
 import onair.stream.Clients;
 import onair.stream.StreamRegistry;
@@ -26,16 +27,24 @@ public final class StatPages {
     private final StreamRegistry registry;
     private final Clients clients;
     private final ExecSupervisor exec;
+    private final Supplier<DirectorySnapshot> directory;
 
     public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec) {
+        this(config, registry, clients, exec, () -> null);
+    }
+
+    /** Pages that also show the scale-out directory's state ({@code directory} answers null without one). */
+    public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec,
+            Supplier<DirectorySnapshot> directory) {
         this.config = config;
         this.registry = registry;
         this.clients = clients;
         this.exec = exec;
+        this.directory = directory;
     }
 
     public StatSnapshot snapshot() {
-        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec));
+        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec), directory.get());
     }
 
     /**

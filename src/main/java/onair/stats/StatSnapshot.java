@@ -3,6 +3,7 @@ package onair.stats;
 import onair.config.ApplicationConfig;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
+import onair.directory.DirectorySnapshot;
 import onair.exec.ChildSnapshot;
 import onair.exec.ExecCounters;
 import onair.exec.ExecSupervisor;
@@ -26,9 +27,11 @@ import java.util.TreeMap;
  *
  * @param connections client connections open now
  * @param exec        the exec children and their counters
+ * @param directory   the scale-out directory's state; null without a {@code directory}
  */
 public record StatSnapshot(String version, long pid, long uptimeSeconds, long accepted, int connections,
-        long bandwidthIn, long bytesIn, long bandwidthOut, long bytesOut, List<Server> servers, Exec exec) {
+        long bandwidthIn, long bytesIn, long bandwidthOut, long bytesOut, List<Server> servers, Exec exec,
+        DirectorySnapshot directory) {
 
     /** Onair's version, from the jar manifest, or "dev" when run from classes. */
     public static final String VERSION = versionOf(StatSnapshot.class.getPackage().getImplementationVersion());
@@ -79,6 +82,12 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
 
     /** Reads the configuration's servers and applications, and the registry's streams in each application. */
     public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients, Exec exec) {
+        return take(config, registry, clients, exec, null);
+    }
+
+    /** {@link #take(ServerConfig, StreamRegistry, Clients, Exec)} with the directory's state (null without one). */
+    public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients, Exec exec,
+            DirectorySnapshot directory) {
         Map<String, List<LiveStream>> byApp = new TreeMap<>();
         for (LiveStream stream : registry.streams()) {
             byApp.computeIfAbsent(stream.key().app(), app -> new ArrayList<>()).add(stream);
@@ -98,7 +107,7 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
         }
         return new StatSnapshot(VERSION, ProcessHandle.current().pid(), clients.uptimeSeconds(), clients.accepted(),
             clients.openCount(), clients.bandwidthIn(), clients.bytesIn(), clients.bandwidthOut(), clients.bytesOut(),
-            servers, exec);
+            servers, exec, directory);
     }
 
     private static Stream stream(LiveStream live) {

@@ -1,6 +1,7 @@
 package onair.server;
 
 import onair.stream.StreamKey;
+import tools.jackson.jr.ob.JSON;
 import onair.testing.RedisServer;
 import onair.testing.SyntheticPublisher;
 import onair.testing.TestServer;
@@ -9,6 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +41,17 @@ class OriginRegistrationTest {
 
     private TestServer origin(String directives) throws InterruptedException {
         return TestServer.start("rtmp { directory " + redis.url() + " lease=2s; " + directives
-            + " server { listen 127.0.0.1:0; application live { live on; } } }");
+            + " server { listen 127.0.0.1:0; application live { live on; } } }"
+            + " http { server { listen 127.0.0.1:0; location /stat { rtmp_stat all; }"
+            + " location /metrics { rtmp_metrics on; } } }");
+    }
+
+    private static String get(TestServer server, String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.server().httpAddresses().getFirst().getPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        }
     }
 
     @Test
@@ -48,7 +63,11 @@ class OriginRegistrationTest {
                 await().atMost(5, TimeUnit.SECONDS).until(() -> url.equals(redis.call("GET", KEY)));
                 assertThat(server.server().directory().lookup("live", "cam").toCompletableFuture()
                     .get(5, TimeUnit.SECONDS)).contains(URI.create(url));
-                assertThat(server.server().directory().snapshot().held()).isEqualTo(1);
+                assertThat(JSON.std.mapFrom(get(server, "/stat?format=json")).get("directory")).isEqualTo(Map.of(
+                    "backend", "redis", "target", "redis://127.0.0.1:" + redis.port() + "/0", "up", true,
+                    "leases_held", 1, "leases_waiting", 0));
+                assertThat(get(server, "/metrics")).contains("onair_directory_up 1",
+                    "onair_directory_leases{state=\"held\"} 1");
             }
             await().atMost(5, TimeUnit.SECONDS).until(() -> redis.call("GET", KEY) == null);
             assertThat(server.server().directory().snapshot().held()).isZero();
