@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +72,7 @@ public final class LeasedDirectory implements StreamDirectory {
     @Override
     public CompletionStage<Boolean> register(String app, String name, URI origin) {
         CompletableFuture<Boolean> taken = new CompletableFuture<>();
-        loop.execute(() -> {
+        run(taken, () -> {
             Registration registration = new Registration(key(app, name), origin.toString());
             registrations.put(registration.key, registration);
             attempt(registration, taken);
@@ -82,7 +83,7 @@ public final class LeasedDirectory implements StreamDirectory {
     @Override
     public CompletionStage<Void> release(String app, String name) {
         CompletableFuture<Void> released = new CompletableFuture<>();
-        loop.execute(() -> {
+        run(released, () -> {
             Registration registration = registrations.remove(key(app, name));
             if (registration == null) {
                 released.complete(null);
@@ -110,6 +111,15 @@ public final class LeasedDirectory implements StreamDirectory {
                 return Optional.empty();
             }
         }).stream().toList());
+    }
+
+    /** Runs {@code task} on the loop; once the directory is closed, fails {@code answer} instead. */
+    private void run(CompletableFuture<?> answer, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException closed) {
+            answer.completeExceptionally(new IllegalStateException("the directory is closed"));
+        }
     }
 
     private void refreshAll() {
@@ -166,17 +176,21 @@ public final class LeasedDirectory implements StreamDirectory {
     @Override
     public void close() {
         refresher.cancel(false);
-        List<CompletableFuture<Void>> released = new ArrayList<>();
-        registrations.values().forEach(registration ->
-            released.add(store.release(registration.key, registration.value).toCompletableFuture()));
-        registrations.clear();
+        long timeout = RedisLeaseStore.timeout(lease).toMillis();
         try {
-            CompletableFuture.allOf(released.toArray(CompletableFuture[]::new))
-                .get(RedisLeaseStore.timeout(lease).toMillis(), TimeUnit.MILLISECONDS);
+            List<CompletableFuture<Void>> released = loop.submit(() -> {
+                List<CompletableFuture<Void>> all = new ArrayList<>();
+                registrations.values().forEach(registration ->
+                    all.add(store.release(registration.key, registration.value).toCompletableFuture()));
+                registrations.clear();
+                return all;
+            }).get(timeout, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).get(timeout, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.info("directory: leases not released at shutdown ({}); they expire in {}", e.getMessage(), lease);
+            log.info("directory: leases not released at shutdown ({}); they expire in {}",
+                RedisConnection.reason(e), lease);
         }
         store.close();
         onClose.run();

@@ -1,5 +1,6 @@
 package onair.server;
 
+import onair.config.ServerConfig;
 import onair.stream.StreamKey;
 import tools.jackson.jr.ob.JSON;
 import onair.testing.RedisServer;
@@ -88,6 +89,21 @@ class OriginRegistrationTest {
             assertThat(edge.server().directory().lookup("live", "cam").toCompletableFuture().get(5, TimeUnit.SECONDS))
                 .contains(URI.create("rtmp://elsewhere:1935/live"));
             assertThat(redis.call("GET", "onair:stream:live/other")).isNull();
+        }
+    }
+
+    @Test
+    void aReloadThatChangesTheDirectoryMovesTheLiveStreamsToTheNewOne() throws Exception {
+        try (TestServer server = origin("");
+             SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "cam", 5, 100)) {
+            String url = "rtmp://127.0.0.1:" + server.address().getPort() + "/live";
+            await().atMost(5, TimeUnit.SECONDS).until(() -> url.equals(redis.call("GET", KEY)));
+
+            server.server().reload(ServerConfig.parse("rtmp { directory " + redis.url() + " prefix=next:;"
+                + " server { listen 127.0.0.1:0; application live { live on; } } }", "next.conf"));
+
+            await().atMost(5, TimeUnit.SECONDS).until(() -> url.equals(redis.call("GET", "next:stream:live/cam")));
+            assertThat(redis.call("GET", KEY)).isNull();
         }
     }
 
