@@ -35,6 +35,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,13 +98,17 @@ final class RedisConnection implements AutoCloseable {
      */
     CompletableFuture<Object> send(String... command) {
         CompletableFuture<Object> reply = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (!up) {
-                reply.completeExceptionally(new RedisException(redis + " is down"));
-            } else {
-                write(command, reply);
-            }
-        });
+        try {
+            loop.execute(() -> {
+                if (!up) {
+                    reply.completeExceptionally(new RedisException(redis + " is down"));
+                } else {
+                    write(command, reply);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            reply.completeExceptionally(new RedisException("the connection to " + redis + " is closed"));
+        }
         return reply;
     }
 

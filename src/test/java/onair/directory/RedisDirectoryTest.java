@@ -180,6 +180,21 @@ class RedisDirectoryTest {
     }
 
     @Test
+    void aStuckRedisFailsCommandsWithinTheirTimeoutAndIsReconnectedTo() throws Exception {
+        StreamDirectory directory = directory(Duration.ofSeconds(1));
+        assertThat(join(directory.register("live", "cam", ORIGIN_A))).isTrue();
+
+        redis.call("CLIENT", "PAUSE", "3000");
+
+        assertThatThrownBy(() -> directory.lookup("live", "cam").toCompletableFuture().get(2, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class).hasMessageContaining("no reply from");
+        assertThat(join(directory.register("live", "stuck", ORIGIN_A))).as("registering while stuck").isFalse();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> directory.snapshot().up()
+            && ORIGIN_A.toString().equals(redis.call("GET", "onair:stream:live/stuck")));
+        assertThat(join(directory.lookup("live", "cam"))).contains(ORIGIN_A);
+    }
+
+    @Test
     void aDirectoryStartedWithRedisDownRegistersOnceItIsUp() throws Exception {
         redis.kill();
         DirectoryConfig.Redis server = new DirectoryConfig.Redis("127.0.0.1", redis.port(), 0, null, null,
