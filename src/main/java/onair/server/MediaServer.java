@@ -397,7 +397,7 @@ public final class MediaServer implements AutoCloseable {
 
     /**
      * The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks, then the
-     * exec children.
+     * exec children, then the {@code push} and {@code pull} relays.
      */
     public Lifecycle lifecycle() {
         return lifecycle;
