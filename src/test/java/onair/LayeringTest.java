@@ -63,7 +63,7 @@ class LayeringTest {
         Map.entry("control", Set.of("stats")),
         Map.entry("hls", Set.of()),
         Map.entry("notify", Set.of()),
-        Map.entry("http", Set.of("exec")),
+        Map.entry("http", Set.of("exec", "relay")),
         Map.entry("output", Set.of()),
         Map.entry("exec", Set.of()));
 

@@ -159,7 +159,7 @@ public final class MediaServer implements AutoCloseable {
                 : pushRelays.stop(new StreamKey(app.name(), name), url));
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
-            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot),
+            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot, this::relays),
             LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients, lifecycle),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
                 ? stat.stylesheet()

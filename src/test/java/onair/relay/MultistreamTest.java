@@ -60,7 +60,8 @@ class MultistreamTest {
                  + "push rtmps://127.0.0.1:" + tls.address(0).getPort() + "/live/tls-key; "
                  + "push rtmp://127.0.0.1:" + latePort + "/live/late-key; "
                  + "push_reconnect 200ms; relay_ssl_trusted_certificate " + certificate.certificate() + "; } } }"
-                 + " http { server { listen 127.0.0.1:0; location /stat { rtmp_stat all; } } }");
+                 + " http { server { listen 127.0.0.1:0; location /stat { rtmp_stat all; } "
+                 + "location /metrics { rtmp_metrics on; } location / { } } }");
              SyntheticPublisher publisher = new SyntheticPublisher(source.address(), "live", "src", GOP, FRAME_SIZE);
              TestPlayer local = TestPlayer.play(source.address(), "live", "src")) {
             awaitLive(plain, "plain-key");
@@ -72,6 +73,13 @@ class MultistreamTest {
                 assertThat(stat).containsPattern("\"url\":\"rtmp://127.0.0.1:" + latePort
                     + "/live/\\*\\*\\*\",\"state\":\"(backing off|connecting)\",\"last_error\":\"cannot connect");
                 assertThat(stat).doesNotContain("plain-key").doesNotContain("tls-key").doesNotContain("late-key");
+                String lateLabels = "{app=\"live\",name=\"src\",direction=\"push\",url=\"rtmp://127.0.0.1:" + latePort
+                    + "/live/***\"";
+                assertThat(get(source, "/metrics")).contains("onair_relay_state" + lateLabels + ",state=\"live\"} 0")
+                    .containsPattern("onair_relay_reconnects_total" + Pattern.quote(lateLabels + "}") + " [1-9]")
+                    .doesNotContain("late-key");
+                assertThat(get(source, "/api/streams")).contains("\"url\":\"rtmp://127.0.0.1:" + latePort
+                    + "/live/***\"").doesNotContain("late-key");
 
                 publisher.send(30);
                 publisher.sync();
@@ -166,8 +174,11 @@ class MultistreamTest {
     }
 
     private static String stat(TestServer server) throws IOException, InterruptedException {
-        URI uri = URI.create("http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort()
-            + "/stat?format=json");
+        return get(server, "/stat?format=json");
+    }
+
+    private static String get(TestServer server, String path) throws IOException, InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort() + path);
         return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
