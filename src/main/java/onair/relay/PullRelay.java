@@ -36,7 +36,8 @@ final class PullRelay implements RtmpRelay.Events {
     private int tried;
     private boolean stopped;
     private volatile RtmpRelay relay;
-    private volatile String state = PushTarget.State.CONNECTING.label();
+    private volatile Remote remote;
+    private volatile RelayState state = RelayState.CONNECTING;
     private volatile String lastError;
     private volatile long reconnects;
 
@@ -86,11 +87,12 @@ final class PullRelay implements RtmpRelay.Events {
             retry();
             return;
         }
-        Remote remote = remotes.get(next % remotes.size());
+        Remote chosen = remotes.get(next % remotes.size());
+        remote = chosen;
         next = (next + 1) % remotes.size();
         tried++;
-        state = PushTarget.State.CONNECTING.label();
-        RtmpRelay created = RtmpRelay.pull(remote, local, loop, net.channelType(), remote.tls() ? ssl : null,
+        state = RelayState.CONNECTING;
+        RtmpRelay created = RtmpRelay.pull(chosen, local, loop, net.channelType(), chosen.tls() ? ssl : null,
             PushRelays.CHUNK_SIZE, this, !isStatic);
         relay = created == null || created.ended() ? null : created;
         if (created == null) {
@@ -100,7 +102,7 @@ final class PullRelay implements RtmpRelay.Events {
 
     @Override
     public void started(RtmpRelay started) {
-        state = PushTarget.State.LIVE.label();
+        state = RelayState.LIVE;
         backoff.reset();
         tried = 0;
     }
@@ -129,22 +131,23 @@ final class PullRelay implements RtmpRelay.Events {
         next = 0;
         tried = 0;
         reconnects++;
-        state = PushTarget.State.BACKING_OFF.label();
+        state = RelayState.BACKING_OFF;
         loop.schedule(this::connect, backoff.next(), TimeUnit.MILLISECONDS);
     }
 
     private void finish() {
-        if (state.equals(PushTarget.State.STOPPED.label())) {
+        if (state == RelayState.STOPPED) {
             return;
         }
-        state = PushTarget.State.STOPPED.label();
+        state = RelayState.STOPPED;
         done.accept(this);
     }
 
 
     RelaySnapshot snapshot() {
         RtmpRelay current = relay;
-        return new RelaySnapshot("pull", current == null ? "" : current.remote().shown(), state, lastError,
+        Remote shown = remote;
+        return new RelaySnapshot("pull", shown == null ? "" : shown.shown(), state.label(), lastError,
             current == null ? 0 : current.bytesIn(), 0, reconnects);
     }
 }

@@ -67,7 +67,7 @@ public final class PushRelays implements StreamListener {
         LiveStream live = registry.find(key).filter(LiveStream::isLive)
             .orElseThrow(() -> new IllegalArgumentException("stream " + key + " is not published"));
         List<PushTarget> targets = pushes.computeIfAbsent(key, unused -> new CopyOnWriteArrayList<>());
-        if (targets.stream().anyMatch(target -> target.isFor(url) && target.state() != PushTarget.State.STOPPED)) {
+        if (targets.stream().anyMatch(target -> target.isFor(url) && target.state() != RelayState.STOPPED)) {
             return 0;
         }
         RelayConfig.Target line = app.relay().pushes().stream().filter(push -> push.url().equals(url)).findFirst()

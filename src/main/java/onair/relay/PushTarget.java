@@ -15,21 +15,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PushTarget implements RtmpRelay.Events {
 
-    /** Where a target is. */
-    public enum State {
-        CONNECTING("connecting"), LIVE("live"), BACKING_OFF("backing off"), STOPPED("stopped");
-
-        private final String label;
-
-        State(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
-
     private final Remote remote;
     private final LiveStream local;
     private final EventLoop loop;
@@ -38,7 +23,7 @@ public final class PushTarget implements RtmpRelay.Events {
     private final int chunkSize;
     private final Backoff backoff;
     private final String source;
-    private volatile State state = State.CONNECTING;
+    private volatile RelayState state = RelayState.CONNECTING;
     private volatile String lastError;
     private volatile long reconnects;
     private volatile long bytesBefore;
@@ -71,7 +56,7 @@ public final class PushTarget implements RtmpRelay.Events {
     void stop() {
         loop.execute(() -> {
             stopped = true;
-            state = State.STOPPED;
+            state = RelayState.STOPPED;
             if (retry != null) {
                 retry.cancel(false);
             }
@@ -92,10 +77,10 @@ public final class PushTarget implements RtmpRelay.Events {
             return;
         }
         if (!local.isLive()) {
-            state = State.STOPPED;
+            state = RelayState.STOPPED;
             return;
         }
-        state = State.CONNECTING;
+        state = RelayState.CONNECTING;
         RtmpRelay created = RtmpRelay.push(remote, local, loop, net.channelType(), remote.tls() ? ssl : null,
             chunkSize, this);
         relay = created.ended() ? null : created;
@@ -103,7 +88,7 @@ public final class PushTarget implements RtmpRelay.Events {
 
     @Override
     public void started(RtmpRelay started) {
-        state = State.LIVE;
+        state = RelayState.LIVE;
         backoff.reset();
     }
 
@@ -113,16 +98,16 @@ public final class PushTarget implements RtmpRelay.Events {
         droppedBefore += ended.droppedFrames();
         relay = null;
         if (stopped || !local.isLive()) {
-            state = State.STOPPED;
+            state = RelayState.STOPPED;
             return;
         }
         lastError = reason;
-        state = State.BACKING_OFF;
+        state = RelayState.BACKING_OFF;
         reconnects++;
         retry = loop.schedule(this::connect, backoff.next(), TimeUnit.MILLISECONDS);
     }
 
-    public State state() {
+    public RelayState state() {
         return state;
     }
 

@@ -3,6 +3,7 @@ package onair.stats;
 import onair.stream.Client;
 import onair.exec.ExecCounters;
 import onair.relay.RelaySnapshot;
+import onair.relay.RelayState;
 import onair.stream.StreamStats;
 
 import java.util.ArrayList;
@@ -97,13 +98,12 @@ public final class PrometheusMetrics {
     }
 
     private void relays(List<Labelled> streams) {
-        List<String> states = List.of("connecting", "live", "backing off", "stopped");
         header("onair_relay_state", "gauge", "1 for the state each push or pull relay of a stream is in.");
         for (Labelled labelled : streams) {
             for (RelaySnapshot relay : labelled.stream().relays()) {
-                for (String state : states) {
-                    sample("onair_relay_state", relayLabels(labelled, relay) + ",state=\"" + state + "\"",
-                        relay.state().equals(state) ? 1 : 0);
+                for (RelayState state : RelayState.values()) {
+                    sample("onair_relay_state", relayLabels(labelled, relay) + ",state=\"" + state.label() + "\"",
+                        relay.state().equals(state.label()) ? 1 : 0);
                 }
             }
         }
