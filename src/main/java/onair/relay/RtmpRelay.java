@@ -6,11 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
@@ -58,6 +55,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private static final Logger log = LoggerFactory.getLogger(RtmpRelay.class);
     private static final int START_TIMEOUT_MILLIS = 10_000;
     private static final long IDLE_CHECK_MILLIS = 1000;
+    private static final long CLOSE_TIMEOUT_MILLIS = 5000;
     private static final int MAX_MESSAGE = 16 << 20;
     private static final int QUEUE_FRAMES = 2048;
     private static final long QUEUE_BYTES = 32L << 20;
@@ -86,7 +84,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private final Events events;
     private final boolean idleEnds;
     private final AckWindow ackWindow = new AckWindow();
-    private volatile long bytesOut;
+    private final OutboundBytes bytesOut = new OutboundBytes();
     private Channel channel;
     private volatile ChunkDecoder chunks;
     private int streamId;
@@ -155,7 +153,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                     if (ssl != null) {
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc(), target.host(), target.address().getPort()));
                     }
-                    ch.pipeline().addLast(new ByteCounter(), new ClientHandshakeHandler(),
+                    ch.pipeline().addLast(bytesOut, new ClientHandshakeHandler(),
                         new ChunkDecoder(MAX_MESSAGE, 64, ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
                         new ChunkEncoder(), new RtmpMessageCodec(), relay);
                 }
@@ -343,7 +341,7 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
 
     /** Bytes written to the remote, RTMP after the handshake (and under TLS). */
     public long bytesOut() {
-        return bytesOut;
+        return bytesOut.bytes();
     }
 
     /** Frames a push skipped because the remote was slow. */
@@ -368,28 +366,24 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
             publication.close();
             publication = null;
         }
+        boolean publishing = subscription != null && channel.isActive();
         if (subscription != null) {
             subscription.close();
             subscription = null;
+            if (publishing) {
+                pusher.drain();
+            }
             pusher.close();
         }
-        if (channel != null) {
+        if (publishing) {
+            channel.writeAndFlush(new CommandMessage(0, 0, "deleteStream", 0, null, List.of((double) streamId)))
+                .addListener(ChannelFutureListener.CLOSE);
+            loop.schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (channel != null) {
             channel.close();
         }
         log.info("[relay {} {}] ended: {}", direction.name().toLowerCase(), target, reason);
         events.ended(this, reason);
-    }
-
-    /** Counts the bytes written towards the socket. */
-    private final class ByteCounter extends ChannelOutboundHandlerAdapter {
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf buf) {
-                bytesOut += buf.readableBytes();
-            }
-            ctx.write(msg, promise);
-        }
     }
 
     /**
