@@ -1,5 +1,6 @@
 package onair.relay;
 
+import onair.config.ServerConfig;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.testing.LogCapture;
@@ -75,6 +76,26 @@ class PullFailoverTest {
                 await().atMost(WAIT).until(() -> origin.server().registry().find(SRC)
                     .map(LiveStream::subscriberCount).orElse(0) == 1);
                 assertThat(edge.server().registry().find(copy).map(LiveStream::isLive)).contains(true);
+            }
+        }
+    }
+
+    @Test
+    void aReloadWithoutTheStaticLineStopsItsPull() throws Exception {
+        try (TestServer origin = TestServer.start();
+             SyntheticPublisher publisher = new SyntheticPublisher(origin.address(), "live", "src", 10, 500)) {
+            String pull = "pull rtmp://127.0.0.1:" + origin.address().getPort() + "/live/src name=copy static; ";
+            String config = "rtmp { server { listen 127.0.0.1:0; application live { live on; %s} } }";
+            try (TestServer edge = TestServer.start(config.formatted(pull))) {
+                await().atMost(WAIT).until(() -> origin.server().registry().find(SRC)
+                    .map(LiveStream::subscriberCount).orElse(0) == 1);
+
+                edge.server().reload(ServerConfig.parse(config.formatted(""), "test.conf"));
+
+                await().atMost(WAIT).until(() -> origin.server().registry().find(SRC)
+                    .map(LiveStream::subscriberCount).orElse(0) == 0);
+                assertThat(edge.server().registry().find(new StreamKey("live", "copy")).map(LiveStream::isLive)
+                    .orElse(false)).isFalse();
             }
         }
     }
