@@ -18,7 +18,8 @@ final class ConfigBinder {
 
     /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
-            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS);
+            ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS,
+            RelayConfig.SETTINGS);
 
     static final Set<String> UNSUPPORTED = Set.of(
             "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
@@ -26,11 +27,9 @@ final class ConfigBinder {
             "stream_buckets", "buffer",
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
-            "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
             "on_playlist", "notify_send_redirect", "netcall_buffer",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
-            "dash_clock_compensation", "dash_clock_helper_uri",
-            "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
+            "dash_clock_compensation", "dash_clock_helper_uri");
 
     private static final Set<String> NGINX_MAIN = Set.of(
             "user", "worker_processes", "error_log", "events", "stream", "mail", "load_module", "env",
@@ -76,6 +75,8 @@ final class ConfigBinder {
                     throw ConfigException.at(d, "\"http\" directive is duplicate");
                 }
                 http = d;
+            } else if (RelayConfig.AUTO_PUSH.contains(d.name())) {
+                ignored.add(RelayConfig.autoPush(d));
             } else if (NGINX_MAIN.contains(d.name())) {
                 ignored.add(d.location() + ": directive \"" + d.name() + "\" is ignored (not supported yet)");
             } else {
@@ -105,7 +106,13 @@ final class ConfigBinder {
                     servers.add(d);
                 }
                 case "log_format" -> { }
-                default -> set(scope, d);
+                default -> {
+                    if (RelayConfig.AUTO_PUSH.contains(d.name())) {
+                        ignored.add(RelayConfig.autoPush(d));
+                    } else {
+                        set(scope, d);
+                    }
+                }
             }
         }
         // the rtmp block's access_log lines are checked even when no server inherits them

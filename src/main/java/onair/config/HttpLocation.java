@@ -48,7 +48,7 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     static final String DEFAULT_TYPE = "application/octet-stream";
 
     private static final List<String> STAT_SECTIONS = List.of("all", "global", "live", "clients");
-    private static final List<String> CONTROL_SECTIONS = List.of("all", "drop", "redirect", "record");
+    private static final List<String> CONTROL_SECTIONS = List.of("all", "drop", "redirect", "record", "relay");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     static final Settings SETTINGS = new Settings();

@@ -2,7 +2,9 @@ package onair.stats;
 
 import onair.config.ServerConfig;
 import onair.exec.ExecSupervisor;
+import onair.relay.RelaySnapshot;
 import onair.stream.Clients;
+import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,16 +29,24 @@ public final class StatPages {
     private final StreamRegistry registry;
     private final Clients clients;
     private final ExecSupervisor exec;
+    private final Function<StreamKey, List<RelaySnapshot>> relays;
 
     public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec) {
+        this(config, registry, clients, exec, key -> List.of());
+    }
+
+    /** Pages that also show each stream's configured relays, as {@code relays} answers them. */
+    public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec,
+            Function<StreamKey, List<RelaySnapshot>> relays) {
         this.config = config;
         this.registry = registry;
         this.clients = clients;
         this.exec = exec;
+        this.relays = relays;
     }
 
     public StatSnapshot snapshot() {
-        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec));
+        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec), relays);
     }
 
     /**

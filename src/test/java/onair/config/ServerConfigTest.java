@@ -304,8 +304,6 @@ class ServerConfigTest {
     @ValueSource(strings = {
         "record_interval_size 1m;",
         "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
-        "push rtmp://h/a;", "pull rtmp://h/a;", "push_reconnect 1s;", "pull_reconnect 1s;", "session_relay on;",
-        "relay_buffer 1s;",
         "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
         "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
@@ -322,9 +320,13 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"rtmp_auto_push on;", "rtmp_auto_push_reconnect 1s;", "rtmp_socket_dir /tmp;"})
-    void multiWorkerDirectivesAreRefusedAsNotSupportedYet(String directive) {
+    void multiWorkerDirectivesAreAcceptedAtTheTopAndInRtmpAndNotedAsNotNeeded(String directive) {
         String name = directive.substring(0, directive.indexOf(' '));
-        assertRejected("\n" + directive + "\nrtmp { }", "t.conf:2: directive \"" + name + "\" is not supported yet");
+        String note = "directive \"" + name + "\" is not needed (one Onair process serves all cores)";
+        assertThat(ServerConfig.parse("\n" + directive + "\nrtmp { }", "t.conf").ignored())
+                .containsExactly("t.conf:2: " + note);
+        assertThat(ServerConfig.parse("rtmp {\n" + directive + "\n}", "t.conf").ignored())
+                .containsExactly("t.conf:2: " + note);
     }
 
     @ParameterizedTest(name = "{0} → {1}")
