@@ -16,7 +16,7 @@ final class HttpConfigBinder {
 
     static final int DEFAULT_PORT = 80;
 
-    static final Settings HTTP = Settings.of(SslConfig.SETTINGS, HttpLocation.SETTINGS);
+    static final Settings HTTP = Settings.of(SslConfig.SETTINGS, HttpServerConfig.SETTINGS, HttpLocation.SETTINGS);
 
     /** nginx http directives that Onair accepts and ignores, with one note each. */
     static final Set<String> IGNORED = Set.of(
@@ -97,7 +97,7 @@ final class HttpConfigBinder {
         }
         SslConfig ssl = sslListen == null ? null : SslConfig.from(scope, sslListen);
         List<HttpLocation> bound = locations.values().stream().map(d -> location(d, scope)).toList();
-        return new HttpServerConfig(listens, ssl, bound);
+        return new HttpServerConfig(listens, ssl, bound, scope.get(HttpServerConfig.MAX_CONNECTIONS_PER_ADDRESS));
     }
 
     private static String locationKey(Directive d) {

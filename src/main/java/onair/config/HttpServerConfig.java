@@ -8,8 +8,20 @@ import java.util.Optional;
  * A {@code server} block of the {@code http} section: where it listens and its locations.
  *
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
+ * @param maxConnectionsPerAddress Onair's {@code max_connections_per_address}: connections one remote address holds
+ *                                 at once, 0 for no limit
  */
-public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations) {
+public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations,
+        int maxConnectionsPerAddress) {
+
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
+            SETTINGS.value("max_connections_per_address", Context.HTTP_SERVERS, 0, Units::limit);
+
+    /** A server block without a per-address limit. */
+    public HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations) {
+        this(listens, ssl, locations, 0);
+    }
 
     public HttpServerConfig {
         listens = List.copyOf(listens);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -222,6 +223,20 @@ class HttpConfigTest {
     @Test
     void aRelativeRootIsResolvedNextToTheConfigurationFile() {
         assertThat(location("location / { root www; }", "/").root()).isEqualTo(Path.of("www").toAbsolutePath());
+    }
+
+    @Test
+    void maxConnectionsPerAddressIsOffByDefaultAsNginxHasNoSuchLimitAndServersInheritIt() {
+        List<HttpServerConfig> servers = parse("""
+                http {
+                    max_connections_per_address 50;
+                    server { listen 8080; }
+                    server { listen 8081; max_connections_per_address off; }
+                }
+                """).httpServers();
+
+        assertThat(server("").maxConnectionsPerAddress()).isZero();
+        assertThat(servers).extracting(HttpServerConfig::maxConnectionsPerAddress).containsExactly(50, 0);
     }
 
     @Test
