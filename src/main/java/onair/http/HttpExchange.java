@@ -264,6 +264,9 @@ public final class HttpExchange {
             if (success || header.always()) {
                 String value = variables == null || header.value().indexOf('$') < 0 ? header.value()
                         : HttpValue.of(header.value()).evaluate(variables);
+                if (value.isEmpty()) {
+                    continue;
+                }
                 if (replaced.add(header.name().toLowerCase(Locale.ROOT))) {
                     response.headers().set(header.name(), value);
                 } else {

@@ -235,7 +235,7 @@ class HttpConfigTest {
             /static/a.png   | /static/
             /static/a.m3u8  | /static/
             /img/a.png      | \\.png$
-            /img/a.jpg      | \\.(png|jpg)$
+            /img/a.jpg      | \\.[jp][pn]g$
             /img/a.gif      | /img/
             /A.m3u8         | \\.M3U8$
             """)
@@ -248,7 +248,7 @@ class HttpConfigTest {
                 location ^~ /static/ { }
                 location ~* \\.M3U8$ { }
                 location ~ \\.png$ { }
-                location ~ \\.(png|jpg)$ { }
+                location ~ \\.[jp][pn]g$ { }
                 location /img/ { }
                 """);
 
