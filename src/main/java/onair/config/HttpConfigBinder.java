@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Binds the {@code http} section: walks its servers and their locations, binding each directive to the
- * {@link Setting} its context allows ({@link HttpLocation}'s and {@link SslConfig}'s). Common nginx tuning directives
- * are accepted and noted as ignored; anything else is refused with {@code file:line}.
+ * Binds the {@code http} section: its {@code map}s, then its servers and their (nested) locations, binding each
+ * directive to the {@link Setting} its context allows ({@link HttpLocation}'s, {@link HttpServerConfig}'s and
+ * {@link SslConfig}'s), and the rewrite directives ({@code return}, {@code if}) to {@link HttpRule}s in file order.
+ * Common nginx tuning directives are accepted and noted as ignored; anything else is refused with {@code file:line}.
  */
 final class HttpConfigBinder {
 

@@ -17,7 +17,7 @@ public final class HttpValue {
     /** The request variables Onair's HTTP server gives, besides {@code $http_NAME} and {@code $arg_NAME}. */
     static final Set<String> BUILTIN = Set.of("request_method", "uri", "document_uri", "request_uri", "args",
             "query_string", "is_args", "scheme", "host", "http_host", "remote_addr", "remote_port", "server_port",
-            "server_protocol", "request_filename");
+            "server_protocol");
 
     private static final Pattern VARIABLE = Pattern.compile("\\$(?:\\{([A-Za-z0-9_]+)}|([A-Za-z0-9_]+))");
 

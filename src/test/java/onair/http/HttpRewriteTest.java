@@ -91,13 +91,18 @@ class HttpRewriteTest {
                             location ~ \\.flv$ { return 200 "nested regex"; }
                             location /nested/deeper/ { return 200 "nested prefix"; }
                         }
+                        location /conditions {
+                            if ($http_x_token != 'secret') { return 403; }
+                            if ($arg_mode = raw) { return 200 "raw"; }
+                            if (!-f %s/nothing-here) { return 200 "no such file"; }
+                        }
                         location /file-test {
                             if (-f %s/50x.html) { return 200 "exists"; }
                             return 200 "missing";
                         }
                     }
                 }
-                """.formatted(CORS_LOCATION.formatted(dir), dir, dir, dir, dir, dir, dir));
+                """.formatted(CORS_LOCATION.formatted(dir), dir, dir, dir, dir, dir, dir, dir));
         http = server.server().httpAddresses().getFirst();
     }
 
@@ -203,6 +208,13 @@ class HttpRewriteTest {
         assertThat(RawHttp.get(http, "/nested/a.flv").text()).isEqualTo("nested regex");
         assertThat(RawHttp.get(http, "/nested/deeper/x").text()).isEqualTo("nested prefix");
         assertThat(RawHttp.get(http, "/nested/other").status()).isEqualTo(404);
+    }
+
+    @Test
+    void ifTestsHeadersWithNotEqualsArgumentsWithEqualsAndAMissingFileWithNotDashF() throws Exception {
+        assertThat(RawHttp.get(http, "/conditions?mode=raw").status()).isEqualTo(403);
+        assertThat(RawHttp.get(http, "/conditions?mode=raw", "X-Token: secret").text()).isEqualTo("raw");
+        assertThat(RawHttp.get(http, "/conditions?mode=other", "X-Token: secret").text()).isEqualTo("no such file");
     }
 
     @Test
