@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,9 +22,26 @@ final class ConfigBinder {
             ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS,
             RelayConfig.SETTINGS);
 
+    /**
+     * nginx-rtmp's tuning directives that Onair checks and notes as having no effect, each with the reason: its queues
+     * are bounded by frames and bytes and its access log is written at the end of each session.
+     */
+    static final Settings NO_EFFECT = new Settings();
+    private static final Map<String, String> NO_EFFECT_REASONS = Map.of(
+            "out_queue", "output queues are bounded by frames and bytes",
+            "out_cork", "output is written as it comes",
+            "log_interval", "access-log lines are written when a session ends",
+            "log_size", "access-log lines are queued for a writer thread");
+
+    static {
+        NO_EFFECT.value("out_queue", Context.CORE, null, v -> Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
+        NO_EFFECT.value("out_cork", Context.CORE, null, v -> Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
+        NO_EFFECT.value("log_interval", Context.APPLICATIONS, null, Units::time);
+        NO_EFFECT.value("log_size", Context.APPLICATIONS, null, Units::size);
+    }
+
     static final Set<String> UNSUPPORTED = Set.of(
-            "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
-            "server_name", "log_interval", "log_size",
+            "busy", "play_time_fix", "publish_time_fix", "so_keepalive", "server_name",
             "stream_buckets", "buffer",
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
@@ -201,7 +219,14 @@ final class ConfigBinder {
         }
     }
 
-    private static void set(Scope scope, Directive d) {
+    private void set(Scope scope, Directive d) {
+        Optional<Setting<?>> noEffect = NO_EFFECT.find(d.name(), scope.context());
+        if (noEffect.isPresent()) {
+            scope.set(noEffect.get(), d);
+            ignored.add(d.location() + ": directive \"" + d.name() + "\" has no effect in Onair ("
+                    + NO_EFFECT_REASONS.get(d.name()) + ")");
+            return;
+        }
         scope.set(RTMP.find(d.name(), scope.context()).orElseThrow(() -> refused(d)), d);
     }
 
@@ -210,7 +235,7 @@ final class ConfigBinder {
         if (UNSUPPORTED.contains(name)) {
             return ConfigException.at(d, "directive \"" + name + "\" is not supported yet");
         }
-        if (RTMP.knows(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
+        if (RTMP.knows(name) || NO_EFFECT.knows(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
             return ConfigException.at(d, "\"" + name + "\" directive is not allowed here");
         }
         return ConfigException.at(d, "unknown directive \"" + name + "\"");

@@ -302,7 +302,7 @@ public final class MediaServer implements AutoCloseable {
         for (HttpServerConfig server : next.httpServers()) {
             SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ConnectionLimits limits = new ConnectionLimits(HttpChannelInitializer.MAX_CONNECTIONS,
-                HttpChannelInitializer.MAX_CONNECTIONS_PER_ADDRESS);
+                server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
                 wanted.put(key("http", listen, ephemeral), new Wanted(listen, null,
                     new HttpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, httpHandlers)));
