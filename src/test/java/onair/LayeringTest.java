@@ -59,11 +59,11 @@ class LayeringTest {
         Map.entry("httpflv", Set.of("output", "http")),
         Map.entry("record", Set.of("output")),
         Map.entry("relay", Set.of("output")),
-        Map.entry("stats", Set.of("exec", "directory")),
+        Map.entry("stats", Set.of("exec", "relay", "directory")),
         Map.entry("control", Set.of("stats")),
         Map.entry("hls", Set.of()),
         Map.entry("notify", Set.of()),
-        Map.entry("http", Set.of("exec")),
+        Map.entry("http", Set.of("exec", "relay")),
         Map.entry("output", Set.of()),
         Map.entry("exec", Set.of()),
         Map.entry("directory", Set.of()));

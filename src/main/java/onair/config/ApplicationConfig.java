@@ -14,11 +14,12 @@ import onair.stream.LiveOptions;
  * @param record            the recorders of this application
  * @param hls               the {@code hls*} directives
  * @param exec              the {@code exec*} directives
+ * @param relay             the {@code push}/{@code pull} lines and the relay settings
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
         Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
-        RecordConfig record, HlsConfig hls, ExecConfig exec) {
+        RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay) {
 
     static final Settings SETTINGS = new Settings();
     static final Setting<Boolean> LIVE = SETTINGS.flag("live", Context.APPLICATIONS, false);
@@ -47,6 +48,16 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(hls, "hls");
         Objects.requireNonNull(exec, "exec");
+        Objects.requireNonNull(relay, "relay");
+    }
+
+    /** An application without relays. */
+    public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
+            boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
+            Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
+            RecordConfig record, HlsConfig hls, ExecConfig exec) {
+        this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
+            interleave, sync, gopCache, accessLog, admission, record, hls, exec, RelayConfig.OFF);
     }
 
     /**
@@ -65,7 +76,7 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
             Duration sync, boolean gopCache) {
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
             interleave, sync, gopCache, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, RecordConfig.OFF,
-            HlsConfig.off(), ExecConfig.OFF);
+            HlsConfig.off(), ExecConfig.OFF, RelayConfig.OFF);
     }
 
     /** The application of {@code app}, whose {@code recorder} blocks are its children. */
@@ -73,6 +84,7 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         return new ApplicationConfig(app.name(), app.get(LIVE), app.get(WAIT_KEY), app.get(WAIT_VIDEO),
                 app.get(PUBLISH_NOTIFY), app.get(IDLE_STREAMS), app.get(DROP_IDLE_PUBLISHER), app.get(PLAY_RESTART),
                 app.get(META), app.get(INTERLEAVE), app.get(SYNC), app.get(GOP_CACHE), accessLog,
-                AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app), ExecConfig.from(app));
+                AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app), ExecConfig.from(app),
+                RelayConfig.from(app));
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,19 +20,34 @@ final class ConfigBinder {
     /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
             ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS,
-            DirectoryConfig.SETTINGS);
+            RelayConfig.SETTINGS, DirectoryConfig.SETTINGS);
+
+    /**
+     * nginx-rtmp's tuning directives that Onair checks and notes as having no effect, each with the reason: its queues
+     * are bounded by frames and bytes and its access log is written at the end of each session.
+     */
+    static final Settings NO_EFFECT = new Settings();
+    private static final Map<String, String> NO_EFFECT_REASONS = Map.of(
+            "out_queue", "output queues are bounded by frames and bytes",
+            "out_cork", "output is written as it comes",
+            "log_interval", "access-log lines are written when a session ends",
+            "log_size", "access-log lines are queued for a writer thread");
+
+    static {
+        NO_EFFECT.value("out_queue", Context.CORE, null, v -> Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
+        NO_EFFECT.value("out_cork", Context.CORE, null, v -> Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
+        NO_EFFECT.value("log_interval", Context.APPLICATIONS, null, Units::time);
+        NO_EFFECT.value("log_size", Context.APPLICATIONS, null, Units::size);
+    }
 
     static final Set<String> UNSUPPORTED = Set.of(
-            "out_queue", "out_cork", "busy", "play_time_fix", "publish_time_fix", "so_keepalive",
-            "server_name", "log_interval", "log_size",
+            "busy", "play_time_fix", "publish_time_fix", "so_keepalive", "server_name",
             "stream_buckets", "buffer",
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
-            "push", "pull", "push_reconnect", "pull_reconnect", "session_relay", "relay_buffer",
             "on_playlist", "notify_send_redirect", "netcall_buffer",
             "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
-            "dash_clock_compensation", "dash_clock_helper_uri",
-            "rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
+            "dash_clock_compensation", "dash_clock_helper_uri");
 
     private static final Set<String> NGINX_MAIN = Set.of(
             "user", "worker_processes", "error_log", "events", "stream", "mail", "load_module", "env",
@@ -78,6 +94,8 @@ final class ConfigBinder {
                     throw ConfigException.at(d, "\"http\" directive is duplicate");
                 }
                 http = d;
+            } else if (RelayConfig.AUTO_PUSH.contains(d.name())) {
+                ignored.add(RelayConfig.autoPush(d));
             } else if (NGINX_MAIN.contains(d.name())) {
                 ignored.add(d.location() + ": directive \"" + d.name() + "\" is ignored (not supported yet)");
             } else {
@@ -107,7 +125,13 @@ final class ConfigBinder {
                     servers.add(d);
                 }
                 case "log_format" -> { }
-                default -> set(scope, d);
+                default -> {
+                    if (RelayConfig.AUTO_PUSH.contains(d.name())) {
+                        ignored.add(RelayConfig.autoPush(d));
+                    } else {
+                        set(scope, d);
+                    }
+                }
             }
         }
         // the rtmp block's access_log lines are checked even when no server inherits them
@@ -197,7 +221,14 @@ final class ConfigBinder {
         }
     }
 
-    private static void set(Scope scope, Directive d) {
+    private void set(Scope scope, Directive d) {
+        Optional<Setting<?>> noEffect = NO_EFFECT.find(d.name(), scope.context());
+        if (noEffect.isPresent()) {
+            scope.set(noEffect.get(), d);
+            ignored.add(d.location() + ": directive \"" + d.name() + "\" has no effect in Onair ("
+                    + NO_EFFECT_REASONS.get(d.name()) + ")");
+            return;
+        }
         scope.set(RTMP.find(d.name(), scope.context()).orElseThrow(() -> refused(d)), d);
     }
 
@@ -206,7 +237,7 @@ final class ConfigBinder {
         if (UNSUPPORTED.contains(name)) {
             return ConfigException.at(d, "directive \"" + name + "\" is not supported yet");
         }
-        if (RTMP.knows(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
+        if (RTMP.knows(name) || NO_EFFECT.knows(name) || NGINX_MAIN.contains(name) || ELSEWHERE.contains(name)) {
             return ConfigException.at(d, "\"" + name + "\" directive is not allowed here");
         }
         return ConfigException.at(d, "unknown directive \"" + name + "\"");

@@ -26,6 +26,9 @@ enum Context {
     /** The main and server blocks of both sections, where the TLS directives go. */
     static final Set<Context> TLS = of(RTMP, RTMP_SERVER, HTTP, HTTP_SERVER);
 
+    /** The {@code http} block and its servers. */
+    static final Set<Context> HTTP_SERVERS = of(HTTP, HTTP_SERVER);
+
     /** From the {@code http} block down to its locations. */
     static final Set<Context> LOCATIONS = of(HTTP, HTTP_SERVER, LOCATION);
 

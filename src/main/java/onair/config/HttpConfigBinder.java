@@ -1,22 +1,25 @@
 package onair.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Binds the {@code http} section: walks its servers and their locations, binding each directive to the
- * {@link Setting} its context allows ({@link HttpLocation}'s and {@link SslConfig}'s). Common nginx tuning directives
- * are accepted and noted as ignored; anything else is refused with {@code file:line}.
+ * Binds the {@code http} section: its {@code map}s, then its servers and their (nested) locations, binding each
+ * directive to the {@link Setting} its context allows ({@link HttpLocation}'s, {@link HttpServerConfig}'s and
+ * {@link SslConfig}'s), and the rewrite directives ({@code return}, {@code if}) to {@link HttpRule}s in file order.
+ * Common nginx tuning directives are accepted and noted as ignored; anything else is refused with {@code file:line}.
  */
 final class HttpConfigBinder {
 
     static final int DEFAULT_PORT = 80;
 
-    static final Settings HTTP = Settings.of(SslConfig.SETTINGS, HttpLocation.SETTINGS);
+    static final Settings HTTP = Settings.of(SslConfig.SETTINGS, HttpServerConfig.SETTINGS, HttpLocation.SETTINGS);
 
     /** nginx http directives that Onair accepts and ignores, with one note each. */
     static final Set<String> IGNORED = Set.of(
@@ -34,13 +37,15 @@ final class HttpConfigBinder {
             "ssl_prefer_server_ciphers", "ssl_dhparam", "ssl_ecdh_curve", "ssl_stapling", "ssl_stapling_verify",
             "resolver", "resolver_timeout");
 
-    private static final Set<String> BLOCKS = Set.of("server", "listen", "location", "include");
+    private static final Set<String> BLOCKS = Set.of("server", "listen", "location", "include", "return", "if", "map");
     static final Set<String> UNSUPPORTED = Set.of(
-            "proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "return", "rewrite", "try_files", "if",
-            "error_page", "limit_except", "auth_basic", "upstream", "map", "geo", "split_clients", "limit_req",
+            "proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "rewrite", "try_files", "set", "break",
+            "limit_except", "auth_basic", "upstream", "geo", "split_clients", "limit_req",
             "limit_conn", "add_trailer", "satisfy");
 
     private final List<String> ignored;
+    private final Set<String> mapNames = new HashSet<>();
+    private final Map<String, HttpMap> maps = new HashMap<>();
 
     private HttpConfigBinder(List<String> ignored) {
         this.ignored = ignored;
@@ -54,9 +59,19 @@ final class HttpConfigBinder {
         Scope scope = Scope.root(http, Context.HTTP);
         List<Directive> servers = new ArrayList<>();
         for (Directive d : http.block()) {
+            if (d.name().equals("map")) {
+                if (!mapNames.add(HttpMap.name(d))) {
+                    throw ConfigException.at(d, "the duplicate \"" + HttpMap.name(d) + "\" variable");
+                }
+            }
+        }
+        for (Directive d : http.block()) {
             if (d.name().equals("server")) {
                 ConfigBinder.requireBlock(d, 0);
                 servers.add(d);
+            } else if (d.name().equals("map")) {
+                HttpMap map = HttpMap.bind(d, mapNames);
+                maps.put(map.name(), map);
             } else {
                 set(scope, d);
             }
@@ -70,8 +85,11 @@ final class HttpConfigBinder {
         List<Listen> listens = new ArrayList<>();
         Directive sslListen = null;
         Map<String, Directive> locations = new LinkedHashMap<>();
+        List<HttpRule> rules = new ArrayList<>();
         for (Directive d : server.block()) {
             switch (d.name()) {
+                case "return" -> rules.add(returnRule(d));
+                case "if" -> rules.add(ifRule(d, false));
                 case "listen" -> {
                     Listen listen = ListenParser.parse(d, ignored, DEFAULT_PORT);
                     if (listen.port() != 0 && !addresses.add(listen.toString())) {
@@ -96,8 +114,9 @@ final class HttpConfigBinder {
             throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
         }
         SslConfig ssl = sslListen == null ? null : SslConfig.from(scope, sslListen);
-        List<HttpLocation> bound = locations.values().stream().map(d -> location(d, scope)).toList();
-        return new HttpServerConfig(listens, ssl, bound);
+        List<HttpLocation> bound = locations.values().stream().map(d -> location(d, scope, null)).toList();
+        return new HttpServerConfig(listens, ssl, bound, scope.get(HttpServerConfig.MAX_CONNECTIONS_PER_ADDRESS),
+                rules, scope.get(HttpLocation.ERROR_PAGES), maps);
     }
 
     private static String locationKey(Directive d) {
@@ -110,12 +129,14 @@ final class HttpConfigBinder {
         String modifier = d.args().size() == 2 ? d.args().getFirst() : "";
         String path = d.args().getLast();
         switch (modifier) {
-            case "", "=", "^~" -> { }
-            case "~", "~*" -> throw ConfigException.at(d, "regular expression locations are not supported yet");
+            case "", "=", "^~", "~", "~*" -> { }
             default -> throw ConfigException.at(d, "invalid location modifier \"" + modifier + "\"");
         }
         if (path.startsWith("@")) {
             throw ConfigException.at(d, "named locations are not supported yet");
+        }
+        if (modifier.startsWith("~")) {
+            return modifier + path;
         }
         if (!path.startsWith("/")) {
             throw ConfigException.at(d, "invalid location \"" + path + "\", it must start with \"/\"");
@@ -123,10 +144,100 @@ final class HttpConfigBinder {
         return (modifier.equals("=") ? "=" : "") + path;
     }
 
-    private HttpLocation location(Directive d, Scope server) {
-        Scope scope = server.child(d, Context.LOCATION);
-        d.block().forEach(inner -> set(scope, inner));
-        return HttpLocation.from(scope);
+    private static HttpLocation.Match match(Directive d) {
+        return switch (d.args().size() == 2 ? d.args().getFirst() : "") {
+            case "=" -> HttpLocation.Match.EXACT;
+            case "^~" -> HttpLocation.Match.PREFIX_NO_REGEX;
+            case "~", "~*" -> HttpLocation.Match.REGEX;
+            default -> HttpLocation.Match.PREFIX;
+        };
+    }
+
+    /** A location and, as nginx allows them, the locations nested in it (a prefix one inside its parent's path). */
+    private HttpLocation location(Directive d, Scope outer, Directive parent) {
+        HttpLocation.Match match = match(d);
+        if (parent != null) {
+            String parentPath = parent.args().getLast();
+            if (match(parent) == HttpLocation.Match.EXACT) {
+                throw ConfigException.at(d, "location \"" + d.args().getLast()
+                        + "\" cannot be inside the exact location \"" + parentPath + "\"");
+            }
+            if (match != HttpLocation.Match.REGEX && !d.args().getLast().startsWith(parentPath)) {
+                throw ConfigException.at(d, "location \"" + d.args().getLast() + "\" is outside location \""
+                        + parentPath + "\"");
+            }
+        }
+        Pattern regex = match == HttpLocation.Match.REGEX
+                ? HttpCondition.regex(d, d.args().getLast(), d.args().getFirst().equals("~*")) : null;
+        Scope scope = outer.child(d, Context.LOCATION);
+        Map<String, Directive> nested = new LinkedHashMap<>();
+        List<HttpRule> rules = new ArrayList<>();
+        for (Directive inner : d.block()) {
+            switch (inner.name()) {
+                case "location" -> {
+                    if (nested.putIfAbsent(locationKey(inner), inner) != null) {
+                        throw ConfigException.at(inner, "duplicate location \"" + inner.args().getLast() + "\"");
+                    }
+                }
+                case "return" -> rules.add(returnRule(inner));
+                case "if" -> rules.add(ifRule(inner, true));
+                default -> set(scope, inner);
+            }
+        }
+        if (match == HttpLocation.Match.REGEX && scope.has(HttpLocation.ALIAS)) {
+            throw ConfigException.at(scope.where(HttpLocation.ALIAS).orElseThrow(),
+                    "\"alias\" in a regular expression location is not supported yet");
+        }
+        List<HttpLocation> children = nested.values().stream().map(inner -> location(inner, scope, d)).toList();
+        return HttpLocation.from(scope, match, regex, rules, children);
+    }
+
+    /** {@code return CODE [TEXT]}, {@code return CODE URL} or {@code return URL}. */
+    private HttpRule.Return returnRule(Directive d) {
+        if (d.block() != null) {
+            throw ConfigException.at(d, "directive \"return\" is not terminated by \";\"");
+        }
+        if (d.args().isEmpty() || d.args().size() > 2) {
+            throw ConfigException.invalidArgumentCount(d);
+        }
+        d.args().forEach(arg -> HttpValue.check(d, arg, mapNames));
+        String first = d.args().getFirst();
+        if (d.args().size() == 1 && !first.chars().allMatch(Character::isDigit)) {
+            if (!first.startsWith("http://") && !first.startsWith("https://") && !first.startsWith("$scheme")) {
+                throw ConfigException.at(d, "invalid return code \"" + first + "\"");
+            }
+            return new HttpRule.Return(302, HttpValue.of(first));
+        }
+        int code = HttpLocation.code(d, first, 0, "invalid return code \"" + first + "\"");
+        return new HttpRule.Return(code, d.args().size() == 2 ? HttpValue.of(d.args().get(1)) : null);
+    }
+
+    /** {@code if (CONDITION) { … }}: {@code return} anywhere, {@code add_header} too in a location. */
+    private HttpRule.If ifRule(Directive d, boolean inLocation) {
+        if (d.block() == null) {
+            throw ConfigException.at(d, "directive \"if\" has no opening \"{\"");
+        }
+        HttpCondition condition = HttpCondition.parse(d, mapNames);
+        List<HttpLocation.Header> headers = new ArrayList<>();
+        HttpRule.Return result = null;
+        for (Directive inner : d.block()) {
+            if (inner.name().equals("return") && result == null) {
+                result = returnRule(inner);
+            } else if (inner.name().equals("add_header") && inLocation) {
+                if (inner.block() != null || inner.args().size() < 2 || inner.args().size() > 3) {
+                    throw ConfigException.invalidArgumentCount(inner);
+                }
+                inner.args().forEach(arg -> HttpValue.check(inner, arg, mapNames));
+                headers.add(HttpLocation.header(inner));
+            } else if (inner.name().equals("return")) {
+                ignored.add(inner.location() + ": a second \"return\" in an \"if\" block is never reached");
+            } else {
+                throw inner.name().equals("if") || HTTP.knows(inner.name()) || IGNORED.contains(inner.name())
+                        ? ConfigException.at(inner, "\"" + inner.name() + "\" directive is not allowed here")
+                        : refused(inner);
+            }
+        }
+        return new HttpRule.If(condition, headers, result);
     }
 
     private void set(Scope scope, Directive d) {
@@ -141,6 +252,9 @@ final class HttpConfigBinder {
             return;
         }
         Setting<?> setting = HTTP.find(name, scope.context()).orElseThrow(() -> refused(d));
+        if (setting == HttpLocation.HEADERS) {
+            d.args().forEach(arg -> HttpValue.check(d, arg, mapNames));
+        }
         scope.set(setting, d);
         if (setting == HttpLocation.ROOT && scope.has(HttpLocation.ALIAS)) {
             throw ConfigException.at(d, "\"root\" directive is duplicate, \"alias\" directive was specified earlier");

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * A {@code location} block of an http {@code server}, with what it inherits from its server and the {@code http}
  * block (root, types, default_type, add_header, allow/deny, as nginx inherits them).
  *
- * @param exact        {@code location = PATH}: matches only this path
+ * @param path         the location's path, or its regular expression
+ * @param match        how the path matches: its modifier
+ * @param regex        the compiled regular expression of a {@link Match#REGEX} location; null otherwise
  * @param root         files are looked up as root + request path; null when unset
  * @param alias        files are looked up as alias + the request path after the location path; null when unset
  * @param types        file extension (lower case) → content type
@@ -25,10 +27,26 @@ import java.util.regex.Pattern;
  * @param rtmpControl  the arguments of {@code rtmp_control} ({@code all}, {@code drop}, {@code redirect},
  *                     {@code record}); empty when the location has none
  * @param rtmpMetrics  Onair's {@code rtmp_metrics on}: the location answers Prometheus metrics
+ * @param rules        its own {@code return} and {@code if} directives in file order (nginx does not inherit them)
+ * @param errorPages   {@code error_page} by status code, from the nearest block that has some
+ * @param locations    the locations nested in it
  */
-public record HttpLocation(String path, boolean exact, Path root, Path alias, Map<String, String> types,
+public record HttpLocation(String path, Match match, Pattern regex, Path root, Path alias, Map<String, String> types,
         String defaultType, List<Header> headers, List<AccessRule> access, boolean flvLive, List<String> rtmpStat,
-        String statStylesheet, List<String> rtmpControl, boolean rtmpMetrics) {
+        String statStylesheet, List<String> rtmpControl, boolean rtmpMetrics, List<HttpRule> rules,
+        Map<Integer, HttpRule.ErrorPage> errorPages, List<HttpLocation> locations) {
+
+    /** How a location's path matches a request path, by nginx's modifiers. */
+    public enum Match {
+        /** No modifier: the longest matching prefix, unless a regular expression matches. */
+        PREFIX,
+        /** {@code =}: only this path, before anything else. */
+        EXACT,
+        /** {@code ^~}: a prefix that, when it is the longest, is chosen without trying regular expressions. */
+        PREFIX_NO_REGEX,
+        /** {@code ~} or {@code ~*} (case-insensitive): a regular expression, tried in file order. */
+        REGEX
+    }
 
     /** Types served without a {@code types} block: those of nginx's mime.types that live streaming uses. */
     static final Map<String, String> DEFAULT_TYPES = Map.ofEntries(
@@ -48,7 +66,7 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     static final String DEFAULT_TYPE = "application/octet-stream";
 
     private static final List<String> STAT_SECTIONS = List.of("all", "global", "live", "clients");
-    private static final List<String> CONTROL_SECTIONS = List.of("all", "drop", "redirect", "record");
+    private static final List<String> CONTROL_SECTIONS = List.of("all", "drop", "redirect", "record", "relay");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     static final Settings SETTINGS = new Settings();
@@ -74,6 +92,14 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
     static final Setting<List<String>> RTMP_CONTROL = SETTINGS.arguments("rtmp_control", Context.IN_LOCATION,
             List.of(), 1, Integer.MAX_VALUE, d -> sections(d, CONTROL_SECTIONS));
     static final Setting<Boolean> RTMP_METRICS = SETTINGS.flag("rtmp_metrics", Context.IN_LOCATION, false);
+    /** nginx's {@code error_page}: repeats collect; a block with none inherits the enclosing block's. */
+    static final Setting<Map<Integer, HttpRule.ErrorPage>> ERROR_PAGES = SETTINGS.add(new Setting<>(
+            List.of("error_page"), Context.LOCATIONS, Map.of(), 2, Integer.MAX_VALUE, false, Setting.Repeat.COLLECT,
+            HttpLocation::errorPage, (earlier, later) -> {
+                Map<Integer, HttpRule.ErrorPage> all = new HashMap<>(earlier);
+                all.putAll(later);
+                return Map.copyOf(all);
+            }));
 
     /** One {@code add_header NAME VALUE [always]}; without {@code always} it is added to successful responses only. */
     public record Header(String name, String value, boolean always) {
@@ -92,6 +118,13 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
         rtmpStat = List.copyOf(rtmpStat);
         rtmpControl = List.copyOf(rtmpControl);
         access = List.copyOf(access);
+        Objects.requireNonNull(match, "match");
+        rules = List.copyOf(rules);
+        errorPages = Map.copyOf(errorPages);
+        locations = List.copyOf(locations);
+        if (match == Match.REGEX && regex == null) {
+            throw new IllegalArgumentException("a regular expression location needs its pattern");
+        }
         if (root != null && alias != null) {
             throw new IllegalArgumentException("a location has a root or an alias, not both");
         }
@@ -101,7 +134,8 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
      * The location of the scope {@code location}: root, types, default_type, add_header and allow/deny are inherited
      * from the nearest block that gives them; the content directives are the location's own, one at most.
      */
-    static HttpLocation from(Scope location) {
+    static HttpLocation from(Scope location, Match match, Pattern regex, List<HttpRule> rules,
+            List<HttpLocation> nested) {
         Directive d = location.block();
         boolean flvLive = location.get(FLV_LIVE);
         List<String> rtmpStat = location.get(RTMP_STAT);
@@ -119,10 +153,23 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
                     + d.args().getLast() + "\"");
         }
         Path alias = location.get(ALIAS);
-        return new HttpLocation(d.args().getLast(), d.args().getFirst().equals("=") && d.args().size() == 2,
-                alias != null ? null : location.get(ROOT), alias, location.get(TYPES), location.get(FALLBACK_TYPE),
-                location.get(HEADERS), location.get(ACCESS), flvLive, rtmpStat, statStylesheet, rtmpControl,
-                rtmpMetrics);
+        return new HttpLocation(d.args().getLast(), match, regex, alias != null ? null : location.get(ROOT), alias,
+                location.get(TYPES), location.get(FALLBACK_TYPE), location.get(HEADERS), location.get(ACCESS), flvLive,
+                rtmpStat, statStylesheet, rtmpControl, rtmpMetrics, rules, location.get(ERROR_PAGES), nested);
+    }
+
+    /** {@code location = PATH}: matches only this path. */
+    public boolean exact() {
+        return match == Match.EXACT;
+    }
+
+    /** Whether {@code path} (decoded and normalised) matches this location's path or regular expression. */
+    public boolean matches(String path) {
+        return switch (match) {
+            case EXACT -> this.path.equals(path);
+            case PREFIX, PREFIX_NO_REGEX -> path.startsWith(this.path);
+            case REGEX -> regex.matcher(path).find();
+        };
     }
 
     /** Whether {@code address} may use this location: the first matching rule decides, no rule allows. */
@@ -176,7 +223,37 @@ public record HttpLocation(String path, boolean exact, Path root, Path alias, Ma
         return types;
     }
 
-    private static Header header(Directive d) {
+    /** {@code error_page CODE… [=[RESPONSE]] URI}: each code mapped to the page. */
+    private static Map<Integer, HttpRule.ErrorPage> errorPage(Directive d) {
+        List<String> args = d.args();
+        int response = 0;
+        int codes = args.size() - 1;
+        if (args.size() > 2 && args.get(codes - 1).startsWith("=")) {
+            String override = args.get(codes - 1).substring(1);
+            response = override.isEmpty() ? -1 : code(d, override, 100, "invalid value \"=" + override + "\"");
+            codes--;
+        }
+        HttpRule.ErrorPage page = new HttpRule.ErrorPage(response, HttpValue.of(args.getLast()));
+        Map<Integer, HttpRule.ErrorPage> pages = new HashMap<>();
+        for (String code : args.subList(0, codes)) {
+            if (code(d, code, 300, "value \"" + code + "\" must be between 300 and 599") > 599) {
+                throw ConfigException.at(d, "value \"" + code + "\" must be between 300 and 599");
+            }
+            pages.put(Integer.parseInt(code), page);
+        }
+        return Map.copyOf(pages);
+    }
+
+    /** A status code of at most three digits, at least {@code min}. */
+    static int code(Directive d, String text, int min, String message) {
+        if (text.isEmpty() || text.length() > 3 || !text.chars().allMatch(Character::isDigit)
+                || Integer.parseInt(text) < min) {
+            throw ConfigException.at(d, message);
+        }
+        return Integer.parseInt(text);
+    }
+
+    static Header header(Directive d) {
         String name = d.args().get(0);
         String value = d.args().get(1);
         if (!HEADER_NAME.matcher(name).matches()) {

@@ -1,36 +1,87 @@
 package onair.config;
 
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A {@code server} block of the {@code http} section: where it listens and its locations.
+ * A {@code server} block of the {@code http} section: where it listens, its locations and what runs before one is
+ * chosen.
  *
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
+ * @param maxConnectionsPerAddress Onair's {@code max_connections_per_address}: connections one remote address holds
+ *                                 at once, 0 for no limit
+ * @param rules      its own {@code return} and {@code if} directives in file order, run before a location is chosen
+ * @param errorPages {@code error_page} by status code for requests without a location
+ * @param maps       the {@code map} variables of the {@code http} block, by name
  */
-public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations) {
+public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations,
+        int maxConnectionsPerAddress, List<HttpRule> rules, Map<Integer, HttpRule.ErrorPage> errorPages,
+        Map<String, HttpMap> maps) {
+
+    static final Settings SETTINGS = new Settings();
+    static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
+            SETTINGS.value("max_connections_per_address", Context.HTTP_SERVERS, 0, Units::limit);
+
+    /** A server block with only locations: no per-address limit, rules, error pages or maps. */
+    public HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations) {
+        this(listens, ssl, locations, 0, List.of(), Map.of(), Map.of());
+    }
 
     public HttpServerConfig {
         listens = List.copyOf(listens);
         locations = List.copyOf(locations);
+        rules = List.copyOf(rules);
+        errorPages = Map.copyOf(errorPages);
+        maps = Map.copyOf(maps);
         if (ssl == null && listens.stream().anyMatch(Listen::ssl)) {
             throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
         }
     }
 
     /**
-     * The location that answers {@code path} (already decoded and normalised), chosen as nginx does without regular
-     * expressions: an exact ({@code =}) match first, otherwise the longest matching prefix.
+     * The location that answers {@code path} (already decoded and normalised), chosen in nginx's order: an exact
+     * ({@code =}) match; else the longest matching prefix, whose nested locations are searched the same way; unless
+     * that prefix is {@code ^~}, the regular expressions in file order, the first match winning (its nested locations
+     * searched in turn); else the longest prefix.
      */
     public Optional<HttpLocation> location(String path) {
-        for (HttpLocation location : locations) {
-            if (location.exact() && location.path().equals(path)) {
-                return Optional.of(location);
+        return Optional.ofNullable(find(locations, path).location());
+    }
+
+    /** A level's choice, and whether it is final (an exact or a regular-expression match). */
+    private record Found(HttpLocation location, boolean done) {}
+
+    private static Found find(List<HttpLocation> level, String path) {
+        HttpLocation prefix = null;
+        for (HttpLocation location : level) {
+            if (location.match() == HttpLocation.Match.EXACT && location.matches(path)) {
+                return new Found(location, true);
+            }
+            if ((location.match() == HttpLocation.Match.PREFIX || location.match() == HttpLocation.Match.PREFIX_NO_REGEX)
+                    && location.matches(path) && (prefix == null || location.path().length() > prefix.path().length())) {
+                prefix = location;
             }
         }
-        return locations.stream()
-                .filter(location -> !location.exact() && path.startsWith(location.path()))
-                .max(Comparator.comparingInt(location -> location.path().length()));
+        Found found = new Found(prefix, false);
+        if (prefix != null && !prefix.locations().isEmpty()) {
+            Found nested = find(prefix.locations(), path);
+            if (nested.done()) {
+                return nested;
+            }
+            if (nested.location() != null) {
+                found = nested;
+            }
+        }
+        if (prefix != null && prefix.match() == HttpLocation.Match.PREFIX_NO_REGEX) {
+            return found;
+        }
+        for (HttpLocation location : level) {
+            if (location.match() == HttpLocation.Match.REGEX && location.matches(path)) {
+                Found nested = find(location.locations(), path);
+                return new Found(nested.location() != null ? nested.location() : location, true);
+            }
+        }
+        return found;
     }
 }

@@ -37,7 +37,7 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
     static final Setting<Integer> MAX_CONNECTIONS =
             SETTINGS.value("max_connections", Context.APPLICATIONS, 10_000, Units::limit);
     static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
-            SETTINGS.value("max_connections_per_address", Context.CORE, 100, Units::limit);
+            SETTINGS.value("max_connections_per_address", Context.CORE, 0, Units::limit);
     static final Setting<Duration> BUFLEN = SETTINGS.value("buflen", Context.CORE, Duration.ofMillis(1000), Units::time);
 
     public RtmpServerConfig {

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -26,6 +27,11 @@ final class Units {
     };
 
     private static final Set<String> SSL_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+    /**
+     * A host name that {@link URI} leaves in the authority (it has a {@code _}, as docker-compose service names do),
+     * with an optional port.
+     */
+    private static final Pattern REGISTRY_HOST = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(:[0-9]{1,5})?");
 
     private Units() {}
 
@@ -193,7 +199,10 @@ final class Units {
         return ciphers;
     }
 
-    /** A callback URL: {@code http://} or {@code https://} with a host; without a scheme, {@code http://}. */
+    /**
+     * A callback URL: {@code http://} or {@code https://} with a host; without a scheme, {@code http://}. As in nginx,
+     * an {@code http://} host name may have a {@code _}.
+     */
     static URI callbackUrl(String text) {
         String url = text.contains("://") ? text : "http://" + text;
         URI uri;
@@ -206,7 +215,13 @@ final class Units {
             throw new IllegalArgumentException("the URL must start with \"http://\" or \"https://\"");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("the URL has no host");
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+            if (!REGISTRY_HOST.matcher(authority.substring(authority.lastIndexOf('@') + 1)).matches()) {
+                throw new IllegalArgumentException("the URL has no host");
+            }
+            if (!"http".equalsIgnoreCase(uri.getScheme())) {
+                throw new IllegalArgumentException("an https:// URL needs a host name without \"_\"");
+            }
         }
         return uri;
     }

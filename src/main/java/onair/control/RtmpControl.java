@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * 0) by {@code app}, {@code name}, {@code addr} and {@code clientid}, then drop or redirect them, or start or stop
  * their recorders. Replies as nginx-rtmp does: 200 with the number of clients (or a recording's path) as text, 204
  * when no recording started or stopped, 500 for an error, 404 for a section this location does not allow. HLS viewer
- * sessions are subscribers too: dropping one forgets the session, redirecting one does nothing.
+ * sessions are subscribers too: dropping one forgets the session, redirecting one does nothing. Onair's own
+ * {@code /relay/push/start|stop?app=&name=&url=} starts or stops a push target of a live stream.
  */
 public final class RtmpControl {
 
@@ -43,9 +44,26 @@ public final class RtmpControl {
         String record(LiveStream stream, String recorder, boolean start);
     }
 
-    /** The sections an {@code rtmp_control} location allows ({@code all|record|drop|redirect}). */
+    /** What {@code /relay/push/start} and {@code /relay/push/stop} act on: the push targets of live streams. */
+    public interface Relaying {
+
+        /** No relays: every request is refused. */
+        Relaying NONE = (app, name, url, start) -> {
+            throw new IllegalArgumentException("relays are not available");
+        };
+
+        /**
+         * Starts or stops a push of stream {@code name} of {@code app} to {@code url}: the number of targets started
+         * or stopped.
+         *
+         * @throws IllegalArgumentException for a bad URL or a stream that is not published, with the reason
+         */
+        int push(ApplicationConfig app, String name, String url, boolean start);
+    }
+
+    /** The sections an {@code rtmp_control} location allows ({@code all|record|drop|redirect|relay}). */
     public enum Section {
-        RECORD, DROP, REDIRECT;
+        RECORD, DROP, REDIRECT, RELAY;
 
         /** The sections named by the arguments of {@code rtmp_control}; an unknown name is an IllegalArgumentException. */
         public static Set<Section> parse(List<String> names) {
@@ -56,8 +74,9 @@ public final class RtmpControl {
                     case "record" -> sections.add(RECORD);
                     case "drop" -> sections.add(DROP);
                     case "redirect" -> sections.add(REDIRECT);
+                    case "relay" -> sections.add(RELAY);
                     default -> throw new IllegalArgumentException("invalid value \"" + name
-                        + "\", it must be \"all\", \"record\", \"drop\" or \"redirect\"");
+                        + "\", it must be \"all\", \"record\", \"drop\", \"redirect\" or \"relay\"");
                 }
             }
             return sections;
@@ -75,6 +94,7 @@ public final class RtmpControl {
     private final Supplier<ServerConfig> config;
     private final StreamRegistry registry;
     private final Recording recording;
+    private final Relaying relaying;
 
     /** Control without recorders: {@code record start|stop} never finds a recording. */
     public RtmpControl(Supplier<ServerConfig> config, StreamRegistry registry) {
@@ -82,9 +102,15 @@ public final class RtmpControl {
     }
 
     public RtmpControl(Supplier<ServerConfig> config, StreamRegistry registry, Recording recording) {
+        this(config, registry, recording, Relaying.NONE);
+    }
+
+    public RtmpControl(Supplier<ServerConfig> config, StreamRegistry registry, Recording recording,
+            Relaying relaying) {
         this.config = config;
         this.registry = registry;
         this.recording = recording;
+        this.relaying = relaying;
     }
 
     /**
@@ -111,6 +137,8 @@ public final class RtmpControl {
             case "drop" -> allowed.contains(Section.DROP) ? drop(method, args) : notFound();
             case "redirect" -> allowed.contains(Section.REDIRECT) ? redirect(method, args) : notFound();
             case "record" -> allowed.contains(Section.RECORD) ? record(method, args) : notFound();
+            case "push" -> allowed.contains(Section.RELAY) && segments.length >= 4
+                && segments[segments.length - 3].equals("relay") ? push(method, args) : notFound();
             default -> notFound();
         };
     }
@@ -183,6 +211,34 @@ public final class RtmpControl {
             }
         }
         return path == null ? new Reply(204, "text/plain", "") : Reply.text(200, path);
+    }
+
+    /** Onair's {@code /relay/push/start|stop}: 200 with the number of targets, 404 or 400 with the reason. */
+    private Reply push(String method, Map<String, String> args) {
+        if (!method.equals("start") && !method.equals("stop")) {
+            return notFound();
+        }
+        String url = args.get("url");
+        String name = args.get("name");
+        if (url == null || url.isEmpty() || name == null || name.isEmpty()) {
+            return Reply.text(400, "app, name and url are required");
+        }
+        long srv = args.containsKey("srv") ? number(args.get("srv")) : 0;
+        if (srv < 0 || srv >= config.get().rtmpServers().size()) {
+            return Reply.text(400, "Server index out of range");
+        }
+        ApplicationConfig app = application(args, args.getOrDefault("app", ""));
+        if (app == null) {
+            return Reply.text(404, "Application not found");
+        }
+        if (registry.find(new StreamKey(app.name(), name)).filter(LiveStream::isLive).isEmpty()) {
+            return Reply.text(404, "Stream not published");
+        }
+        try {
+            return Reply.text(200, Integer.toString(relaying.push(app, name, url, method.equals("start"))));
+        } catch (IllegalArgumentException e) {
+            return Reply.text(400, e.getMessage());
+        }
     }
 
     private ApplicationConfig application(Map<String, String> args, String app) {

@@ -22,7 +22,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import onair.config.HttpLocation;
+import onair.config.HttpRule;
 import onair.config.HttpServerConfig;
+import onair.config.HttpValue;
 
 import java.net.InetSocketAddress;
 import java.util.HashSet;
@@ -48,6 +50,9 @@ public final class HttpExchange {
     private final HttpRequestHandler connection;
     private boolean answered;
     private boolean detached;
+    private RequestVariables variables;
+    private List<HttpLocation.Header> headers;
+    private int errorStatus;
 
     HttpExchange(HttpRequest request, RequestPath target, HttpLocation location, Channel channel,
             HttpRequestHandler connection) {
@@ -56,6 +61,27 @@ public final class HttpExchange {
         this.location = location;
         this.channel = channel;
         this.connection = connection;
+        this.headers = location == null ? List.of() : location.headers();
+    }
+
+    /**
+     * Sets what the rewrite phase decided: the request's variables, the {@code add_header} lines in force (an
+     * {@code if} block's may replace the location's), and, after an {@code error_page} redirect, the status to answer
+     * with (-1 for the page's own).
+     */
+    void rewritten(RequestVariables variables, List<HttpLocation.Header> headers, int errorStatus) {
+        this.variables = variables;
+        this.headers = List.copyOf(headers);
+        this.errorStatus = errorStatus;
+    }
+
+    RequestVariables variables() {
+        return variables;
+    }
+
+    /** Whether this request answers an {@code error_page}: no conditional or range responses, no further pages. */
+    boolean errorPage() {
+        return errorStatus != 0;
     }
 
     /** The request head; its body, if any, was refused before. */
@@ -128,6 +154,12 @@ public final class HttpExchange {
     /** Refuses the request with a one-line text body naming the status, and one log line with the reason. */
     public void refuse(HttpResponseStatus status, String reason) {
         connection.logRefusal(this, status, reason);
+        Map<Integer, HttpRule.ErrorPage> pages = location != null ? location.errorPages() : server().errorPages();
+        HttpRule.ErrorPage page = variables == null || errorStatus != 0 || answered ? null : pages.get(status.code());
+        if (page != null) {
+            connection.errorPage(this, status, page);
+            return;
+        }
         respond(status, "text/plain; charset=utf-8", status.code() + " " + status.reasonPhrase() + "\n");
     }
 
@@ -208,6 +240,9 @@ public final class HttpExchange {
             throw new IllegalStateException("request already answered: " + request.uri());
         }
         answered = true;
+        if (errorStatus > 0 && response.status().equals(HttpResponseStatus.OK)) {
+            response.setStatus(HttpResponseStatus.valueOf(errorStatus));
+        }
         addLocationHeaders(response);
         if (!response.headers().contains(HttpHeaderNames.SERVER)) {
             response.headers().set(HttpHeaderNames.SERVER, "Onair");
@@ -223,17 +258,19 @@ public final class HttpExchange {
     }
 
     private void addLocationHeaders(HttpResponse response) {
-        if (location == null) {
-            return;
-        }
         boolean success = HEADER_STATUSES.contains(response.status().code());
         Set<String> replaced = new HashSet<>();
-        for (HttpLocation.Header header : location.headers()) {
+        for (HttpLocation.Header header : headers) {
             if (success || header.always()) {
+                String value = variables == null || header.value().indexOf('$') < 0 ? header.value()
+                        : HttpValue.of(header.value()).evaluate(variables);
+                if (value.isEmpty()) {
+                    continue;
+                }
                 if (replaced.add(header.name().toLowerCase(Locale.ROOT))) {
-                    response.headers().set(header.name(), header.value());
+                    response.headers().set(header.name(), value);
                 } else {
-                    response.headers().add(header.name(), header.value());
+                    response.headers().add(header.name(), value);
                 }
             }
         }

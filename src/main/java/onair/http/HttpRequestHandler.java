@@ -2,7 +2,11 @@ package onair.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -13,12 +17,15 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.config.HttpLocation;
+import onair.config.HttpRule;
 import onair.config.HttpServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -142,10 +149,28 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             refuseAndClose(request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
-        HttpLocation location = server.location(target.path()).orElse(null);
+        route(request, target, new RequestVariables(request, target.path(), ctx.channel(), server), 0);
+    }
+
+    /**
+     * Runs the server's rules, chooses the location, runs its rules, then answers: nginx's rewrite, find-location,
+     * access and content phases. {@code errorStatus} is non-zero for the internal redirect of an {@code error_page}.
+     */
+    private void route(HttpRequest request, RequestPath target, RequestVariables variables, int errorStatus) {
+        HttpRule.Return result = rules(server.rules(), variables, null);
+        HttpLocation location = result != null ? null : server.location(target.path()).orElse(null);
         HttpExchange exchange = new HttpExchange(request, target, location, ctx.channel(), this);
         current = exchange;
-        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+        List<HttpLocation.Header> headers = new ArrayList<>(location == null ? List.of() : location.headers());
+        if (location != null) {
+            result = rules(location.rules(), variables, headers);
+        }
+        exchange.rewritten(variables, headers, errorStatus);
+        if (result != null) {
+            answer(exchange, result);
+            return;
+        }
+        if (errorStatus == 0 && !request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             exchange.refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + request.method());
             return;
         }
@@ -177,6 +202,80 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
                 }
             }
         }
+    }
+
+    /**
+     * Runs {@code rules} in order: the first {@code return} reached is the answer; each {@code if} that holds
+     * replaces {@code headers} with its own {@code add_header} lines, when it has some.
+     */
+    private static HttpRule.Return rules(List<HttpRule> rules, RequestVariables variables,
+            List<HttpLocation.Header> headers) {
+        for (HttpRule rule : rules) {
+            switch (rule) {
+                case HttpRule.Return result -> {
+                    return result;
+                }
+                case HttpRule.If condition -> {
+                    if (condition.condition().test(variables)) {
+                        if (headers != null && !condition.headers().isEmpty()) {
+                            headers.clear();
+                            headers.addAll(condition.headers());
+                        }
+                        if (condition.result() != null) {
+                            return condition.result();
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Answers a {@code return}: 444 closes, a redirect sends Location, a text is the body, else the status alone. */
+    private void answer(HttpExchange exchange, HttpRule.Return result) {
+        int code = result.code();
+        if (code == 444) {
+            logRefusal(exchange, HttpResponseStatus.valueOf(444), "return 444 closes the connection");
+            ctx.close();
+            return;
+        }
+        HttpResponseStatus status = HttpResponseStatus.valueOf(code);
+        String text = result.text() == null ? null : result.text().evaluate(exchange.variables());
+        if (HttpRule.REDIRECTS.contains(code) && text != null) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+            response.headers().set(HttpHeaderNames.LOCATION, text);
+            HttpUtil.setContentLength(response, 0);
+            exchange.respond(response);
+        } else if (text != null) {
+            HttpLocation location = exchange.location();
+            exchange.respond(status, location == null ? "text/plain" : location.defaultType(), text);
+        } else if (code >= 400) {
+            exchange.refuse(status, "return " + code);
+        } else {
+            exchange.respond(status, null, Unpooled.EMPTY_BUFFER);
+        }
+    }
+
+    /** Answers a refused request with its {@code error_page}: a redirect to a URL, or the page's URI internally. */
+    void errorPage(HttpExchange failed, HttpResponseStatus status, HttpRule.ErrorPage page) {
+        String uri = page.uri().evaluate(failed.variables());
+        if (page.redirect()) {
+            int code = HttpRule.REDIRECTS.contains(page.response()) ? page.response() : 302;
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
+            response.headers().set(HttpHeaderNames.LOCATION, uri);
+            HttpUtil.setContentLength(response, 0);
+            failed.respond(response);
+            return;
+        }
+        RequestPath target;
+        try {
+            target = RequestPath.parse(uri);
+        } catch (RequestPath.BadPathException e) {
+            failed.respond(status, "text/plain; charset=utf-8", status.code() + " " + status.reasonPhrase() + "\n");
+            return;
+        }
+        int errorStatus = page.response() == 0 ? status.code() : page.response();
+        route(failed.request(), target, failed.variables().at(target.path()), errorStatus);
     }
 
     private void refuseAndClose(HttpRequest request, HttpResponseStatus status, String reason) {

@@ -41,7 +41,9 @@ public interface LocationHandler {
             if (location.servesFiles()) {
                 return FILES;
             }
-            return location.path().equals("/") && !location.exact() ? PAGE : null;
+            boolean prefix = location.match() == HttpLocation.Match.PREFIX
+                    || location.match() == HttpLocation.Match.PREFIX_NO_REGEX;
+            return location.path().equals("/") && prefix ? PAGE : null;
         }
     }
 

@@ -166,7 +166,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
         if (cacheControl != null) {
             headers.set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
         }
-        if (notModified(request, etag, modifiedSeconds)) {
+        if (!exchange.errorPage() && notModified(request, etag, modifiedSeconds)) {
             closeQuietly(file.file());
             head.setStatus(HttpResponseStatus.NOT_MODIFIED);
             served(exchange, path, 0);
@@ -177,7 +177,7 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
         long length = file.size();
         String range = request.get(HttpHeaderNames.RANGE);
         String ifRange = request.get(HttpHeaderNames.IF_RANGE);
-        if (range != null && (ifRange == null || ifRange.equals(etag))) {
+        if (range != null && !exchange.errorPage() && (ifRange == null || ifRange.equals(etag))) {
             long[] span = range(range, file.size());
             if (span == null) {
                 closeQuietly(file.file());

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import onair.config.HttpLocation;
 import onair.config.HttpServerConfig;
 import onair.exec.ChildSnapshot;
+import onair.relay.RelaySnapshot;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
@@ -29,6 +30,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,12 +50,20 @@ public final class WebPage implements LocationHandler {
 
     private final StreamRegistry registry;
     private final Supplier<List<ChildSnapshot>> exec;
+    private final Function<StreamKey, List<RelaySnapshot>> relays;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
 
     /** @param exec the server's exec children, which the page lists with the streams they belong to */
     public WebPage(StreamRegistry registry, Supplier<List<ChildSnapshot>> exec) {
+        this(registry, exec, key -> List.of());
+    }
+
+    /** A page that also lists each stream's {@code push} and {@code pull} relays, as {@code relays} answers them. */
+    public WebPage(StreamRegistry registry, Supplier<List<ChildSnapshot>> exec,
+            Function<StreamKey, List<RelaySnapshot>> relays) {
         this.registry = registry;
         this.exec = exec;
+        this.relays = relays;
         for (String name : FILES) {
             byte[] bytes = read(name);
             resources.put("/" + name, new Resource(bytes, type(name), "\"" + digest(bytes) + "\""));
@@ -108,6 +118,7 @@ public final class WebPage implements LocationHandler {
             entry.put("exec", children.stream()
                     .filter(child -> child.app().equals(key.app()) && child.name().equals(key.name()))
                     .map(WebPage::child).toList());
+            entry.put("relays", relays.apply(key).stream().map(WebPage::relay).toList());
             String flv = flvUrl(server, key);
             if (flv != null) {
                 entry.put("flv", flv);
@@ -119,6 +130,16 @@ public final class WebPage implements LocationHandler {
             list.add(entry);
         }
         return list;
+    }
+
+    private static Map<String, Object> relay(RelaySnapshot relay) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("direction", relay.direction());
+        entry.put("url", relay.url());
+        entry.put("state", relay.state());
+        entry.put("last_error", relay.lastError());
+        entry.put("reconnects", relay.reconnects());
+        return entry;
     }
 
     private static Map<String, Object> child(ChildSnapshot child) {

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +49,7 @@ final class Notifier implements AutoCloseable {
         return thread;
     });
     private final Map<List<X509Certificate>, HttpClient> clients = new ConcurrentHashMap<>();
+    private final UrlConnectionSender urlConnections = new UrlConnectionSender();
 
     /**
      * Calls {@code callback} and decides by the reply's status: 2xx allows, 3xx redirects to its {@code Location}
@@ -60,9 +62,9 @@ final class Notifier implements AutoCloseable {
     /** Calls {@code callback} at {@code url}, with the method, timeout and trust of {@code config}. */
     CompletableFuture<Decision> ask(AdmissionConfig config, Callback callback, URI url, Form form, boolean only2xx) {
         long timeout = config.netcallTimeout().toMillis();
-        CompletableFuture<HttpResponse<Void>> sent;
+        CompletableFuture<UrlConnectionSender.Reply> sent;
         try {
-            sent = client(config.trusted()).sendAsync(request(config, url, form), HttpResponse.BodyHandlers.discarding());
+            sent = send(config, url, form);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Decision.reject(callback.directive() + " " + shown(url)
                     + " failed: " + e.getMessage(), callback.directive() + " failed"));
@@ -75,21 +77,49 @@ final class Notifier implements AutoCloseable {
                 return Decision.reject(prefix + " " + failure, callback.directive() + " "
                         + (failure.startsWith("timed out") ? "timed out" : "failed"));
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status / 100 == 2) {
                 return Decision.ALLOW;
             }
             if (status / 100 == 3 && !only2xx) {
-                return response.headers().firstValue("Location").filter(l -> !l.isEmpty())
-                        .map(Decision::redirect).orElse(Decision.ALLOW);
+                return response.location() == null || response.location().isEmpty() ? Decision.ALLOW
+                        : Decision.redirect(response.location());
             }
             return Decision.reject(prefix + " answered " + status, callback.directive() + " answered " + status);
         });
     }
 
+    /**
+     * Sends the request: with the JDK client, or through {@link UrlConnectionSender} when {@link URI} found no host
+     * name in the URL (it has a {@code _}).
+     */
+    private CompletableFuture<UrlConnectionSender.Reply> send(AdmissionConfig config, URI url, Form form) {
+        boolean get = config.method() == AdmissionConfig.Method.GET;
+        URI target = get ? URI.create(url + (url.getRawQuery() == null ? "?" : "&") + form) : url;
+        if (url.getHost() == null) {
+            return urlConnections.send(target, get ? null : form.toString(), config.netcallTimeout());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(config.netcallTimeout())
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        if (!get) {
+            request.POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+        }
+        CompletableFuture<HttpResponse<Void>> sent =
+                client(config.trusted()).sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+        CompletableFuture<UrlConnectionSender.Reply> reply = sent.thenApply(response -> new UrlConnectionSender.Reply(
+                response.statusCode(), response.headers().firstValue("Location").orElse(null)));
+        reply.whenComplete((done, error) -> {
+            if (reply.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        return reply;
+    }
+
     /** The URL as logged: without user info and query, which may hold credentials. */
     private static String shown(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        String authority = url.getRawAuthority() == null ? "" : url.getRawAuthority();
+        return url.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
                 + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
@@ -107,22 +137,12 @@ final class Notifier implements AutoCloseable {
         });
     }
 
-    private static HttpRequest request(AdmissionConfig config, URI url, Form form) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(config.netcallTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded");
-        if (config.method() == AdmissionConfig.Method.GET) {
-            String base = url.toString();
-            String separator = url.getRawQuery() == null ? "?" : "&";
-            return builder.uri(URI.create(base + separator + form)).GET().build();
-        }
-        return builder.uri(url).POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
-    }
-
     private static String failure(Throwable error, long timeout) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return switch (cause) {
             case CancellationException c -> "timed out after " + timeout + " ms";
             case HttpTimeoutException t -> "timed out after " + timeout + " ms";
+            case SocketTimeoutException t -> "timed out after " + timeout + " ms";
             case ConnectException c -> "failed: connection refused";
             case SSLException s -> "failed: TLS: " + s.getMessage();
             case IOException io when io.getCause() instanceof SSLException s -> "failed: TLS: " + s.getMessage();
@@ -172,6 +192,7 @@ final class Notifier implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         clients.values().forEach(HttpClient::shutdownNow);
+        urlConnections.close();
         executor.shutdownNow();
     }
 }

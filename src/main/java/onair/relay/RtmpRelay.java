@@ -6,7 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import onair.amf.Amf0;
 import onair.media.MediaFrame;
@@ -41,9 +43,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One relay connection to another RTMP server, made for an {@code rtmp://} redirect of {@code on_play} or
- * {@code on_publish} (nginx-rtmp reference §8.3): a pull plays the remote stream into a local {@link LiveStream} until
- * the remote ends or no local player is left; a push publishes a local stream there until its publisher leaves. A relay
- * the remote has not started within 10 s ends; none is retried. A pull ingests what the remote sends as a client
+ * {@code on_publish} (nginx-rtmp reference §8.3) or for a {@code push} or {@code pull} line: a pull plays the remote
+ * stream into a local {@link LiveStream} until the remote ends or no local player is left; a push publishes a local
+ * stream there until its publisher leaves. A relay the remote has not started within 10 s ends; a relay never
+ * retries itself ({@link PushTarget} and {@link PullRelay} do). A pull ingests what the remote sends as a client
  * publishing here is ingested ({@link Ingest}), and ends on what would close such a publisher, such as a data message
  * AMF0 cannot carry. Runs on one event loop; logs one line when it starts and one when it ends.
  */
@@ -52,33 +55,55 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     private static final Logger log = LoggerFactory.getLogger(RtmpRelay.class);
     private static final int START_TIMEOUT_MILLIS = 10_000;
     private static final long IDLE_CHECK_MILLIS = 1000;
+    private static final long CLOSE_TIMEOUT_MILLIS = 5000;
     private static final int MAX_MESSAGE = 16 << 20;
     private static final int QUEUE_FRAMES = 2048;
     private static final long QUEUE_BYTES = 32L << 20;
-    private static final String FLASH_VERSION = "FMLE/3.0 (compatible; Onair)";
+
+    /** What the relay's owner hears of it, on the relay's event loop. */
+    public interface Events {
+
+        /** No one to tell. */
+        Events NONE = new Events() { };
+
+        /** The remote answered {@code NetStream.Publish.Start} or {@code NetStream.Play.Start}. */
+        default void started(RtmpRelay relay) {
+        }
+
+        /** The relay has ended, for {@code reason}. */
+        default void ended(RtmpRelay relay, String reason) {
+        }
+    }
 
     private enum Direction { PULL, PUSH }
 
     private final Direction direction;
-    private final RelayTarget target;
+    private final Remote target;
     private final LiveStream local;
     private final int chunkSize;
+    private final Events events;
+    private final boolean idleEnds;
     private final AckWindow ackWindow = new AckWindow();
+    private final OutboundBytes bytesOut = new OutboundBytes();
     private Channel channel;
-    private ChunkDecoder chunks;
+    private volatile ChunkDecoder chunks;
     private int streamId;
     private Publication publication;
     private Subscription subscription;
-    private Pusher pusher;
+    private volatile Pusher pusher;
+    private EventLoop loop;
     private ScheduledFuture<?> idleCheck;
     private boolean started;
-    private String endReason;
+    private volatile String endReason;
 
-    private RtmpRelay(Direction direction, RelayTarget target, LiveStream local, int chunkSize) {
+    private RtmpRelay(Direction direction, Remote target, LiveStream local, int chunkSize, Events events,
+            boolean idleEnds) {
         this.direction = direction;
         this.target = target;
         this.local = local;
         this.chunkSize = chunkSize;
+        this.events = events;
+        this.idleEnds = idleEnds;
     }
 
     /**
@@ -86,41 +111,61 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
      * subscribe at once and get the remote frames when they arrive. Returns null when {@code local} is already live.
      */
     public static RtmpRelay pull(RelayTarget target, LiveStream local, Channel beside, int chunkSize) {
-        RtmpRelay relay = new RtmpRelay(Direction.PULL, target, local, chunkSize);
+        return pull(Remote.of(target), local, beside.eventLoop(), beside.getClass(), null, chunkSize, Events.NONE,
+            true);
+    }
+
+    /**
+     * Like {@link #pull(RelayTarget, LiveStream, Channel, int)} to any remote, connecting on {@code loop} with
+     * {@code channelType}, over TLS with {@code ssl} when it is not null; {@code idleEnds} ends it about a second
+     * after the last local player left.
+     */
+    public static RtmpRelay pull(Remote target, LiveStream local, EventLoop loop, Class<? extends Channel> channelType,
+            SslContext ssl, int chunkSize, Events events, boolean idleEnds) {
+        RtmpRelay relay = new RtmpRelay(Direction.PULL, target, local, chunkSize, events, idleEnds);
         relay.publication = local.publish();
         if (relay.publication == null) {
             return null;
         }
-        return relay.start(beside);
+        return relay.start(loop, channelType, ssl);
     }
 
     /** Publishes {@code local} (already live) to {@code target} until its publisher leaves or the remote ends. */
     public static RtmpRelay push(RelayTarget target, LiveStream local, Channel beside, int chunkSize) {
-        return new RtmpRelay(Direction.PUSH, target, local, chunkSize).start(beside);
+        return push(Remote.of(target), local, beside.eventLoop(), beside.getClass(), null, chunkSize, Events.NONE);
     }
 
-    /** Connects on the event loop of {@code beside} (the client connection that asked), with its channel type. */
-    private RtmpRelay start(Channel beside) {
+    /** Like {@link #push(RelayTarget, LiveStream, Channel, int)} to any remote, as {@link #pull} connects. */
+    public static RtmpRelay push(Remote target, LiveStream local, EventLoop loop, Class<? extends Channel> channelType,
+            SslContext ssl, int chunkSize, Events events) {
+        return new RtmpRelay(Direction.PUSH, target, local, chunkSize, events, false).start(loop, channelType, ssl);
+    }
+
+    private RtmpRelay start(EventLoop loop, Class<? extends Channel> channelType, SslContext ssl) {
         RtmpRelay relay = this;
-        channel = new Bootstrap().group(beside.eventLoop()).channel(beside.getClass())
+        this.loop = loop;
+        channel = new Bootstrap().group(loop).channel(channelType)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, START_TIMEOUT_MILLIS)
             .handler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new ClientHandshakeHandler(),
+                    if (ssl != null) {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc(), target.host(), target.address().getPort()));
+                    }
+                    ch.pipeline().addLast(bytesOut, new ClientHandshakeHandler(),
                         new ChunkDecoder(MAX_MESSAGE, 64, ChunkDecoder.DEFAULT_MAX_CHUNK_SIZE),
                         new ChunkEncoder(), new RtmpMessageCodec(), relay);
                 }
             })
-            .connect(target.host(), target.port())
+            .connect(target.address())
             .addListener((ChannelFutureListener) connected -> {
                 if (!connected.isSuccess()) {
                     end("cannot connect: " + connected.cause().getMessage());
                 }
             }).channel();
         log.info("[relay {} {}] started for {}", direction.name().toLowerCase(), target, local.key());
-        beside.eventLoop().schedule(() -> {
+        loop.schedule(() -> {
             if (!started) {
                 end("the remote did not start the stream within " + START_TIMEOUT_MILLIS + " ms");
             }
@@ -141,8 +186,14 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("app", target.app());
             properties.put("type", "nonprivate");
-            properties.put("flashVer", FLASH_VERSION);
+            properties.put("flashVer", target.flashVer());
+            if (target.swfUrl() != null) {
+                properties.put("swfUrl", target.swfUrl());
+            }
             properties.put("tcUrl", target.tcUrl());
+            if (target.pageUrl() != null) {
+                properties.put("pageUrl", target.pageUrl());
+            }
             ctx.writeAndFlush(new CommandMessage(0, 0, "connect", 1, properties, List.of()));
         }
         ctx.fireUserEventTriggered(event);
@@ -182,9 +233,9 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                     && command.arguments().getFirst() instanceof Number id) {
                     streamId = id.intValue();
                     if (direction == Direction.PULL) {
-                        ctx.write(UserControl.setBufferLength(streamId, 1000));
+                        ctx.write(UserControl.setBufferLength(streamId, (int) target.buffer().toMillis()));
                         ctx.writeAndFlush(new CommandMessage(streamId, 0, "play", 0, null,
-                            List.of(target.name(), -2.0, -1.0, true)));
+                            List.of(target.name(), target.start(), target.duration(), true)));
                     } else {
                         ctx.writeAndFlush(new CommandMessage(streamId, 0, "publish", 0, null,
                             List.of(target.name(), "live")));
@@ -208,11 +259,15 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
                     }
                     pusher = new Pusher(new FrameQueue(QUEUE_FRAMES, QUEUE_BYTES, true, false));
                     subscription = local.subscribe(pusher);
+                    events.started(this);
                 }
             }
             case "NetStream.Play.Start" -> {
-                started = true;
-                if (idleCheck == null) {
+                if (!started) {
+                    started = true;
+                    events.started(this);
+                }
+                if (idleEnds && idleCheck == null) {
                     idleCheck = channel.eventLoop().scheduleAtFixedRate(() -> {
                         if (local.subscriberCount() == 0) {
                             end("no local player left");
@@ -258,6 +313,47 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
         ctx.fireChannelInactive();
     }
 
+    /** Ends the relay for {@code reason}, from any thread. */
+    public void stop(String reason) {
+        loop.execute(() -> end(reason));
+    }
+
+    /** Whether the remote has started the stream and the relay has not ended. */
+    public boolean live() {
+        return started && endReason == null;
+    }
+
+    /** Whether the remote started the stream at some point; read on the relay's event loop. */
+    public boolean wasStarted() {
+        return started;
+    }
+
+    /** Bytes received from the remote, RTMP after the handshake. */
+    public long bytesIn() {
+        ChunkDecoder decoder = chunks;
+        return decoder == null ? 0 : decoder.bytesReceived();
+    }
+
+    /** Whether the relay has ended. */
+    public boolean ended() {
+        return endReason != null;
+    }
+
+    /** Bytes written to the remote, RTMP after the handshake (and under TLS). */
+    public long bytesOut() {
+        return bytesOut.bytes();
+    }
+
+    /** Frames a push skipped because the remote was slow. */
+    public long droppedFrames() {
+        Pusher current = pusher;
+        return current == null ? 0 : current.droppedFrames();
+    }
+
+    public Remote remote() {
+        return target;
+    }
+
     private void end(String reason) {
         if (endReason != null) {
             return;
@@ -270,15 +366,24 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
             publication.close();
             publication = null;
         }
+        boolean publishing = subscription != null && channel.isActive();
         if (subscription != null) {
             subscription.close();
             subscription = null;
+            if (publishing) {
+                pusher.drain();
+            }
             pusher.close();
         }
-        if (channel != null) {
+        if (publishing) {
+            channel.writeAndFlush(new CommandMessage(0, 0, "deleteStream", 0, null, List.of((double) streamId)))
+                .addListener(ChannelFutureListener.CLOSE);
+            loop.schedule(() -> channel.close(), CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (channel != null) {
             channel.close();
         }
         log.info("[relay {} {}] ended: {}", direction.name().toLowerCase(), target, reason);
+        events.ended(this, reason);
     }
 
     /**

@@ -26,7 +26,6 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     static final int MAX_INITIAL_LINE = 4096;
     static final int MAX_HEADER_SIZE = 8192;
     static final int MAX_CONNECTIONS = 10_000;
-    static final int MAX_CONNECTIONS_PER_ADDRESS = 256;
     private static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     /** The settings of one listening address: its server block, the TLS context of an {@code ssl} listen, limits. */

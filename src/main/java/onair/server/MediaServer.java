@@ -14,10 +14,12 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -51,12 +53,18 @@ import onair.notify.Access;
 import onair.notify.Callbacks;
 import onair.rtmpserver.MaxConnections;
 import onair.record.Recorders;
+import onair.relay.PullRelays;
+import onair.relay.PullSources;
+import onair.relay.PushRelays;
+import onair.relay.RelayNet;
+import onair.relay.RelaySnapshot;
 import onair.stats.AccessLog;
 import onair.stats.Reply;
 import onair.control.RtmpControl;
 import onair.stats.StatPages;
 import onair.stats.StatSection;
 import onair.stream.Clients;
+import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,8 +114,9 @@ public final class MediaServer implements AutoCloseable {
             .orElse(OptionalLong.empty())));
     private final StaticChildren staticChildren = new StaticChildren(execListener);
     private final ScaleOutDirectory directory = new ScaleOutDirectory();
-    private final Lifecycle lifecycle = new Lifecycle(List.of(new Access(), callbacks, execListener,
-        directory.registration()));
+    private final Lifecycle lifecycle;
+    private final PushRelays pushRelays;
+    private final PullRelays pullRelays;
     private final MaxConnections maxConnections = new MaxConnections();
     private final Recorders recorders;
     private final EventLoopGroup acceptors;
@@ -127,6 +136,16 @@ public final class MediaServer implements AutoCloseable {
 
     /** A server whose HLS viewer sessions expire and are bounded by {@code hlsSessionLimits}. */
     MediaServer(ServerConfig config, HlsSessions.Limits hlsSessionLimits) {
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        RelayNet relayNet = new RelayNet(workers,
+            Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class);
+        this.pushRelays = new PushRelays(registry, relayNet);
+        this.pullRelays = new PullRelays(registry, relayNet, PullSources.CONFIGURED);
+        this.lifecycle = new Lifecycle(List.of(new Access(), callbacks, execListener, pushRelays, pullRelays,
+            directory.registration()));
         this.config = new AtomicReference<>(config);
         this.accessLog = new AccessLog(this.config::get);
         clients.onClose(accessLog::write);
@@ -137,15 +156,13 @@ public final class MediaServer implements AutoCloseable {
         registry.observe(hls);
         this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
         this.files = new StaticFiles(playlistReloads, hlsSessions::served);
-        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
-        StatPages stat = new StatPages(this.config::get, registry, clients, exec, directory::snapshot);
-        RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control);
+        StatPages stat = new StatPages(this.config::get, registry, clients, exec, this::relays, directory::snapshot);
+        RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control,
+            (app, name, url, start) -> start ? pushRelays.start(app, name, url)
+                : pushRelays.stop(new StreamKey(app.name(), name), url));
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
-            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot),
+            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot, this::relays),
             LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients, lifecycle),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
                 ? stat.stylesheet()
@@ -156,6 +173,13 @@ public final class MediaServer implements AutoCloseable {
             LocationHandler.Kind.METRICS, exchange -> reply(exchange, stat.metrics()));
     }
 
+    /** The configured pushes and pulls of stream {@code key}, for statistics. */
+    private List<RelaySnapshot> relays(StreamKey key) {
+        List<RelaySnapshot> relays = new ArrayList<>(pushRelays.snapshot(key));
+        relays.addAll(pullRelays.snapshot(key));
+        return relays;
+    }
+
     private static void reply(HttpExchange exchange, Reply reply) {
         exchange.respond(HttpResponseStatus.valueOf(reply.status()), reply.contentType(), reply.body());
     }
@@ -164,6 +188,7 @@ public final class MediaServer implements AutoCloseable {
     public synchronized MediaServer start() throws InterruptedException {
         listen(config.get());
         staticChildren.apply(config.get());
+        pullRelays.apply(config.get());
         directory.apply(config.get(), rtmpAddresses());
         return this;
     }
@@ -209,6 +234,7 @@ public final class MediaServer implements AutoCloseable {
         listen(next);
         config.set(next);
         staticChildren.apply(next);
+        pullRelays.apply(next);
         directory.apply(next, rtmpAddresses());
         for (Channel channel : connections) {
             Listener listener = listenerOf(channel.parent());
@@ -281,7 +307,7 @@ public final class MediaServer implements AutoCloseable {
         for (HttpServerConfig server : next.httpServers()) {
             SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ConnectionLimits limits = new ConnectionLimits(HttpChannelInitializer.MAX_CONNECTIONS,
-                HttpChannelInitializer.MAX_CONNECTIONS_PER_ADDRESS);
+                server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
                 wanted.put(key("http", listen, ephemeral), new Wanted(listen, null,
                     new HttpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, httpHandlers)));
@@ -381,7 +407,7 @@ public final class MediaServer implements AutoCloseable {
 
     /**
      * The listeners every protocol tells of its connections' lives: access rules, then the HTTP callbacks, then the
-     * exec children.
+     * exec children, then the {@code push} and {@code pull} relays, then the directory's origin registration.
      */
     public Lifecycle lifecycle() {
         return lifecycle;
@@ -403,6 +429,7 @@ public final class MediaServer implements AutoCloseable {
         if (!connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS)) {
             connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        pullRelays.close();
         exec.close();
         directory.close();
         hls.close();

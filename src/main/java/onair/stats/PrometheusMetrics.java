@@ -2,6 +2,8 @@ package onair.stats;
 
 import onair.stream.Client;
 import onair.exec.ExecCounters;
+import onair.relay.RelaySnapshot;
+import onair.relay.RelayState;
 import onair.stream.StreamStats;
 
 import java.util.ArrayList;
@@ -90,6 +92,7 @@ public final class PrometheusMetrics {
         each(streams, "onair_stream_dropped_frames_total", StreamStats::droppedFrames);
         header("onair_stream_timestamp_repairs_total", "counter", "Publisher timestamps repaired to stay monotonic.");
         each(streams, "onair_stream_timestamp_repairs_total", StreamStats::timestampRepairs);
+        relays(streams);
         exec(snapshot.exec().counters());
         if (snapshot.directory() != null) {
             header("onair_directory_up", "gauge", "1 when the scale-out directory's back-end answers, else 0.");
@@ -99,6 +102,37 @@ public final class PrometheusMetrics {
             sample("onair_directory_leases", "state=\"waiting\"", snapshot.directory().waiting());
         }
         return out.toString();
+    }
+
+    private void relays(List<Labelled> streams) {
+        header("onair_relay_state", "gauge", "1 for the state each push or pull relay of a stream is in.");
+        for (Labelled labelled : streams) {
+            for (RelaySnapshot relay : labelled.stream().relays()) {
+                for (RelayState state : RelayState.values()) {
+                    sample("onair_relay_state", relayLabels(labelled, relay) + ",state=\"" + state.label() + "\"",
+                        relay.state().equals(state.label()) ? 1 : 0);
+                }
+            }
+        }
+        header("onair_relay_bytes_total", "counter", "Bytes a push relay sent or a pull relay received.");
+        eachRelay(streams, "onair_relay_bytes_total", RelaySnapshot::bytes);
+        header("onair_relay_dropped_frames_total", "counter", "Frames a push relay skipped for a slow remote.");
+        eachRelay(streams, "onair_relay_dropped_frames_total", RelaySnapshot::droppedFrames);
+        header("onair_relay_reconnects_total", "counter", "Connections a relay made again after one ended.");
+        eachRelay(streams, "onair_relay_reconnects_total", RelaySnapshot::reconnects);
+    }
+
+    private void eachRelay(List<Labelled> streams, String name, ToDoubleFunction<RelaySnapshot> value) {
+        for (Labelled labelled : streams) {
+            for (RelaySnapshot relay : labelled.stream().relays()) {
+                sample(name, relayLabels(labelled, relay), value.applyAsDouble(relay));
+            }
+        }
+    }
+
+    private static String relayLabels(Labelled labelled, RelaySnapshot relay) {
+        return labels(labelled) + ",direction=\"" + relay.direction() + "\",url=\"" + escapeLabel(relay.url())
+            + "\"";
     }
 
     private void exec(ExecCounters exec) {

@@ -2,6 +2,7 @@ package onair.stats;
 
 import onair.stream.Client;
 import onair.exec.ChildSnapshot;
+import onair.relay.RelaySnapshot;
 import onair.stream.StreamStats;
 import tools.jackson.jr.ob.JSON;
 
@@ -131,9 +132,22 @@ public final class StatJson {
         a.put("channels", audio.channels());
         a.put("sample_rate", audio.sampleRate());
         json.put("audio", a);
+        json.put("relays", stream.relays().stream().map(StatJson::relay).toList());
         if (withClients) {
             json.put("clients", stream.clients().stream().map(StatJson::client).toList());
         }
+        return json;
+    }
+
+    private static Map<String, Object> relay(RelaySnapshot relay) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("direction", relay.direction());
+        json.put("url", relay.url());
+        json.put("state", relay.state());
+        json.put("last_error", relay.lastError());
+        json.put(relay.direction().equals("push") ? "bytes_out" : "bytes_in", relay.bytes());
+        json.put("dropped_frames", relay.droppedFrames());
+        json.put("reconnects", relay.reconnects());
         return json;
     }
 

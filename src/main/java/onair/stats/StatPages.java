@@ -3,7 +3,9 @@ package onair.stats;
 import onair.config.ServerConfig;
 import onair.directory.DirectorySnapshot;
 import onair.exec.ExecSupervisor;
+import onair.relay.RelaySnapshot;
 import onair.stream.Clients;
+import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,24 +30,32 @@ public final class StatPages {
     private final StreamRegistry registry;
     private final Clients clients;
     private final ExecSupervisor exec;
+    private final Function<StreamKey, List<RelaySnapshot>> relays;
     private final Supplier<DirectorySnapshot> directory;
 
     public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec) {
-        this(config, registry, clients, exec, () -> null);
+        this(config, registry, clients, exec, key -> List.of());
     }
 
-    /** Pages that also show the scale-out directory's state ({@code directory} answers null without one). */
+    /** Pages that also show each stream's configured relays, as {@code relays} answers them. */
     public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec,
-            Supplier<DirectorySnapshot> directory) {
+            Function<StreamKey, List<RelaySnapshot>> relays) {
+        this(config, registry, clients, exec, relays, () -> null);
+    }
+
+    /** Pages that also show the relays and the directory's state ({@code directory} answers null without one). */
+    public StatPages(Supplier<ServerConfig> config, StreamRegistry registry, Clients clients, ExecSupervisor exec,
+            Function<StreamKey, List<RelaySnapshot>> relays, Supplier<DirectorySnapshot> directory) {
         this.config = config;
         this.registry = registry;
         this.clients = clients;
         this.exec = exec;
+        this.relays = relays;
         this.directory = directory;
     }
 
     public StatSnapshot snapshot() {
-        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec), directory.get());
+        return StatSnapshot.take(config.get(), registry, clients, StatSnapshot.Exec.of(exec), relays, directory.get());
     }
 
     /**

@@ -7,9 +7,11 @@ import onair.directory.DirectorySnapshot;
 import onair.exec.ChildSnapshot;
 import onair.exec.ExecCounters;
 import onair.exec.ExecSupervisor;
+import onair.relay.RelaySnapshot;
 import onair.stream.Client;
 import onair.stream.Clients;
 import onair.stream.LiveStream;
+import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import onair.stream.StreamStats;
 import onair.stream.Subscriber;
@@ -19,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Everything the statistics pages show, taken at one moment: server-wide counters, then per server block (in
@@ -58,9 +61,10 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
 
     /**
      * A live stream with its statistics; {@code clients} holds only client connections (subscribers with a client,
-     * then {@link LiveStream#viewers() HLS sessions}), not internal consumers.
+     * then {@link LiveStream#viewers() HLS sessions}), not internal consumers; {@code relays} its configured pushes
+     * and pulls.
      */
-    public record Stream(String name, StreamStats stats, List<Entry> clients) {
+    public record Stream(String name, StreamStats stats, List<Entry> clients, List<RelaySnapshot> relays) {
 
         /** Subscribed client connections by protocol label ("rtmp", "http-flv", …), sorted by label. */
         public Map<String, Integer> viewersByProtocol() {
@@ -82,12 +86,21 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
 
     /** Reads the configuration's servers and applications, and the registry's streams in each application. */
     public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients, Exec exec) {
-        return take(config, registry, clients, exec, null);
+        return take(config, registry, clients, exec, key -> List.of());
     }
 
-    /** {@link #take(ServerConfig, StreamRegistry, Clients, Exec)} with the directory's state (null without one). */
+    /** Like {@link #take(ServerConfig, StreamRegistry, Clients, Exec)}, with each stream's {@code relays}. */
     public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients, Exec exec,
-            DirectorySnapshot directory) {
+            Function<StreamKey, List<RelaySnapshot>> relays) {
+        return take(config, registry, clients, exec, relays, null);
+    }
+
+    /**
+     * Like {@link #take(ServerConfig, StreamRegistry, Clients, Exec, Function)}, with the directory's state (null
+     * without one).
+     */
+    public static StatSnapshot take(ServerConfig config, StreamRegistry registry, Clients clients, Exec exec,
+            Function<StreamKey, List<RelaySnapshot>> relays, DirectorySnapshot directory) {
         Map<String, List<LiveStream>> byApp = new TreeMap<>();
         for (LiveStream stream : registry.streams()) {
             byApp.computeIfAbsent(stream.key().app(), app -> new ArrayList<>()).add(stream);
@@ -99,7 +112,7 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
             for (ApplicationConfig app : blocks.get(index).applications()) {
                 List<Stream> streams = byApp.getOrDefault(app.name(), List.of()).stream()
                     .sorted(Comparator.comparing(stream -> stream.key().name()))
-                    .map(StatSnapshot::stream)
+                    .map(stream -> stream(stream, relays.apply(stream.key())))
                     .toList();
                 applications.add(new Application(app.name(), streams));
             }
@@ -110,7 +123,7 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
             servers, exec, directory);
     }
 
-    private static Stream stream(LiveStream live) {
+    private static Stream stream(LiveStream live, List<RelaySnapshot> relays) {
         StreamStats stats = live.stats();
         List<Entry> entries = new ArrayList<>();
         live.publisher().ifPresent(publisher -> entries.add(new Entry(publisher, true, true, 0)));
@@ -122,7 +135,7 @@ public record StatSnapshot(String version, long pid, long uptimeSeconds, long ac
         for (Client viewer : live.viewers()) {
             entries.add(new Entry(viewer, false, stats.live(), 0));
         }
-        return new Stream(live.key().name(), stats, List.copyOf(entries));
+        return new Stream(live.key().name(), stats, List.copyOf(entries), List.copyOf(relays));
     }
 
     private static String versionOf(String implementationVersion) {

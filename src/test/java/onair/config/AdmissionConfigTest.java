@@ -75,6 +75,16 @@ class AdmissionConfigTest {
     }
 
     @Test
+    void aCallbackHostWithAnUnderscoreIsAcceptedAsNginxResolvesIt() {
+        RtmpServerConfig server = server("rtmp { server { listen 1; on_connect rtmp_auth/c;"
+                + " application a { on_publish http://rtmp_notify:3000/p; } } }");
+
+        assertThat(server.admission().url(Callback.CONNECT)).contains(URI.create("http://rtmp_auth/c"));
+        assertThat(server.application("a").orElseThrow().admission().url(Callback.PUBLISH).orElseThrow())
+                .hasToString("http://rtmp_notify:3000/p");
+    }
+
+    @Test
     void accessRulesOfAnApplicationComeFirstThenItsServersThenTheRtmpBlocks() throws Exception {
         RtmpServerConfig server = server("""
                 rtmp {
@@ -103,6 +113,7 @@ class AdmissionConfigTest {
             netcall_timeout 1s;                   | "netcall_timeout" directive is not allowed here
             on_publish ftp://a/;                  | invalid value "ftp://a/" in "on_publish" directive, the URL must start with "http://" or "https://"
             on_play http:///p;                    | invalid value "http:///p" in "on_play" directive, the URL has no host
+            on_play https://rtmp_notify/p;        | invalid value "https://rtmp_notify/p" in "on_play" directive, an https:// URL needs a host name without "_"
             notify_method put;                    | invalid value "put" in "notify_method" directive, it must be "get" or "post"
             publish_token_secret short;           | invalid value "short" in "publish_token_secret" directive, the secret must be at least 16 characters
             notify_ssl_trusted_certificate x.pem; | x.pem": No such file or directory

@@ -39,6 +39,33 @@ class ConfigCheckTest {
     }
 
     @Test
+    void everyRelayDirectiveIsAcceptedAndTheMultiWorkerOnesAreNotedAsNotNeeded() throws IOException {
+        String good = """
+                rtmp_auto_push on;
+                rtmp_auto_push_reconnect 1s;
+                rtmp_socket_dir /var/sock;
+                rtmp { relay_buffer 3s; push_reconnect 1s; pull_reconnect 2s; session_relay off;
+                    server { listen 1935;
+                        application a { push rtmp://127.0.0.1/live2/key app=x name=cam playPath=p tcUrl=rtmp://t/x
+                                pageUrl=http://p swfUrl=http://s flashVer=F live=1 start=0 stop=5;
+                            push rtmps://localhost:4443/app/key;
+                            pull rtmp://127.0.0.1:1936/live name=src static; pull rtmp://127.0.0.2/live; } } }
+                """;
+        Path file = Files.writeString(dir.resolve("onair.conf"), good);
+
+        ConfigCheck check = ConfigCheck.of(file);
+
+        String note = "\" is not needed (one Onair process serves all cores)";
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.lines()).containsExactly(
+                "onair: [warn] " + file + ":1: directive \"rtmp_auto_push" + note,
+                "onair: [warn] " + file + ":2: directive \"rtmp_auto_push_reconnect" + note,
+                "onair: [warn] " + file + ":3: directive \"rtmp_socket_dir" + note,
+                "onair: the configuration file " + file + " syntax is ok",
+                "onair: configuration file " + file + " test is successful");
+    }
+
+    @Test
     void everyExecDirectiveIsAcceptedAndABadExecValueIsReportedAtItsLine() throws IOException {
         String good = """
                 rtmp { exec_options on; respawn on; respawn_timeout 2s; exec_kill_signal SIGINT;

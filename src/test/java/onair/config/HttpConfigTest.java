@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -224,6 +225,85 @@ class HttpConfigTest {
         assertThat(location("location / { root www; }", "/").root()).isEqualTo(Path.of("www").toAbsolutePath());
     }
 
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /x              | /
+            /exact          | /exact
+            /hls/a.m3u8     | \\.M3U8$
+            /hls/a.ts       | \\.ts$
+            /hls/x          | /hls/
+            /static/a.png   | /static/
+            /static/a.m3u8  | /static/
+            /img/a.png      | \\.png$
+            /img/a.jpg      | \\.[jp][pn]g$
+            /img/a.gif      | /img/
+            /A.m3u8         | \\.M3U8$
+            """)
+    void locationsAreChosenInNginxsOrderExactLongestPrefixCaretTildeStopsRegexesInOrderElseThePrefix(String path,
+            String expected) {
+        HttpServerConfig server = server("""
+                location / { }
+                location = /exact { }
+                location /hls/ { location ~ \\.ts$ { } }
+                location ^~ /static/ { }
+                location ~* \\.M3U8$ { }
+                location ~ \\.png$ { }
+                location ~ \\.[jp][pn]g$ { }
+                location /img/ { }
+                """);
+
+        assertThat(server.location(path)).map(HttpLocation::path).contains(expected);
+    }
+
+    @Test
+    void errorPagesReturnsIfsAndMapsAreBoundWhereNginxTakesThem() {
+        ServerConfig config = parse("""
+                http {
+                    map $http_origin $cors { default ""; ~^https://a\\. $http_origin; }
+                    error_page 500 502 /50x.html;
+                    server {
+                        listen 8080;
+                        if ($arg_old) { return 301 /new; }
+                        location /a { error_page 404 =200 /index.html; }
+                        location /b {
+                            if ($request_method = 'OPTIONS') { add_header X-A $cors; return 204; }
+                            return 403;
+                        }
+                    }
+                }
+                """);
+
+        HttpServerConfig server = config.httpServers().getFirst();
+        assertThat(server.maps()).containsOnlyKeys("cors");
+        assertThat(server.errorPages()).containsOnlyKeys(500, 502);
+        assertThat(server.rules()).singleElement().isInstanceOf(HttpRule.If.class);
+        HttpLocation a = server.location("/a").orElseThrow();
+        assertThat(a.errorPages()).containsOnlyKeys(404);
+        assertThat(a.errorPages().get(404).response()).isEqualTo(200);
+        HttpLocation b = server.location("/b").orElseThrow();
+        assertThat(b.errorPages()).containsOnlyKeys(500, 502);
+        assertThat(b.rules()).hasSize(2);
+        HttpRule.If options = (HttpRule.If) b.rules().getFirst();
+        assertThat(options.condition()).hasToString("$request_method = OPTIONS");
+        assertThat(options.headers()).containsExactly(new HttpLocation.Header("X-A", "$cors", false));
+        assertThat(options.result()).isEqualTo(new HttpRule.Return(204, null));
+        assertThat(b.rules().getLast()).isEqualTo(new HttpRule.Return(403, null));
+    }
+
+    @Test
+    void maxConnectionsPerAddressIsOffByDefaultAsNginxHasNoSuchLimitAndServersInheritIt() {
+        List<HttpServerConfig> servers = parse("""
+                http {
+                    max_connections_per_address 50;
+                    server { listen 8080; }
+                    server { listen 8081; max_connections_per_address off; }
+                }
+                """).httpServers();
+
+        assertThat(server("").maxConnectionsPerAddress()).isZero();
+        assertThat(servers).extracting(HttpServerConfig::maxConnectionsPerAddress).containsExactly(50, 0);
+    }
+
     @Test
     void anHttpListenWithoutAPortListensOn80() {
         assertThat(server("").listens()).containsExactly(new Listen(null, 8080));
@@ -240,7 +320,7 @@ class HttpConfigTest {
             location /a { flv_live on; rtmp_stat all; }     | location "/a" has more than one of root/alias, flv_live, rtmp_stat, rtmp_control and rtmp_metrics
             location /a { rtmp_metrics on; root /x; }       | location "/a" has more than one of root/alias, flv_live, rtmp_stat, rtmp_control and rtmp_metrics
             location /a { rtmp_stat some; }                 | invalid value "some" in "rtmp_stat" directive, it must be one or more of "all", "global", "live", "clients"
-            location /a { rtmp_control none; }              | invalid value "none" in "rtmp_control" directive, it must be one or more of "all", "drop", "redirect", "record"
+            location /a { rtmp_control none; }              | invalid value "none" in "rtmp_control" directive, it must be one or more of "all", "drop", "redirect", "record", "relay"
             location /a { rtmp_metrics maybe; }             | invalid value "maybe" in "rtmp_metrics" directive, it must be "on" or "off"
             location /a { rtmp_stat_stylesheet s.xsl; }     | "rtmp_stat_stylesheet" without "rtmp_stat" in location "/a"
             location /a { allow 10.0.0.0/33; }              | invalid value "10.0.0.0/33" in "allow" directive, the prefix length must be between 0 and 32
@@ -252,10 +332,27 @@ class HttpConfigTest {
             location /a { frobnicate on; }                  | unknown directive "frobnicate"
             location /a { listen 80; }                      | "listen" directive is not allowed here
             location /a { ssl_certificate c.pem; }          | "ssl_certificate" directive is not allowed here
-            location /a { location /b { } }                 | "location" directive is not allowed here
             flv_live on;                                    | "flv_live" directive is not allowed here
-            location ~ \\.flv$ { }                          | regular expression locations are not supported yet
             location @named { }                             | named locations are not supported yet
+            location /a { location /b { } }                 | location "/b" is outside location "/a"
+            location = /a { location /a/b { } }             | location "/a/b" cannot be inside the exact location "/a"
+            location ~ ( { }                                | invalid regular expression "(": Unclosed group
+            location ~ \\.ts$ { alias /x; }                 | "alias" in a regular expression location is not supported yet
+            return;                                         | invalid number of arguments in "return" directive
+            return abc;                                     | invalid return code "abc"
+            return 1000;                                    | invalid return code "1000"
+            return 200 $nosuch;                             | unknown "nosuch" variable
+            error_page 404;                                 | invalid number of arguments in "error_page" directive
+            error_page 200 /x;                              | value "200" must be between 300 and 599
+            error_page 404 =abc /x;                         | invalid value "=abc"
+            if ($request_method = GET) { add_header X 1; }  | "add_header" directive is not allowed here
+            location /a { if ($x = 1) { } }                 | unknown "x" variable
+            location /a { if ($uri) { root /x; } }          | "root" directive is not allowed here
+            location /a { if ($uri == 1) { } }              | unexpected "==" in condition
+            location /a { if $uri { } }                     | invalid condition "$uri"
+            location /a { add_header X $nosuch; }           | unknown "nosuch" variable
+            location /a { try_files $uri =404; }            | directive "try_files" is not supported yet
+            map $uri $x { }                                 | "map" directive is not allowed here
             location a { }                                  | invalid location "a", it must start with "/"
             location /a;                                    | directive "location" has no opening "{"
             location /a { } location /a { }                 | duplicate location "/a"

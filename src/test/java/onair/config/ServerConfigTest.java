@@ -66,7 +66,7 @@ class ServerConfigTest {
 
         assertThat(server).isEqualTo(new RtmpServerConfig(List.of(new Listen(null, 1935)), 4096,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30), 5_000_000, 1 << 20, 32,
-                Duration.ofSeconds(1), 10_000, 100, null, List.of(new ApplicationConfig("a", false, true, false, false, true,
+                Duration.ofSeconds(1), 10_000, 0, null, List.of(new ApplicationConfig("a", false, true, false, false, true,
                         Duration.ZERO, false, ApplicationConfig.Meta.ON, false, Duration.ofMillis(300), true))));
     }
 
@@ -304,15 +304,12 @@ class ServerConfigTest {
     @ValueSource(strings = {
         "record_interval_size 1m;",
         "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
-        "push rtmp://h/a;", "pull rtmp://h/a;", "push_reconnect 1s;", "pull_reconnect 1s;", "session_relay on;",
-        "relay_buffer 1s;",
         "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
         "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
         "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
-        "out_queue 1;", "out_cork 1;", "busy on;", "play_time_fix on;", "publish_time_fix on;",
-        "so_keepalive on;", "stream_buckets 1;", "buffer 1s;", "server_name x;", "log_interval 1s;",
-        "log_size 1k;",
+        "busy on;", "play_time_fix on;", "publish_time_fix on;",
+        "so_keepalive on;", "stream_buckets 1;", "buffer 1s;", "server_name x;",
     })
     void otherNginxRtmpDirectivesAreRefusedAsNotSupportedYet(String directive) {
         String name = directive.substring(0, directive.indexOf(' '));
@@ -320,11 +317,57 @@ class ServerConfigTest {
                 "t.conf:2: directive \"" + name + "\" is not supported yet");
     }
 
+    @Test
+    void nginxRtmpTuningDirectivesAreCheckedAndNotedAsHavingNoEffectWhereNginxTakesThem() {
+        ServerConfig config = parse("""
+                rtmp {
+                    out_queue 4096;
+                    out_cork 8;
+                    log_interval 5s;
+                    server {
+                        listen 1;
+                        log_size 1m;
+                        application a { live on; log_interval 1s; }
+                    }
+                }
+                """);
+
+        assertThat(config.ignored()).containsExactly(
+                "t.conf:2: directive \"out_queue\" has no effect in Onair (output queues are bounded by frames and bytes)",
+                "t.conf:3: directive \"out_cork\" has no effect in Onair (output is written as it comes)",
+                "t.conf:4: directive \"log_interval\" has no effect in Onair (access-log lines are written when a session ends)",
+                "t.conf:7: directive \"log_size\" has no effect in Onair (access-log lines are queued for a writer thread)",
+                "t.conf:8: directive \"log_interval\" has no effect in Onair (access-log lines are written when a session ends)");
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            rtmp { server { listen 1; application a {\\nout_queue 1; } } }   | t.conf:2: "out_queue" directive is not allowed here
+            rtmp { server { listen 1; application a {\\nout_cork 1; } } }    | t.conf:2: "out_cork" directive is not allowed here
+            rtmp {\\nout_queue many; }                                        | t.conf:2: invalid value "many" in "out_queue" directive
+            rtmp {\\nlog_interval 1x; }                                       | t.conf:2: invalid value "1x" in "log_interval" directive
+            rtmp {\\nout_cork 1;\\nout_cork 2; }                              | t.conf:3: "out_cork" directive is duplicate
+            """)
+    void tuningDirectivesAreRefusedAsNginxRefusesThem(String text, String message) {
+        assertThatThrownBy(() -> parse(text.replace("\\n", "\n"))).isInstanceOf(ConfigException.class).message()
+                .startsWith(message);
+    }
+
+    @Test
+    void anApplicationWithoutANameIsRefusedAtItsLineAsNginxDoes() {
+        assertRejected("rtmp {\n    server {\n        listen 1;\n        application {\n            live on;\n"
+                + "        }\n    }\n}\n", "t.conf:4: invalid number of arguments in \"application\" directive");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"rtmp_auto_push on;", "rtmp_auto_push_reconnect 1s;", "rtmp_socket_dir /tmp;"})
-    void multiWorkerDirectivesAreRefusedAsNotSupportedYet(String directive) {
+    void multiWorkerDirectivesAreAcceptedAtTheTopAndInRtmpAndNotedAsNotNeeded(String directive) {
         String name = directive.substring(0, directive.indexOf(' '));
-        assertRejected("\n" + directive + "\nrtmp { }", "t.conf:2: directive \"" + name + "\" is not supported yet");
+        String note = "directive \"" + name + "\" is not needed (one Onair process serves all cores)";
+        assertThat(ServerConfig.parse("\n" + directive + "\nrtmp { }", "t.conf").ignored())
+                .containsExactly("t.conf:2: " + note);
+        assertThat(ServerConfig.parse("rtmp {\n" + directive + "\n}", "t.conf").ignored())
+                .containsExactly("t.conf:2: " + note);
     }
 
     @ParameterizedTest(name = "{0} → {1}")

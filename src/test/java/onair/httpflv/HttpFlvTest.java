@@ -246,7 +246,8 @@ class HttpFlvTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
 
                 assertThat(json).matches("\\[\\{\"app\":\"live\",\"name\":\"key\",\"live\":true,\"viewers\":1,"
-                        + "\"bitrate\":[0-9]+,\"video\":\"H264\",\"audio\":\"AAC\",\"exec\":\\[\\],\"flv\":\"/live/key.flv\"}]");
+                        + "\"bitrate\":[0-9]+,\"video\":\"H264\",\"audio\":\"AAC\",\"exec\":\\[\\],\"relays\":\\[\\],"
+                        + "\"flv\":\"/live/key.flv\"}]");
             }
         }
     }

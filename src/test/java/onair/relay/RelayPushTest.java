@@ -11,6 +11,7 @@ import onair.testing.CallbackBackend;
 import onair.testing.CallbackBackend.Reply;
 import onair.testing.StallingProxy;
 import onair.testing.SyntheticPublisher;
+import onair.testing.TestPlayer;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,29 @@ class RelayPushTest {
                 .containsPattern("\"dropped_frames\":\\s*[1-9]");
             assertThat(metric(PrometheusMetrics.render(snapshot(server.server()))))
                 .isGreaterThanOrEqualTo(dropped);
+        }
+    }
+
+    @Test
+    void aPushLineDeliversTheStreamToItsEndThenEndsTheRemoteStreamWhenThePublisherLeaves() throws Exception {
+        StreamKey pushed = new StreamKey("live", "pushed");
+        try (TestServer upstream = TestServer.start();
+             TestServer server = TestServer.start("rtmp { server { listen 127.0.0.1:0; application live { live on; "
+                 + "push " + upstream.url("live", "pushed") + "; } } }")) {
+            SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 10, 20_000);
+            await().atMost(WAIT).until(() -> upstream.server().registry().find(pushed).map(LiveStream::isLive)
+                .orElse(false));
+            try (TestPlayer player = TestPlayer.play(upstream.address(), "live", "pushed")) {
+                publisher.send(100);
+                publisher.sync();
+                publisher.close();
+
+                player.readUntilVideo(99, WAIT);
+
+                assertThat(player.videoSequences()).endsWith(97, 98, 99);
+                await().atMost(WAIT).until(() -> !upstream.server().registry().find(pushed).map(LiveStream::isLive)
+                    .orElse(false));
+            }
         }
     }
 

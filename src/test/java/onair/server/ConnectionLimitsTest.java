@@ -9,7 +9,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 import onair.testing.LogCapture;
 import onair.testing.SyntheticPublisher;
@@ -90,6 +93,49 @@ class ConnectionLimitsTest {
                 + "] closed: max_connections_per_address 2 reached for 127.0.0.1");
             assertStillStreaming(publisher, player);
         }
+    }
+
+    @Test
+    void anHttpServerBlocksMaxConnectionsPerAddressClosesOneMoreFromThatAddressOnly() throws Exception {
+        try (LogCapture log = new LogCapture(ConnectionLimits.class);
+             TestServer server = TestServer.start("rtmp { server { listen 127.0.0.1:0; } }"
+                 + " http { server { listen 127.0.0.1:0; max_connections_per_address 2; location / { } } }");
+             Socket first = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
+             Socket second = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
+             Socket third = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
+             Socket otherAddress = open(server.server().httpAddresses().getFirst(), "127.0.0.2")) {
+            assertThat(refused(third)).isTrue();
+            assertThat(answersHttp(otherAddress)).isTrue();
+            assertThat(answersHttp(first)).isTrue();
+            assertThat(log.lines("closed:")).containsExactly("[refused " + third.getLocalSocketAddress()
+                + "] closed: max_connections_per_address 2 reached for 127.0.0.1");
+        }
+    }
+
+    @Test
+    void withoutMaxConnectionsPerAddressOneAddressHoldsMoreThanTheOldFixedLimitsAsBehindANat() throws Exception {
+        try (TestServer server = TestServer.start("rtmp { server { listen 127.0.0.1:0; application live { live on; } } }"
+                 + " http { server { listen 127.0.0.1:0; location / { } } }")) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    sockets.add(open(server.address(), "127.0.0.1"));
+                    sockets.add(open(server.server().httpAddresses().getFirst(), "127.0.0.1"));
+                }
+                assertThat(answersTheHandshake(sockets.get(sockets.size() - 2))).isTrue();
+                assertThat(answersHttp(sockets.getLast())).isTrue();
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static boolean answersHttp(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET /api/streams HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] start = socket.getInputStream().readNBytes(12);
+        return new String(start, StandardCharsets.US_ASCII).equals("HTTP/1.1 200");
     }
 
     private static void assertStillStreaming(SyntheticPublisher publisher, TestPlayer player)

@@ -101,6 +101,12 @@
       exec.className = 'exec';
       exec.title = (s.exec || []).map(c => c.kind + ' pid ' + c.pid + ' ' + c.state + ', ' + c.restarts
         + ' restarts: ' + c.command).join('\n');
+      const relays = s.relays || [];
+      const relay = cell(row, relays.length ? relays.filter(r => r.state === 'live').length + '/' + relays.length
+        + ' live' : '');
+      relay.className = 'relays';
+      relay.title = relays.map(r => r.direction + ' ' + r.url + ': ' + r.state
+        + (r.last_error ? ' (' + r.last_error + ')' : '') + ', ' + r.reconnects + ' reconnects').join('\n');
       const td = cell(row, '');
       if (s.flv) { button(td, 'HTTP-FLV', 'flv', s); button(td, 'WS-FLV', 'ws-flv', s); }
       if (s.hls) { button(td, 'HLS', 'hls', s); }
