@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,6 +74,18 @@ class OriginRegistrationTest {
             }
             await().atMost(5, TimeUnit.SECONDS).until(() -> redis.call("GET", KEY) == null);
             assertThat(server.server().directory().snapshot().held()).isZero();
+        }
+    }
+
+    @Test
+    void anOriginListeningOnAllInterfacesAdvertisesItsHostName() throws Exception {
+        try (TestServer server = TestServer.start("rtmp { directory " + redis.url() + ";"
+                 + " server { listen 0; application live { live on; } } }");
+             SyntheticPublisher publisher = new SyntheticPublisher(
+                 new InetSocketAddress("127.0.0.1", server.address().getPort()), "live", "cam", 5, 100)) {
+            String url = "rtmp://" + InetAddress.getLocalHost().getHostName() + ":" + server.address().getPort()
+                + "/live";
+            await().atMost(5, TimeUnit.SECONDS).until(() -> url.equals(redis.call("GET", KEY)));
         }
     }
 
