@@ -1,5 +1,6 @@
 package onair.stats;
 
+import onair.relay.RelaySnapshot;
 import onair.stream.StreamStats;
 
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.Set;
 /**
  * nginx-rtmp's statistics XML ({@code ngx_rtmp_stat_module.c}): the same elements in the same order, so that
  * {@code stat.xsl} and the dashboards and exporters that parse this page keep working. Bandwidths are bits per
- * second, bytes are totals, times are milliseconds (uptime seconds).
+ * second, bytes are totals, times are milliseconds (uptime seconds). Onair adds a {@code <relay>} per configured relay
+ * of a stream, after its clients, which {@code stat.xsl} passes over.
  */
 public final class StatXml {
 
@@ -94,6 +96,9 @@ public final class StatXml {
         if (published) {
             meta(stats);
         }
+        for (RelaySnapshot relay : stream.relays()) {
+            relay(relay);
+        }
         line("nclients", stream.clients().size());
         if (stats.live()) {
             out.append("<publishing/>\r\n");
@@ -120,6 +125,20 @@ public final class StatXml {
             out.append("<active/>");
         }
         out.append("</client>\r\n");
+    }
+
+    private void relay(RelaySnapshot relay) {
+        out.append("<relay>");
+        element("direction", relay.direction());
+        element("url", relay.url());
+        element("state", relay.state());
+        if (relay.lastError() != null) {
+            element("last_error", relay.lastError());
+        }
+        element("bytes", relay.bytes());
+        element("dropped", relay.droppedFrames());
+        element("reconnects", relay.reconnects());
+        out.append("</relay>\r\n");
     }
 
     private void meta(StreamStats stats) {
