@@ -181,22 +181,16 @@ final class Units {
         return protocols.stream().distinct().toList();
     }
 
-    /** {@code ssl_ciphers}: JDK cipher suite names separated by {@code :}. */
+    /** {@code ssl_ciphers}: an OpenSSL cipher list ({@link CipherString}) evaluated over the JDK's suites. */
     static List<String> sslCiphers(String text) {
-        Set<String> supported;
+        SSLContext context;
         try {
-            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+            context = SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no default TLS context", e);
         }
-        List<String> ciphers = List.of(text.split(":"));
-        for (String cipher : ciphers) {
-            if (!supported.contains(cipher)) {
-                throw new IllegalArgumentException("unknown cipher suite \"" + cipher
-                        + "\" (JDK names such as TLS_AES_128_GCM_SHA256, separated by \":\")");
-            }
-        }
-        return ciphers;
+        return CipherString.select(text, List.of(context.getDefaultSSLParameters().getCipherSuites()),
+            Set.of(context.getSupportedSSLParameters().getCipherSuites()));
     }
 
     /**

@@ -103,6 +103,15 @@ class SslConfigTest {
     }
 
     @Test
+    void nginxsDefaultCipherListLoadsAsTheJdksSuites() throws IOException {
+        SslConfig ssl = load("rtmp { server { listen 1936 ssl; ssl_certificate rsa/cert.pem; "
+                + "ssl_certificate_key rsa/key.pem; ssl_ciphers HIGH:!aNULL:!MD5; } }").rtmpServers().getFirst().ssl();
+
+        assertThat(ssl.ciphers()).contains("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+                .noneMatch(name -> name.contains("_anon_") || name.endsWith("_MD5"));
+    }
+
+    @Test
     void aPkcs1RsaKeyAndAChainFileAreRead() throws IOException {
         SslConfig ssl = load("""
                 rtmp { server { listen 1936 ssl;
@@ -139,7 +148,7 @@ class SslConfigTest {
             ssl_certificate ec/cert.pem; ssl_certificate_key ec-sec1-key.pem; | 4: cannot load certificate key "DIR/ec-sec1-key.pem": "EC PRIVATE KEY" is not supported, convert it to PKCS#8 with "openssl pkcs8 -topk8 -nocrypt"
             ssl_protocols SSLv3 TLSv1.2;                                      | 4: invalid value "SSLv3 TLSv1.2" in "ssl_protocols" directive, it must be one or more of "TLSv1", "TLSv1.1", "TLSv1.2" and "TLSv1.3"
             ssl_protocols;                                                    | 4: invalid number of arguments in "ssl_protocols" directive
-            ssl_ciphers HIGH:!aNULL;                                          | 4: invalid value "HIGH:!aNULL" in "ssl_ciphers" directive, unknown cipher suite "HIGH" (JDK names such as TLS_AES_128_GCM_SHA256, separated by ":")
+            ssl_ciphers RC4-SHA:!aNULL;                                       | 4: invalid value "RC4-SHA:!aNULL" in "ssl_ciphers" directive, no cipher suite of the JDK matches (OpenSSL cipher list such as HIGH:!aNULL:!MD5, or JDK names such as TLS_AES_128_GCM_SHA256, separated by ":")
             ssl_ciphers A B;                                                  | 4: invalid number of arguments in "ssl_ciphers" directive
             ssl_certificate a.pem b.pem;                                      | 4: invalid number of arguments in "ssl_certificate" directive
             ssl_certificate a.pem; ssl_certificate b.pem;                     | 4: "ssl_certificate" directive is duplicate
