@@ -9,6 +9,7 @@ import onair.stream.StreamRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -45,8 +46,9 @@ final class PullRelay implements RtmpRelay.Events {
     private volatile long reconnects;
 
     /** @param done told once, on the relay's event loop, when the pull has ended for good */
-    PullRelay(StreamKey key, LiveOptions options, Supplier<CompletionStage<List<Remote>>> sources, StreamRegistry registry,
-            RelayNet net, SslContext ssl, Duration reconnect, boolean isStatic, Consumer<PullRelay> done) {
+    PullRelay(StreamKey key, LiveOptions options, Supplier<CompletionStage<List<Remote>>> sources,
+            StreamRegistry registry, RelayNet net, SslContext ssl, Duration reconnect, boolean isStatic,
+            Consumer<PullRelay> done) {
         this.key = key;
         this.options = options;
         this.sources = sources;
@@ -80,7 +82,13 @@ final class PullRelay implements RtmpRelay.Events {
         if (stopped || !wanted()) {
             return;
         }
-        sources.get().whenComplete((remotes, failure) -> loop.execute(() -> connectTo(remotes, failure)));
+        CompletionStage<List<Remote>> answer;
+        try {
+            answer = sources.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((remotes, failure) -> loop.execute(() -> connectTo(remotes, failure)));
     }
 
     private boolean wanted() {

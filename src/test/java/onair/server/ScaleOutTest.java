@@ -66,7 +66,8 @@ class ScaleOutTest {
 
     private TestServer edge() throws InterruptedException {
         return TestServer.start("rtmp { " + directory() + " directory_advertise off;"
-            + " server { listen 127.0.0.1:0; application live { live on; directory_pull on; pull_reconnect 200ms; } } }");
+            + " server { listen 127.0.0.1:0;"
+            + " application live { live on; directory_pull on; pull_reconnect 200ms; } } }");
     }
 
     /** An origin in a JVM of its own, running {@code onair -c FILE}, once it listens. */
@@ -136,7 +137,8 @@ class ScaleOutTest {
 
                     killed.destroyForcibly().waitFor();
                     one.close();
-                    await().atMost(LEASE.plus(Duration.ofSeconds(1))).until(() -> redis.call("GET", key("one")) == null);
+                    await().atMost(LEASE.plus(Duration.ofSeconds(1)))
+                        .until(() -> redis.call("GET", key("one")) == null);
 
                     try (SyntheticPublisher again = new SyntheticPublisher(second.address(), "live", "one", 10, 200)) {
                         await().atMost(LEASE).until(() -> secondUrl.equals(redis.call("GET", key("one"))));
