@@ -27,15 +27,18 @@ import java.util.Set;
  * @param trustedCertificate {@code relay_ssl_trusted_certificate}: PEM file of CAs trusted for {@code rtmps://};
  *                           null for the JDK's trust store
  * @param trusted            the certificates read from {@code trustedCertificate}, empty without it
+ * @param directoryPull      {@code directory_pull}: a player of a stream not live here pulls it from the origins the
+ *                           {@code directory} answers, before the {@code pull} lines
  */
 public record RelayConfig(List<Target> pushes, List<Target> pulls, Duration pushReconnect, Duration pullReconnect,
-        boolean sessionRelay, Duration relayBuffer, Path trustedCertificate, List<X509Certificate> trusted) {
+        boolean sessionRelay, Duration relayBuffer, Path trustedCertificate, List<X509Certificate> trusted,
+        boolean directoryPull) {
 
     public static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(3);
 
     /** No relays, nginx-rtmp's defaults. */
     public static final RelayConfig OFF = new RelayConfig(List.of(), List.of(), DEFAULT_RECONNECT, DEFAULT_RECONNECT,
-        false, Duration.ofMillis(5000), null, List.of());
+        false, Duration.ofMillis(5000), null, List.of(), false);
 
     /** nginx-rtmp's multi-worker directives: accepted where nginx takes them and noted once as not needed. */
     static final Set<String> AUTO_PUSH = Set.of("rtmp_auto_push", "rtmp_auto_push_reconnect", "rtmp_socket_dir");
@@ -52,6 +55,7 @@ public record RelayConfig(List<Target> pushes, List<Target> pulls, Duration push
     static final Setting<Boolean> SESSION_RELAY = SETTINGS.flag("session_relay", Context.APPLICATIONS, false);
     static final Setting<Duration> RELAY_BUFFER = SETTINGS.value("relay_buffer", Context.CORE,
         OFF.relayBuffer(), Units::time);
+    static final Setting<Boolean> DIRECTORY_PULL = SETTINGS.flag("directory_pull", Context.APPLICATIONS, false);
     static final Setting<Path> TRUSTED_CERTIFICATE = SETTINGS.path("relay_ssl_trusted_certificate",
         Context.APPLICATIONS);
 
@@ -113,9 +117,14 @@ public record RelayConfig(List<Target> pushes, List<Target> pulls, Duration push
                     "cannot load certificate \"" + trustedFile + "\": " + e.getMessage());
             }
         }
+        boolean directoryPull = app.get(DIRECTORY_PULL);
+        if (directoryPull && !app.get(DirectoryConfig.DIRECTORY).active()) {
+            throw ConfigException.at(app.where(DIRECTORY_PULL).orElseThrow(),
+                "\"directory_pull on\" needs a \"directory\"");
+        }
         return new RelayConfig(app.own(PUSH).orElse(List.of()), app.own(PULL).orElse(List.of()),
             app.get(PUSH_RECONNECT), app.get(PULL_RECONNECT), app.get(SESSION_RELAY), app.get(RELAY_BUFFER),
-            trustedFile, trusted);
+            trustedFile, trusted, directoryPull);
     }
 
     /** Whether any {@code push} or {@code pull} line is configured. */

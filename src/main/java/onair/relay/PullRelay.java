@@ -9,6 +9,8 @@ import onair.stream.StreamRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -16,15 +18,16 @@ import java.util.function.Supplier;
 /**
  * The pull of one local stream from an ordered list of remotes (nginx-rtmp's {@code pull} lines): a remote that
  * cannot connect or refuses is followed by the next one at once; when the whole list has failed, or a pulled stream
- * ends, the list is tried again from the first after {@link Backoff exponential backoff} from {@code pull_reconnect}.
- * An on-demand pull ends when no local player is left; a {@code static} one runs until it is stopped. Runs on one
- * event loop.
+ * ends, the list is asked for again and tried from the first after {@link Backoff exponential backoff} from
+ * {@code pull_reconnect}, as it is when it answers no remote or fails (a directory that does not know the stream
+ * yet). An on-demand pull ends when no local player is left; a {@code static} one runs until it is stopped. Runs on
+ * one event loop, which never waits for the list.
  */
 final class PullRelay implements RtmpRelay.Events {
 
     private final StreamKey key;
     private final LiveOptions options;
-    private final Supplier<List<Remote>> sources;
+    private final Supplier<CompletionStage<List<Remote>>> sources;
     private final StreamRegistry registry;
     private final RelayNet net;
     private final SslContext ssl;
@@ -34,6 +37,7 @@ final class PullRelay implements RtmpRelay.Events {
     private final EventLoop loop;
     private int next;
     private int tried;
+    private int count;
     private boolean stopped;
     private volatile RtmpRelay relay;
     private volatile Remote remote;
@@ -42,8 +46,9 @@ final class PullRelay implements RtmpRelay.Events {
     private volatile long reconnects;
 
     /** @param done told once, on the relay's event loop, when the pull has ended for good */
-    PullRelay(StreamKey key, LiveOptions options, Supplier<List<Remote>> sources, StreamRegistry registry,
-            RelayNet net, SslContext ssl, Duration reconnect, boolean isStatic, Consumer<PullRelay> done) {
+    PullRelay(StreamKey key, LiveOptions options, Supplier<CompletionStage<List<Remote>>> sources,
+            StreamRegistry registry, RelayNet net, SslContext ssl, Duration reconnect, boolean isStatic,
+            Consumer<PullRelay> done) {
         this.key = key;
         this.options = options;
         this.sources = sources;
@@ -74,26 +79,48 @@ final class PullRelay implements RtmpRelay.Events {
     }
 
     private void connect() {
-        if (stopped) {
+        if (stopped || !wanted()) {
             return;
         }
+        CompletionStage<List<Remote>> answer;
+        try {
+            answer = sources.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((remotes, failure) -> loop.execute(() -> connectTo(remotes, failure)));
+    }
+
+    private boolean wanted() {
         LiveStream local = registry.stream(key, options);
-        List<Remote> remotes = sources.get();
-        if (remotes.isEmpty() || !isStatic && (local.isLive() || local.subscriberCount() == 0)) {
+        if (!isStatic && (local.isLive() || local.subscriberCount() == 0)) {
             finish();
-            return;
+            return false;
         }
         if (local.isLive()) {
             retry();
+            return false;
+        }
+        return true;
+    }
+
+    private void connectTo(List<Remote> remotes, Throwable failure) {
+        if (stopped || !wanted()) {
             return;
         }
-        Remote chosen = remotes.get(next % remotes.size());
+        if (failure != null || remotes.isEmpty()) {
+            lastError = failure == null ? "no source holds the stream" : "no sources: " + failure.getMessage();
+            retry();
+            return;
+        }
+        count = remotes.size();
+        Remote chosen = remotes.get(next % count);
         remote = chosen;
-        next = (next + 1) % remotes.size();
+        next = (next + 1) % count;
         tried++;
         state = RelayState.CONNECTING;
-        RtmpRelay created = RtmpRelay.pull(chosen, local, loop, net.channelType(), chosen.tls() ? ssl : null,
-            PushRelays.CHUNK_SIZE, this, !isStatic);
+        RtmpRelay created = RtmpRelay.pull(chosen, registry.stream(key, options), loop, net.channelType(),
+            chosen.tls() ? ssl : null, PushRelays.CHUNK_SIZE, this, !isStatic);
         relay = created == null || created.ended() ? null : created;
         if (created == null) {
             retry();
@@ -119,7 +146,6 @@ final class PullRelay implements RtmpRelay.Events {
             finish();
             return;
         }
-        int count = sources.get().size();
         if (!ended.wasStarted() && tried < count) {
             loop.execute(this::connect);
         } else {

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,7 +45,7 @@ public final class PullRelays implements StreamListener {
         ApplicationConfig app = event.app();
         StreamKey key = new StreamKey(app.name(), event.name());
         if (pulls.containsKey(key) || registry.find(key).map(LiveStream::isLive).orElse(false)
-            || sources.sources(app, event.name()).isEmpty()) {
+            || !sources.pulls(app, event.name())) {
             return;
         }
         PullRelay pull = new PullRelay(key, app.liveOptions(), () -> sources.sources(app, event.name()), registry,
@@ -77,8 +79,8 @@ public final class PullRelays implements StreamListener {
             return gone;
         });
         wanted.forEach((id, app) -> statics.computeIfAbsent(id, unused -> {
-            List<Remote> remote = List.of(Remote.of(lines.get(id), app.name(), id.key().name(),
-                app.relay().relayBuffer()));
+            CompletionStage<List<Remote>> remote = CompletableFuture.completedFuture(List.of(Remote.of(lines.get(id),
+                app.name(), id.key().name(), app.relay().relayBuffer())));
             PullRelay pull = new PullRelay(id.key(), app.liveOptions(), () -> remote, registry, net,
                 net.tls(app.relay().trusted()), app.relay().pullReconnect(), true, finished -> { });
             pull.start();

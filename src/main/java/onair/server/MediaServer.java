@@ -54,7 +54,6 @@ import onair.notify.Callbacks;
 import onair.rtmpserver.MaxConnections;
 import onair.record.Recorders;
 import onair.relay.PullRelays;
-import onair.relay.PullSources;
 import onair.relay.PushRelays;
 import onair.relay.RelayNet;
 import onair.relay.RelaySnapshot;
@@ -143,7 +142,7 @@ public final class MediaServer implements AutoCloseable {
         RelayNet relayNet = new RelayNet(workers,
             Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class);
         this.pushRelays = new PushRelays(registry, relayNet);
-        this.pullRelays = new PullRelays(registry, relayNet, PullSources.CONFIGURED);
+        this.pullRelays = new PullRelays(registry, relayNet, new DirectorySources(directory::directory));
         this.lifecycle = new Lifecycle(List.of(new Access(), callbacks, execListener, pushRelays, pullRelays,
             directory.registration()));
         this.config = new AtomicReference<>(config);

@@ -14,7 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code directory} and {@code directory_advertise} directives of the {@code rtmp} block. */
+/** The {@code directory} and {@code directory_advertise} directives of the {@code rtmp} block, and {@code directory_pull}. */
 class DirectoryConfigTest {
 
     @TempDir
@@ -74,6 +74,24 @@ class DirectoryConfigTest {
         assertThat(edge.advertise()).isNull();
     }
 
+    @Test
+    void directoryPullIsOffByDefaultAndOnPerApplication() {
+        ServerConfig config = ServerConfig.parse("rtmp { directory redis://r; directory_advertise off;\n"
+            + "server { listen 1935; application live { live on; directory_pull on; } application vod { live on; } } }",
+            "t.conf");
+
+        assertThat(config.rtmpServers().getFirst().applications())
+            .extracting(app -> app.relay().directoryPull()).containsExactly(true, false);
+    }
+
+    @Test
+    void directoryPullNeedsADirectory() {
+        assertThatThrownBy(() -> ServerConfig.parse("rtmp {\nserver { listen 1935;\n"
+            + "application live { live on; directory_pull on; } } }", "t.conf"))
+            .isInstanceOf(ConfigException.class)
+            .hasMessage("t.conf:3: \"directory_pull on\" needs a \"directory\"");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             directory;                                      | t.conf:2: invalid number of arguments in "directory" directive
@@ -115,7 +133,7 @@ class DirectoryConfigTest {
         Files.writeString(edge, """
             rtmp {
                 directory static rtmp://origin1:1935 rtmp://origin2:1935;
-                server { listen 1935; application live { live on; } }
+                server { listen 1935; application live { live on; directory_pull on; } }
             }
             """);
 
