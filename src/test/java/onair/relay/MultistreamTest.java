@@ -38,6 +38,7 @@ class MultistreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int GOP = 10;
+    private static final long LATE_TARGET_DOWN = Duration.ofSeconds(10).toNanos();
     private static final int FRAME_SIZE = 700;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -66,10 +67,11 @@ class MultistreamTest {
              TestPlayer local = TestPlayer.play(source.address(), "live", "src")) {
             awaitLive(plain, "plain-key");
             awaitLive(tls, "tls-key");
+            long downSince = System.nanoTime();
             try (RtmpTestClient plainPlayer = player(plain.address(), "plain-key");
                  RtmpTestClient tlsPlayer = player(tls.address(1), "tls-key")) {
                 String stat = await().atMost(WAIT).until(() -> stat(source),
-                    json -> reconnects(json, latePort) >= 6);
+                    json -> reconnects(json, latePort) >= 6 && System.nanoTime() - downSince >= LATE_TARGET_DOWN);
                 assertThat(stat).containsPattern("\"url\":\"rtmp://127.0.0.1:" + latePort
                     + "/live/\\*\\*\\*\",\"state\":\"(backing off|connecting)\",\"last_error\":\"cannot connect");
                 assertThat(stat).doesNotContain("plain-key").doesNotContain("tls-key").doesNotContain("late-key");
