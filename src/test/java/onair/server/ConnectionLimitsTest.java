@@ -101,14 +101,16 @@ class ConnectionLimitsTest {
              TestServer server = TestServer.start("rtmp { server { listen 127.0.0.1:0; } }"
                  + " http { server { listen 127.0.0.1:0; max_connections_per_address 2; location / { } } }");
              Socket first = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
-             Socket second = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
-             Socket third = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
-             Socket otherAddress = open(server.server().httpAddresses().getFirst(), "127.0.0.2")) {
-            assertThat(refused(third)).isTrue();
-            assertThat(answersHttp(otherAddress)).isTrue();
-            assertThat(answersHttp(first)).isTrue();
-            assertThat(log.lines("closed:")).containsExactly("[refused " + third.getLocalSocketAddress()
-                + "] closed: max_connections_per_address 2 reached for 127.0.0.1");
+             Socket second = open(server.server().httpAddresses().getFirst(), "127.0.0.1")) {
+            assertThat(answersHttp(first)).as("the first connection is admitted").isTrue();
+            assertThat(answersHttp(second)).as("the second connection is admitted").isTrue();
+            try (Socket third = open(server.server().httpAddresses().getFirst(), "127.0.0.1");
+                 Socket otherAddress = open(server.server().httpAddresses().getFirst(), "127.0.0.2")) {
+                assertThat(refused(third)).isTrue();
+                assertThat(answersHttp(otherAddress)).isTrue();
+                assertThat(log.lines("closed:")).containsExactly("[refused " + third.getLocalSocketAddress()
+                    + "] closed: max_connections_per_address 2 reached for 127.0.0.1");
+            }
         }
     }
 
