@@ -169,7 +169,6 @@ final class PullRelay implements RtmpRelay.Events {
         done.accept(this);
     }
 
-
     RelaySnapshot snapshot() {
         RtmpRelay current = relay;
         Remote shown = remote;

@@ -318,11 +318,6 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
         loop.execute(() -> end(reason));
     }
 
-    /** Whether the remote has started the stream and the relay has not ended. */
-    public boolean live() {
-        return started && endReason == null;
-    }
-
     /** Whether the remote started the stream at some point; read on the relay's event loop. */
     public boolean wasStarted() {
         return started;
@@ -348,10 +343,6 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     public long droppedFrames() {
         Pusher current = pusher;
         return current == null ? 0 : current.droppedFrames();
-    }
-
-    public Remote remote() {
-        return target;
     }
 
     private void end(String reason) {
