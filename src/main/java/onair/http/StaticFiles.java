@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -90,13 +91,14 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
     @Override
     public void handle(HttpExchange exchange) {
         HttpLocation location = exchange.location();
-        Path base = (location.alias() != null ? location.alias() : location.root()).normalize();
-        String relative = location.alias() != null
-                ? exchange.path().substring(Math.min(location.path().length(), exchange.path().length()))
-                : exchange.path();
-        Path file = Path.of(base + (relative.startsWith("/") || base.toString().endsWith("/") ? "" : "/") + relative)
-                .normalize();
-        if (!file.startsWith(base)) {
+        Path base = base(location);
+        if (location.tryFiles() != null) {
+            tryFiles(exchange, base, location.tryFiles().files().stream()
+                    .map(entry -> entry.evaluate(exchange.variables())).toList());
+            return;
+        }
+        Path file = file(location, base, exchange.path());
+        if (file == null) {
             exchange.refuse(HttpResponseStatus.FORBIDDEN, "path leaves the location's directory");
             return;
         }
@@ -104,6 +106,54 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             reload.serve(exchange, file, () -> send(exchange, base, file));
         } else {
             send(exchange, base, file);
+        }
+    }
+
+    private static Path base(HttpLocation location) {
+        return (location.alias() != null ? location.alias() : location.root()).normalize();
+    }
+
+    /** The file of {@code path} as nginx maps it (root + path, or alias + the path after the location); null outside. */
+    private static Path file(HttpLocation location, Path base, String path) {
+        String relative = location.alias() != null
+                ? path.substring(Math.min(location.path().length(), path.length()))
+                : path;
+        Path file = Path.of(base + (relative.startsWith("/") || base.toString().endsWith("/") ? "" : "/") + relative)
+                .normalize();
+        return file.startsWith(base) ? file : null;
+    }
+
+    /**
+     * {@code try_files}: on the pool, sends the first entry that is a file (for an entry ending with {@code /}, the
+     * {@code index.html} of a directory), or hands the request back when none is.
+     */
+    private void tryFiles(HttpExchange exchange, Path base, List<String> entries) {
+        HttpLocation location = exchange.location();
+        try {
+            pool.execute(() -> {
+                Path found = null;
+                for (String entry : entries) {
+                    Path file = entry.startsWith("/") ? file(location, base, entry) : null;
+                    if (file != null && entry.endsWith("/")) {
+                        file = Files.isDirectory(file) ? file.resolve("index.html") : null;
+                    }
+                    if (file != null && Files.isRegularFile(file)) {
+                        found = file;
+                        break;
+                    }
+                }
+                Path chosen = found;
+                Object opened = chosen == null ? null : open(base, chosen);
+                exchange.channel().eventLoop().execute(() -> {
+                    if (chosen == null) {
+                        exchange.tryFilesFailed();
+                    } else {
+                        answer(exchange, chosen, opened);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            exchange.refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "file lookups queue full");
         }
     }
 

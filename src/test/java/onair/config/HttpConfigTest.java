@@ -333,7 +333,7 @@ class HttpConfigTest {
             location /a { listen 80; }                      | "listen" directive is not allowed here
             location /a { ssl_certificate c.pem; }          | "ssl_certificate" directive is not allowed here
             flv_live on;                                    | "flv_live" directive is not allowed here
-            location @named { }                             | named locations are not supported yet
+            location /a { location @n { } }                 | named location "@n" can be on the server level only
             location /a { location /b { } }                 | location "/b" is outside location "/a"
             location = /a { location /a/b { } }             | location "/a/b" cannot be inside the exact location "/a"
             location ~ ( { }                                | invalid regular expression "(": Unclosed group
@@ -351,7 +351,13 @@ class HttpConfigTest {
             location /a { if ($uri == 1) { } }              | unexpected "==" in condition
             location /a { if $uri { } }                     | invalid condition "$uri"
             location /a { add_header X $nosuch; }           | unknown "nosuch" variable
-            location /a { try_files $uri =404; }            | directive "try_files" is not supported yet
+            location /a { try_files $uri @nope; }           | no named location "@nope" in this server
+            error_page 404 @nope;                           | no named location "@nope" in this server
+            try_files $uri;                                 | invalid number of arguments in "try_files" directive
+            location /a { try_files $nosuch =404; }         | unknown "nosuch" variable
+            location /a { try_files $uri =abc; }            | invalid code "=abc"
+            location @a { location /b { } }                 | location "/b" could not be inside the named location "@a"
+            location = @a { }                               | invalid location "= @a"
             map $uri $x { }                                 | "map" directive is not allowed here
             location a { }                                  | invalid location "a", it must start with "/"
             location /a;                                    | directive "location" has no opening "{"
