@@ -114,6 +114,9 @@ final class HttpConfigBinder {
             throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
         }
         SslConfig ssl = sslListen == null ? null : SslConfig.from(scope, sslListen);
+        if (scope.get(HttpServerConfig.HTTP2)) {
+            listens.replaceAll(Listen::withHttp2);
+        }
         List<HttpLocation> bound = new ArrayList<>();
         Map<String, HttpLocation> named = new HashMap<>();
         for (Directive d : locations.values()) {

@@ -23,6 +23,8 @@ public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLoc
         Map<String, HttpMap> maps, Map<String, HttpLocation> named, HttpLocation unmatched) {
 
     static final Settings SETTINGS = new Settings();
+    /** nginx 1.25's {@code http2 on}: HTTP/2 on every address of the server, as {@code listen … http2} does on one. */
+    static final Setting<Boolean> HTTP2 = SETTINGS.flag("http2", Context.HTTP_SERVERS, false);
     static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
             SETTINGS.value("max_connections_per_address", Context.HTTP_SERVERS, 0, Units::limit);
 

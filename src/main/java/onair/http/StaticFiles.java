@@ -1,8 +1,14 @@
 package onair.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -11,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedInput;
 import onair.config.HttpLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,12 +258,14 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             exchange.respond(head, null);
             return;
         }
+        Channel channel = exchange.channel();
         Object body;
-        if (exchange.channel().pipeline().get(SslHandler.class) == null) {
+        if (channel.parent() == null && channel.pipeline().get(SslHandler.class) == null) {
             body = new DefaultFileRegion(file.file().getChannel(), start, length);
         } else {
             try {
-                body = new ChunkedFile(file.file(), start, length, 16 << 10);
+                ChunkedFile chunks = new ChunkedFile(file.file(), start, length, 16 << 10);
+                body = channel.parent() == null ? chunks : new ContentChunks(chunks);
             } catch (IOException e) {
                 closeQuietly(file.file());
                 exchange.refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.toString());
@@ -322,6 +331,42 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             }
         }
         return start >= size ? null : new long[] {start, end};
+    }
+
+    /** A file's chunks as HTTP contents, for an HTTP/2 stream, whose codec writes HTTP objects only. */
+    private record ContentChunks(ChunkedFile file) implements ChunkedInput<HttpContent> {
+
+        @Override
+        public boolean isEndOfInput() throws Exception {
+            return file.isEndOfInput();
+        }
+
+        @Override
+        public void close() throws Exception {
+            file.close();
+        }
+
+        @Override
+        public HttpContent readChunk(ByteBufAllocator allocator) throws Exception {
+            ByteBuf chunk = file.readChunk(allocator);
+            return chunk == null ? null : new DefaultHttpContent(chunk);
+        }
+
+        @Override
+        @Deprecated
+        public HttpContent readChunk(ChannelHandlerContext ctx) throws Exception {
+            return readChunk(ctx.alloc());
+        }
+
+        @Override
+        public long length() {
+            return file.length();
+        }
+
+        @Override
+        public long progress() {
+            return file.progress();
+        }
     }
 
     private static void closeQuietly(RandomAccessFile file) {

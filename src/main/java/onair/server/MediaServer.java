@@ -21,8 +21,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import onair.config.ConfigException;
@@ -30,7 +28,6 @@ import onair.config.HttpServerConfig;
 import onair.config.Listen;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
-import onair.config.SslConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import onair.http.BlockingReload;
@@ -82,7 +79,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive of the rtmp and
@@ -296,7 +292,7 @@ public final class MediaServer implements AutoCloseable {
         Map<String, Integer> ephemeral = new HashMap<>();
         for (int index = 0; index < next.rtmpServers().size(); index++) {
             RtmpServerConfig server = next.rtmpServers().get(index);
-            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
+            SslContext ssl = server.ssl() == null ? null : TlsContexts.server(server.ssl(), false);
             ConnectionLimits limits = new ConnectionLimits(server.maxConnections(), server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
                 wanted.put(key("rtmp", listen, ephemeral), new Wanted(listen,
@@ -304,12 +300,12 @@ public final class MediaServer implements AutoCloseable {
             }
         }
         for (HttpServerConfig server : next.httpServers()) {
-            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ConnectionLimits limits = new ConnectionLimits(HttpChannelInitializer.MAX_CONNECTIONS,
                 server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
+                SslContext ssl = listen.ssl() ? TlsContexts.server(server.ssl(), listen.http2()) : null;
                 wanted.put(key("http", listen, ephemeral), new Wanted(listen, null,
-                    new HttpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, httpHandlers)));
+                    new HttpChannelInitializer.Binding(server, ssl, limits, httpHandlers, listen.http2())));
             }
         }
         return wanted;
@@ -336,19 +332,6 @@ public final class MediaServer implements AutoCloseable {
             .childHandler(initializer)
             .bind(address).sync().channel();
         return new Listener(channel, initializer);
-    }
-
-    private static SslContext sslContext(SslConfig config) {
-        try {
-            return SslContextBuilder.forServer(config.key(), config.certificateChain())
-                .sslProvider(SslProvider.JDK)
-                .protocols(config.protocols())
-                .ciphers(config.ciphers().isEmpty() ? null : config.ciphers())
-                .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot use certificate \"" + config.certificate() + "\": "
-                + e.getMessage(), e);
-        }
     }
 
     /** The bound RTMP and RTMPS addresses, in configuration order (with real ports when port 0 was configured). */

@@ -48,6 +48,21 @@ class HttpConfigTest {
     }
 
     @Test
+    void http2IsOnForAListenWithTheParameterOrEveryListenOfAServerWithHttp2On() {
+        ServerConfig config = parse("""
+                http {
+                    server { listen 8080; listen 8081 http2; }
+                    server { http2 on; listen 9080; listen 9081; }
+                }
+                """);
+
+        assertThat(config.httpServers().getFirst().listens())
+                .containsExactly(new Listen(null, 8080, false, false), new Listen(null, 8081, false, true));
+        assertThat(config.httpServers().get(1).listens())
+                .containsExactly(new Listen(null, 9080, false, true), new Listen(null, 9081, false, true));
+    }
+
+    @Test
     void withoutAnHttpSectionThereIsNoHttpServer() {
         assertThat(ServerConfig.parse(RTMP, "t.conf").httpServers()).isEmpty();
     }
@@ -362,7 +377,6 @@ class HttpConfigTest {
             location a { }                                  | invalid location "a", it must start with "/"
             location /a;                                    | directive "location" has no opening "{"
             location /a { } location /a { }                 | duplicate location "/a"
-            listen 8080 http2;                              | "http2" in "listen" directive is not supported yet
             """)
     void badServerDirectivesAreRejectedWithFileAndLine(String directives, String message) {
         assertRejected("http { server { listen 8080;\n" + directives + "\n} }", "t.conf:3: " + message);

@@ -194,6 +194,7 @@ class ServerConfigTest {
             listen unix:/tmp/rtmp.sock;        | "unix:" in "listen" directive is not supported yet
             listen 1935 proxy_protocol;        | "proxy_protocol" in "listen" directive is not supported yet
             listen 1935 backlog=5;             | invalid parameter "backlog=5" in "listen" directive
+            listen 1935 http2;                 | invalid parameter "http2" in "listen" directive
             listen 1935 ipv6only=maybe;        | invalid value "ipv6only=maybe" in "listen" directive
             listen 1935 bind=1;                | invalid value "bind=1" in "listen" directive
             listen 70000;                      | invalid value "70000" in "listen" directive, invalid port
