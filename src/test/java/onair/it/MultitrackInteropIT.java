@@ -1,7 +1,10 @@
 package onair.it;
 
+import onair.media.MediaFrame;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
+import onair.stream.Subscriber;
+import onair.stream.Subscription;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Real ffmpeg 8 publishes two H.264 renditions and AAC in one connection (Enhanced RTMP v2 multitrack); a player that
  * did not ask for multitrack, joining at the start or late, gets track 0 alone as a plain stream, which ffprobe reads
- * as one 640x360 video and one audio stream and ffmpeg decodes without an error.
+ * as one 640x360 video and one audio stream and ffmpeg decodes without an error; a push relay forwards every track.
  */
 class MultitrackInteropIT {
 
@@ -31,6 +35,48 @@ class MultitrackInteropIT {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    @Test
+    void aPushRelayForwardsEveryTrackAndALateMultitrackSubscriberGetsEachTracksHeader() throws Exception {
+        StreamKey pushed = new StreamKey("live", "pushed-renditions");
+        try (TestServer edge = TestServer.start();
+             TestServer origin = TestServer.start("rtmp { server { listen 127.0.0.1:0; application live { live on; "
+                 + "push " + edge.url("live", "pushed-renditions") + "; } } }");
+             FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264TwoRenditionsAac(),
+                 origin.url("live", "renditions")).loop().outputArgs("-map", "0").start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> edge.server().registry().find(pushed)
+                .map(LiveStream::isLive).orElse(false));
+            AtomicInteger trackOneHeaders = new AtomicInteger();
+            AtomicInteger trackOneFrames = new AtomicInteger();
+            Subscriber everyTrack = new Subscriber() {
+                @Override
+                public void onFrame(MediaFrame frame) {
+                    if (frame.track() == 1) {
+                        (frame.isSequenceHeader() ? trackOneHeaders : trackOneFrames).incrementAndGet();
+                    }
+                    frame.release();
+                }
+
+                @Override
+                public void onPublishStart() {
+                }
+
+                @Override
+                public void onPublishStop() {
+                }
+
+                @Override
+                public boolean multitrack() {
+                    return true;
+                }
+            };
+            try (Subscription subscription = edge.server().registry().find(pushed).orElseThrow().subscribe(everyTrack)) {
+                await().atMost(RUN).until(() -> trackOneFrames.get() >= 50);
+
+                assertThat(trackOneHeaders.get()).as("track 1's sequence header from the edge's cache").isPositive();
+            }
+        }
     }
 
     @Test
