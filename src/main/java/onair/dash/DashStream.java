@@ -54,6 +54,7 @@ final class DashStream implements Subscriber {
     private boolean open;
     private long start;
     private long lastTime;
+    private long lastVideo;
     private long sequence;
     private long videoFirst = -1;
     private int videoSamples;
@@ -112,7 +113,7 @@ final class DashStream implements Subscriber {
             return;
         }
         if (open) {
-            close(lastTime + Math.max(0, tracks.videoFrameTime()), true);
+            close(videoSamples > 0 ? lastVideo + Math.max(0, tracks.videoFrameTime()) : lastTime, true);
         }
         if (config.cleanup()) {
             List<Path> files = new ArrayList<>(videoWindow.files());
@@ -168,6 +169,7 @@ final class DashStream implements Subscriber {
         }
         videoSamples++;
         tracks.videoSampled(dts);
+        lastVideo = Math.max(lastVideo, dts);
         lastTime = Math.max(lastTime, dts);
     }
 
@@ -198,8 +200,11 @@ final class DashStream implements Subscriber {
             return;
         }
         long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
-        if (!cut(pts, !tracks.hasVideo()) || audioMuxer == null) {
+        if (!cut(pts, !tracks.hasVideo())) {
             return;
+        }
+        if (audioMuxer == null) {
+            configureAudio();
         }
         ByteBuf sample = body.retainedSlice(dataAt, length);
         try {
@@ -241,11 +246,9 @@ final class DashStream implements Subscriber {
         open = true;
         start = time;
         lastTime = time;
+        lastVideo = time;
         Fmp4Muxer.Video video = !tracks.hasVideo() ? null : new Fmp4Muxer.Video(tracks.videoCodec() == Codec.HEVC,
             tracks.videoRecord(), tracks.width(), tracks.height());
-        AudioSpecificConfig aac = tracks.aac();
-        Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(tracks.audioRecord(),
-            aac.samplingFrequency(), aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
         if (video == null) {
             videoMuxer = null;
         } else if (videoMuxer == null || !videoMuxer.describes(video, null)) {
@@ -253,6 +256,14 @@ final class DashStream implements Subscriber {
             videoInit = videoMuxer.initialization();
             videoInitFresh = true;
         }
+        configureAudio();
+    }
+
+    /** Makes the audio muxer for the AAC configuration as it is now (a new init segment when it changed). */
+    private void configureAudio() {
+        AudioSpecificConfig aac = tracks.aac();
+        Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(tracks.audioRecord(),
+            aac.samplingFrequency(), aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
         if (sound == null) {
             audioMuxer = null;
         } else if (audioMuxer == null || !audioMuxer.describes(null, sound)) {
