@@ -49,7 +49,8 @@ record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdat
 
         static Track video(String codecs, long bandwidth, int width, int height, String frameRate,
                            String initialization, String media, List<Segment> timeline) {
-            return new Track(codecs, bandwidth, 90_000, initialization, media, timeline, width, height, frameRate, 0, 0);
+            return new Track(codecs, bandwidth, 90_000, initialization, media, timeline, width, height, frameRate,
+                0, 0);
         }
 
         static Track audio(String codecs, long bandwidth, int sampleRate, int channels, String initialization,

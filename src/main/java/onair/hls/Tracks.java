@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What one HLS (or DASH) stream knows of its publication's tracks: the H.264 or HEVC and the AAC decoder configurations its
- * sequence headers carried (the last valid one of each), and the interval between its video frames.
+ * What one HLS or DASH stream knows of its publication's tracks: the H.264 or HEVC and the AAC decoder configurations
+ * its sequence headers carried (the last valid one of each), and the interval between its video frames.
  */
 public final class Tracks {
 
@@ -60,12 +60,12 @@ public final class Tracks {
         return avc != null ? Codec.H264 : Codec.HEVC;
     }
 
-    public int nalLengthSize() {
+    int nalLengthSize() {
         return avc != null ? avc.nalLengthSize() : hevc.nalLengthSize();
     }
 
     /** The parameter sets of the video decoder configuration, in decoding order (VPS, SPS, PPS). */
-    public List<byte[]> parameterSets() {
+    List<byte[]> parameterSets() {
         if (avc != null) {
             return Stream.concat(avc.sps().stream(), avc.pps().stream()).toList();
         }
@@ -99,7 +99,7 @@ public final class Tracks {
     }
 
     /** {@code WIDTHxHEIGHT} from the sequence parameter set, or null if it cannot be read. */
-    public String resolution() {
+    String resolution() {
         try {
             return avc != null ? avc.sequenceParameterSet().width() + "x" + avc.sequenceParameterSet().height()
                 : hevc.sequenceParameterSet().width() + "x" + hevc.sequenceParameterSet().height();

@@ -62,7 +62,8 @@ class DashConfigTest {
     @Test
     void badValuesAreRefusedAtTheirLine() {
         assertThatThrownBy(() -> dash("dash on; dash_path /d;\ndash_fragment 0s;"))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("t.conf:3:").hasMessageContaining("dash_fragment");
+            .isInstanceOf(ConfigException.class).hasMessageContaining("t.conf:3:")
+            .hasMessageContaining("dash_fragment");
         assertThatThrownBy(() -> dash("dash on; dash_path /d;\ndash_clock_compensation automatic;"))
             .isInstanceOf(ConfigException.class).hasMessageContaining("t.conf:3:")
             .hasMessageContaining("\"off\" or \"ntp\" or \"http_head\" or \"http_iso\"");

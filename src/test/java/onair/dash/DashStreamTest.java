@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -52,7 +53,7 @@ class DashStreamTest {
     void videoAndAudioGoToTheirOwnInitAndMediaSegments() throws Exception {
         List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
         frames.addAll(audio(0, 4000));
-        frames.sort(java.util.Comparator.comparingInt(MediaFrame::timestamp));
+        frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
         Document mpd = run("dash_fragment 2s;", frames);
 
         assertThat(timeline(mpd, "video")).containsExactly("0+180000", "180000+180000");

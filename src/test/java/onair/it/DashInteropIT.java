@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -147,13 +150,13 @@ class DashInteropIT {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
             return factory.newDocumentBuilder().parse(new InputSource(new StringReader(response.body())));
-        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+        } catch (ParserConfigurationException | SAXException e) {
             throw new AssertionError("the manifest is not XML: " + response.body(), e);
         }
     }
 
     private static Element representation(Document mpd, String id) {
-        var representations = mpd.getElementsByTagName("Representation");
+        NodeList representations = mpd.getElementsByTagName("Representation");
         for (int i = 0; i < representations.getLength(); i++) {
             Element representation = (Element) representations.item(i);
             if (representation.getAttribute("id").equals(id)) {
@@ -167,7 +170,7 @@ class DashInteropIT {
         if (mpd == null) {
             return 0;
         }
-        var representations = mpd.getElementsByTagName("Representation");
+        NodeList representations = mpd.getElementsByTagName("Representation");
         for (int i = 0; i < representations.getLength(); i++) {
             Element representation = (Element) representations.item(i);
             if (representation.getAttribute("id").equals(id)) {
