@@ -36,6 +36,7 @@ import onair.http.LocationHandler;
 import onair.http.StaticFiles;
 import onair.http.WebPage;
 import onair.httpflv.HttpFlvHandler;
+import onair.dash.DashOutput;
 import onair.hls.HlsOutput;
 import onair.hls.HlsSessions;
 import onair.rtmpserver.RtmpSession;
@@ -123,6 +124,7 @@ public final class MediaServer implements AutoCloseable {
     private final StaticFiles files;
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
     private final HlsOutput hls;
+    private final DashOutput dash;
     private final HlsSessions hlsSessions;
 
     public MediaServer(ServerConfig config) {
@@ -149,6 +151,8 @@ public final class MediaServer implements AutoCloseable {
         recorders.listen(new RecordEvents(this.config::get, lifecycle));
         this.hls = new HlsOutput(this.config::get, playlistReloads::written);
         registry.observe(hls);
+        this.dash = new DashOutput(this.config::get, WebPage.API_TIME);
+        registry.observe(dash);
         this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
         this.files = new StaticFiles(playlistReloads, hlsSessions::served);
         StatPages stat = new StatPages(this.config::get, registry, clients, exec, this::relays, directory::snapshot);
@@ -415,6 +419,7 @@ public final class MediaServer implements AutoCloseable {
         exec.close();
         directory.close();
         hls.close();
+        dash.close();
         hlsSessions.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

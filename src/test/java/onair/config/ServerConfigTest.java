@@ -307,8 +307,6 @@ class ServerConfigTest {
         "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
         "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
-        "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
-        "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
         "busy on;", "play_time_fix on;", "publish_time_fix on;",
         "so_keepalive on;", "stream_buckets 1;", "buffer 1s;", "server_name x;",
     })
