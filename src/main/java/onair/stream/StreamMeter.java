@@ -10,6 +10,8 @@ import onair.media.MediaFormatException;
 import onair.media.MediaFrame;
 import onair.media.TagHeader;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,8 @@ import java.util.Map;
  */
 final class StreamMeter {
 
+    /** Bounds the tracks a multitrack publish can list. */
+    static final int MAX_TRACKS = 32;
 
     private final long createdNanos = System.nanoTime();
     private final Bandwidth in = new Bandwidth();
@@ -46,6 +50,7 @@ final class StreamMeter {
     private volatile boolean aacPs;
     private volatile int channels;
     private volatile int sampleRate;
+    private volatile List<StreamStats.Track> tracks = List.of();
 
     /** Counts a frame the publisher sent (with its restamped {@code timestamp}) and handed to {@code subscribers}. */
     void frame(MediaFrame frame, int timestamp, int subscribers, boolean metadata) {
@@ -66,6 +71,9 @@ final class StreamMeter {
 
     private void video(MediaFrame frame, int timestamp, int size, long now) {
         videoIn.add(size, now);
+        if (frame.isSequenceHeader()) {
+            track(frame);
+        }
         if (frame.header().signal() || frame.track() != 0) {
             return;
         }
@@ -88,6 +96,9 @@ final class StreamMeter {
 
     private void audio(MediaFrame frame, int timestamp, int size, long now) {
         audioIn.add(size, now);
+        if (frame.isSequenceHeader()) {
+            track(frame);
+        }
         if (frame.track() != 0) {
             return;
         }
@@ -138,6 +149,19 @@ final class StreamMeter {
         channels = config.channelConfiguration();
     }
 
+    /** Records the track a sequence header describes, replacing what an earlier one of that track said. */
+    private void track(MediaFrame frame) {
+        StreamStats.Track track = TrackInfo.of(frame);
+        List<StreamStats.Track> next = new ArrayList<>(tracks);
+        next.removeIf(t -> t.id() == track.id() && t.kind() == track.kind());
+        if (next.size() >= MAX_TRACKS) {
+            return;
+        }
+        next.add(track);
+        next.sort(Comparator.comparingInt(t -> t.id() == TagHeader.MANY_TRACKS ? Integer.MAX_VALUE : t.id()));
+        tracks = List.copyOf(next);
+    }
+
     /** Width, height and frame rate of an {@code onMetaData} body, kept where present. */
     private void metadata(ByteBuf body) {
         List<Object> values;
@@ -176,6 +200,6 @@ final class StreamMeter {
         return new StreamStats((now - createdNanos) / 1_000_000, live, framesIn, in.total(), out.total(),
             in.bitsPerSecond(now), out.bitsPerSecond(now), audioIn.bitsPerSecond(now), videoIn.bitsPerSecond(now),
             videoFrames.perSecond(now), keyframeIntervalMillis / 1000.0, drift, Integer.toUnsignedLong(timestamp),
-            timestampRepairs, dropped, video, audio);
+            timestampRepairs, dropped, video, audio, tracks);
     }
 }

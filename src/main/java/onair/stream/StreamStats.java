@@ -1,6 +1,9 @@
 package onair.stream;
 
 import onair.media.Codec;
+import onair.media.MediaFrame;
+
+import java.util.List;
 
 /**
  * A snapshot of one live stream's statistics, measured in the hub's fan-out (rates over a
@@ -14,10 +17,26 @@ import onair.media.Codec;
  * @param avDriftMillis      last audio timestamp minus last video timestamp (nginx-rtmp's {@code avsync})
  * @param timestamp          the last timestamp delivered, in milliseconds
  * @param droppedFrames      frames dropped for slow subscribers since the stream was created
+ * @param tracks             every track a sequence header announced, track 0 first, then those of an Enhanced RTMP
+ *                           v2 multitrack publish in the order they appeared
  */
 public record StreamStats(long ageMillis, boolean live, long framesIn, long bytesIn, long bytesOut, long bitrateIn,
         long bitrateOut, long bitrateAudio, long bitrateVideo, double fps, double keyframeInterval, int avDriftMillis,
-        long timestamp, long timestampRepairs, long droppedFrames, Video video, Audio audio) {
+        long timestamp, long timestampRepairs, long droppedFrames, Video video, Audio audio, List<Track> tracks) {
+
+    public StreamStats {
+        tracks = List.copyOf(tracks);
+    }
+
+    /**
+     * One audio or video track as its latest sequence header describes it.
+     *
+     * @param id     the track id (0 for a plain stream's tracks)
+     * @param codecs the RFC 6381 codecs string ({@code avc1.64001f}, {@code hvc1.1.6.L93.B0}, {@code mp4a.40.2}),
+     *               empty when the header is not one Onair reads
+     * @param width  the coded picture size from the sequence parameter set; 0 for audio or when unknown
+     */
+    public record Track(int id, MediaFrame.Kind kind, Codec codec, String codecs, int width, int height) {}
 
     /**
      * The video track: {@code codec} is {@link Codec#NONE} before the first video tag; profile, compatibility and

@@ -4,7 +4,11 @@ import onair.media.MediaFrame;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.stream.Subscriber;
+import onair.stream.StreamStats;
 import onair.stream.Subscription;
+import onair.stats.StatJson;
+import onair.stats.StatSection;
+import onair.stats.StatSnapshot;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -94,6 +100,20 @@ class MultitrackInteropIT {
                 .loop().outputArgs("-map", "0").start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> server.server().registry()
                     .find(new StreamKey("live", "renditions")).map(LiveStream::isLive).orElse(false));
+
+            LiveStream live = server.server().registry().find(new StreamKey("live", "renditions")).orElseThrow();
+            await().atMost(RUN).until(() -> live.stats().tracks().size() == 3);
+            assertThat(live.stats().tracks())
+                .extracting(StreamStats.Track::id, StreamStats.Track::kind, StreamStats.Track::width,
+                    StreamStats.Track::height)
+                .containsExactlyInAnyOrder(tuple(0, MediaFrame.Kind.VIDEO, 640, 360), tuple(0, MediaFrame.Kind.AUDIO, 0, 0),
+                    tuple(1, MediaFrame.Kind.VIDEO, 320, 180));
+            assertThat(live.stats().tracks()).extracting(StreamStats.Track::codecs)
+                .allSatisfy(codecs -> assertThat(codecs).matches("avc1\\.[0-9a-f]{6}|mp4a\\.40\\.2"));
+            assertThat(StatJson.render(StatSnapshot.take(server.server().config(), server.server().registry(),
+                    server.server().clients(), StatSnapshot.Exec.of(server.server().exec())),
+                    EnumSet.allOf(StatSection.class)))
+                .containsPattern("\"tracks\":\\s*\\[");
 
             String streams = Ffmpeg.probe("multitrack-player", RUN, "-show_entries", "stream=codec_type,width,height",
                     "-of", "csv=p=0", url);

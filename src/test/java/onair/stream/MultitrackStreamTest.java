@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * A multitrack publish (track 0 as plain tags, track 1 in Enhanced RTMP v2 multitrack packets, as ffmpeg 8 sends two
@@ -86,6 +87,18 @@ class MultitrackStreamTest {
                 assertThat(all.recorded.events())
                     .containsExactly("V@1000", "A@1000", "W@1000", "K2@1000", "L2@1000", "P2@1040");
             }
+        }
+    }
+
+    @Test
+    void theStreamsStatisticsListEveryTrackItsSequenceHeadersAnnounced() {
+        LiveStream stream = registry.stream(KEY, LiveOptions.defaults());
+        try (Publication publication = stream.publish()) {
+            send(publication, "W@0", "V@0", "A@0", "W@100");
+
+            assertThat(stream.stats().tracks()).extracting(StreamStats.Track::id, StreamStats.Track::kind)
+                .containsExactly(tuple(0, MediaFrame.Kind.VIDEO), tuple(0, MediaFrame.Kind.AUDIO),
+                    tuple(1, MediaFrame.Kind.VIDEO));
         }
     }
 
