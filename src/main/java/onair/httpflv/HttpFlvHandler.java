@@ -274,7 +274,10 @@ public final class HttpFlvHandler implements LocationHandler {
         }
     }
 
-    /** The stream a request names: app from the location's last segment and the file name, or from the query. */
+    /**
+     * The stream a request names: app from the location's last segment and the file name, or from the query; with
+     * {@code track=N}, the rendition {@code NAME/N} of a multitrack stream.
+     */
     static StreamKey key(HttpExchange exchange) {
         HttpLocation location = exchange.location();
         String base = location.path().endsWith("/")
@@ -297,7 +300,8 @@ public final class HttpFlvHandler implements LocationHandler {
         if (app.isEmpty() || name.isEmpty() || name.indexOf('?') >= 0 || name.indexOf('/') >= 0) {
             return null;
         }
-        return new StreamKey(app, name);
+        String track = exchange.parameter("track");
+        return new StreamKey(app, track != null && track.matches("[1-9][0-9]?") ? name + "/" + track : name);
     }
 
     private static ByteBuf flvHeader(LiveStream stream) {

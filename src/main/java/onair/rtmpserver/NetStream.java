@@ -129,7 +129,7 @@ final class NetStream {
             throw new RtmpProtocolException("play on stream " + id + " that is already in use");
         }
         ApplicationConfig app = session.app();
-        StreamName name = StreamName.parse(play.name());
+        StreamName name = StreamName.parse(play.name()).played();
         PlayEvent event = new PlayEvent(app, session.peer(), name.key(), name.query(), play.start(), play.duration(),
             play.reset());
         session.gate().decide(session.lifecycle().onPlay(event), made -> {

@@ -31,6 +31,8 @@ public final class LiveStream {
     private final StreamRegistry registry;
     private final ReentrantLock lock = new ReentrantLock();
     private final StreamCache cache;
+    /** The renditions of a multitrack publication; null until its first frame of another track. Guarded by lock. */
+    private Renditions renditions;
     private final TimestampRepair repair = new TimestampRepair();
     private volatile SubscriptionHandle[] subscriptions = NONE;
     private final Set<Client> viewers = ConcurrentHashMap.newKeySet();
@@ -67,6 +69,15 @@ public final class LiveStream {
      * registry's {@link StreamObserver}s are told on this thread before it returns.
      */
     public Publication publish(Client client) {
+        return publish(client, true);
+    }
+
+    /** A publication the {@link StreamObserver}s are not told of: a rendition of another stream's track. */
+    Publication publishUnobserved() {
+        return publish(null, false);
+    }
+
+    private Publication publish(Client client, boolean observed) {
         PublicationHandle started;
         lock.lock();
         try {
@@ -92,9 +103,11 @@ public final class LiveStream {
             lock.unlock();
         }
         if (started == null) {
-            return registry.stream(key, options).publish(client);
+            return registry.stream(key, options).publish(client, observed);
         }
-        registry.published(this);
+        if (observed) {
+            registry.published(this);
+        }
         return started;
     }
 
@@ -213,6 +226,9 @@ public final class LiveStream {
                 delivered = true;
                 meter.frame(continued, continued.timestamp(), subscriptions.length, metadata);
                 boolean primary = continued.track() == 0;
+                if (!primary || renditions != null) {
+                    renditions().frame(continued, cache.audioHeader());
+                }
                 for (SubscriptionHandle subscription : subscriptions) {
                     if (!primary && !subscription.multitrack) {
                         continue;
@@ -229,6 +245,13 @@ public final class LiveStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    private Renditions renditions() {
+        if (renditions == null) {
+            renditions = new Renditions(registry, key, options);
+        }
+        return renditions;
     }
 
     /**
@@ -268,6 +291,10 @@ public final class LiveStream {
             publication = null;
             publisher = null;
             cache.clear();
+            if (renditions != null) {
+                renditions.close();
+                renditions = null;
+            }
             for (SubscriptionHandle subscription : subscriptions) {
                 try {
                     subscription.subscriber.onPublishStop();

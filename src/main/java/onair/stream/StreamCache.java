@@ -30,6 +30,11 @@ final class StreamCache {
         metadata = replace(metadata, frame);
     }
 
+    /** Track 0's latest audio sequence header, or null; the cache keeps its reference. */
+    MediaFrame audioHeader() {
+        return audioHeader;
+    }
+
     /** Keeps what a late joiner needs of {@code frame}; retains it if kept. */
     void update(MediaFrame frame) {
         if (frame.isSequenceHeader()) {

@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Real ffmpeg 8 publishes two H.264 renditions and AAC in one connection (Enhanced RTMP v2 multitrack); a player that
  * did not ask for multitrack, joining at the start or late, gets track 0 alone as a plain stream, which ffprobe reads
- * as one 640x360 video and one audio stream and ffmpeg decodes without an error; a push relay forwards every track.
+ * as one 640x360 video and one audio stream and ffmpeg decodes without an error; the second rendition plays alone
+ * with {@code ?track=1} over RTMP and HTTP-FLV; a push relay forwards every track.
  */
 class MultitrackInteropIT {
 
@@ -35,7 +36,8 @@ class MultitrackInteropIT {
 
     @BeforeAll
     static void start() throws InterruptedException {
-        server = TestServer.start(TestServer.SEED);
+        server = TestServer.start(TestServer.SEED
+            + "\nhttp { server { listen 127.0.0.1:0; location /live { flv_live on; } } }");
     }
 
     @AfterAll
@@ -82,6 +84,32 @@ class MultitrackInteropIT {
 
                 assertThat(trackOneHeaders.get()).as("track 1's sequence header from the edge's cache").isPositive();
             }
+        }
+    }
+
+    @Test
+    void theSecondRenditionPlaysWithTrackOneInTheQueryAndDecodes() {
+        String url = server.url("live", "ladder");
+        try (FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264TwoRenditionsAac(), url)
+                .loop().outputArgs("-map", "0").start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.server().registry()
+                    .find(new StreamKey("live", "ladder/1")).map(LiveStream::isLive).orElse(false));
+
+            String streams = Ffmpeg.probe("rendition-player", RUN, "-show_entries", "stream=codec_type,width,height",
+                    "-of", "csv=p=0", url + "?track=1");
+            assertThat(streams.lines()).containsExactlyInAnyOrder("video,320,180", "audio");
+            Path recording;
+            try (FfmpegPlayer player = FfmpegPlayer.record(url + "?track=1", "rendition-late")) {
+                await().atMost(RUN).until(() -> player.recordedBytes() > 100_000);
+                recording = player.stop();
+            }
+            Ffmpeg.run("rendition-decode", RUN, "-xerror", "-i", recording.toString(), "-f", "null", "-");
+
+            String flv = "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort()
+                + "/live/ladder.flv?track=1";
+            String overHttp = Ffmpeg.probe("rendition-http-flv", RUN, "-show_entries", "stream=codec_type,width,height",
+                    "-of", "csv=p=0", flv);
+            assertThat(overHttp.lines()).containsExactlyInAnyOrder("video,320,180", "audio");
         }
     }
 

@@ -4,6 +4,9 @@ import onair.media.MediaFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -87,6 +90,45 @@ class MultitrackStreamTest {
                 assertThat(all.recorded.events())
                     .containsExactly("V@1000", "A@1000", "W@1000", "K2@1000", "L2@1000", "P2@1040");
             }
+        }
+    }
+
+    @Test
+    void trackOneIsTheStreamNameSlashOneAsPlainTagsWithTheAudioOfTrackZeroUntilThePublicationEnds() throws Exception {
+        LiveStream stream = registry.stream(KEY, LiveOptions.defaults());
+        List<String> observed = new ArrayList<>();
+        List<String> plain = new ArrayList<>();
+        RecordingSubscriber rendition = new RecordingSubscriber();
+        Subscriber headers = new Subscriber() {
+            @Override
+            public void onFrame(MediaFrame frame) {
+                plain.add(String.format("%02x/%d/%s", frame.payload().getUnsignedByte(frame.payload().readerIndex()),
+                    frame.track(), frame.isKeyframe()));
+                frame.release();
+            }
+
+            @Override
+            public void onPublishStart() {
+            }
+
+            @Override
+            public void onPublishStop() {
+            }
+        };
+        try (AutoCloseable watching = registry.observe(live -> observed.add(live.key().name()));
+             Subscription a = registry.stream(new StreamKey("live", "renditions/1"), LiveOptions.defaults())
+                 .subscribe(rendition);
+             Subscription b = registry.stream(new StreamKey("live", "renditions/1"), LiveOptions.defaults())
+                 .subscribe(headers)) {
+            try (Publication publication = stream.publish()) {
+                send(publication, "V@0", "W@0", "A@0", "K1@0", "L1@0", "a1@20", "b1@20", "P1@40", "Q1@40");
+
+                assertThat(rendition.events()).containsExactly("start", "W@0", "A@0", "L1@0", "a1@20", "Q1@40");
+                assertThat(plain).as("legacy AVC tags of track 0, then AAC").containsExactly(
+                    "17/0/false", "af/0/false", "17/0/true", "af/0/false", "27/0/false");
+            }
+            assertThat(rendition.events()).endsWith("stop");
+            assertThat(observed).as("a rendition is not announced to HLS or recorders").containsExactly("renditions");
         }
     }
 
