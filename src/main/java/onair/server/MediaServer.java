@@ -186,6 +186,7 @@ public final class MediaServer implements AutoCloseable {
     /** Binds every listener, then starts the {@code exec_static} children; fails if any address cannot be bound. */
     public synchronized MediaServer start() throws InterruptedException {
         listen(config.get());
+        recorders.recover();
         staticChildren.apply(config.get());
         pullRelays.apply(config.get());
         directory.apply(config.get(), rtmpAddresses());
@@ -232,6 +233,7 @@ public final class MediaServer implements AutoCloseable {
     public synchronized void reload(ServerConfig next) throws InterruptedException {
         listen(next);
         config.set(next);
+        recorders.recover();
         staticChildren.apply(next);
         pullRelays.apply(next);
         directory.apply(next, rtmpAddresses());

@@ -1,0 +1,108 @@
+package onair.record;
+
+import onair.it.FfmpegPublisher;
+import onair.it.PacketList;
+import onair.it.TestMedia;
+import onair.mp4.FragmentedFile;
+import onair.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real ffmpeg publishes to an Onair recording MP4: a cleanly stopped recording is a regular MP4 (one {@code moov}, no
+ * fragments) that ffprobe reads with every published frame and the published duration, and that {@code ffmpeg -ss}
+ * seeks; with {@code record_fragmented on} it stays fragmented and still holds every frame.
+ */
+class Mp4RecordIT {
+
+    private static final Duration RUN = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private TestServer server;
+    private final List<Path> done = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(String record) throws InterruptedException {
+        server = TestServer.start("rtmp { server { listen 127.0.0.1:0; chunk_size 4000; application live { live on; "
+            + "record_path " + dir + "; " + record + " } } }");
+        server.server().recorders().listen((stream, recorder, file, publisher) -> done.add(file));
+    }
+
+    static Stream<Arguments> media() {
+        return Stream.of(
+            Arguments.of("h264-aac", (Supplier<Path>) TestMedia::h264Aac360p),
+            Arguments.of("h264-aac-bframes", (Supplier<Path>) TestMedia::h264Aac360pBFrames),
+            Arguments.of("hevc-aac", (Supplier<Path>) TestMedia::hevcAac));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("media")
+    void aStoppedRecordingIsARegularMp4WithEveryFrameThatSeeks(String name, Supplier<Path> media) throws Exception {
+        start("record all; record_suffix .mp4;");
+        Path file = media.get();
+        try (FfmpegPublisher publisher = FfmpegPublisher.publish(file, server.url("live", name))) {
+            publisher.awaitCompletion(RUN);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+        Path recorded = done.getFirst();
+
+        assertThat(recorded).isEqualTo(dir.resolve(name + ".mp4"));
+        assertThat(state(recorded)).isEqualTo(FragmentedFile.State.FINALISED);
+        assertThat(Mp4Probe.topLevelBoxes(recorded)).containsExactly("ftyp", "mdat", "moov");
+        Mp4Probe probe = Mp4Probe.of(recorded);
+        assertThat(probe.formatName()).startsWith("mov,mp4");
+        PacketList published = PacketList.probe(file);
+        assertThat(probe.frames("v:0")).isEqualTo(published.video().size());
+        assertThat(probe.frames("a:0")).isEqualTo(published.audio().size());
+        assertThat(probe.nbFrames().get("v:0")).as("nb_frames from the moov").isEqualTo(published.video().size());
+        assertThat(probe.duration()).isBetween(5.5, 6.5);
+        assertThat(Mp4Probe.decodedFramesFrom(recorded, 3)).as("frames decoded after -ss 3").isBetween(50, 90);
+    }
+
+    @Test
+    void aFragmentedRecordingKeepsItsFragmentsAndEveryFrame() throws Exception {
+        start("record all; record_suffix .mp4; record_fragmented on;");
+        Path file = TestMedia.h264Aac360p();
+        try (FfmpegPublisher publisher = FfmpegPublisher.publish(file, server.url("live", "frag"))) {
+            publisher.awaitCompletion(RUN);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+        Path recorded = done.getFirst();
+
+        assertThat(state(recorded)).isEqualTo(FragmentedFile.State.FRAGMENTED);
+        assertThat(Mp4Probe.topLevelBoxes(recorded)).contains("moof").endsWith("mfra");
+        PacketList published = PacketList.probe(file);
+        Mp4Probe probe = Mp4Probe.of(recorded);
+        assertThat(probe.frames("v:0")).isEqualTo(published.video().size());
+        assertThat(probe.frames("a:0")).isEqualTo(published.audio().size());
+    }
+
+    static FragmentedFile.State state(Path file) throws Exception {
+        try (FileChannel channel = FileChannel.open(file)) {
+            return FragmentedFile.read(channel).state();
+        }
+    }
+}
