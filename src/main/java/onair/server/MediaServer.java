@@ -128,6 +128,7 @@ public final class MediaServer implements AutoCloseable {
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
     private final HlsOutput hls;
     private final HlsSessions hlsSessions;
+    private final PlaybackRoutes playback;
 
     public MediaServer(ServerConfig config) {
         this(config, HlsSessions.Limits.DEFAULT);
@@ -159,9 +160,10 @@ public final class MediaServer implements AutoCloseable {
         RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control,
             (app, name, url, start) -> start ? pushRelays.start(app, name, url)
                 : pushRelays.stop(new StreamKey(app.name(), name), url));
+        this.playback = new PlaybackRoutes(this.config::get, new WebPage(registry, exec::snapshot, this::relays));
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
-            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot, this::relays),
+            LocationHandler.Kind.PAGE, playback,
             LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients, lifecycle),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
                 ? stat.stylesheet()
@@ -440,6 +442,7 @@ public final class MediaServer implements AutoCloseable {
         accessLog.close();
         callbacks.close();
         files.close();
+        playback.close();
         log.info("stopped");
     }
 

@@ -4,6 +4,7 @@ import onair.it.Ffmpeg;
 import tools.jackson.jr.ob.JSON;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +21,18 @@ record Mp4Probe(String formatName, double duration, Map<String, Long> packets, M
 
     private static final Duration RUN = Duration.ofSeconds(60);
 
-    @SuppressWarnings("unchecked")
     static Mp4Probe of(Path file) throws IOException {
-        String json = Ffmpeg.probe("probe-" + file.getFileName(), RUN, "-count_packets", "-show_format",
-            "-show_entries", "stream=codec_type,nb_frames,nb_read_packets", "-of", "json", file.toString());
+        return of("probe-" + file.getFileName(), file.toString());
+    }
+
+    static Mp4Probe of(URI url) throws IOException {
+        return of("probe-http", url.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Mp4Probe of(String name, String input) throws IOException {
+        String json = Ffmpeg.probe(name, RUN, "-count_packets", "-show_format",
+            "-show_entries", "stream=codec_type,nb_frames,nb_read_packets", "-of", "json", input);
         Map<String, Object> root = JSON.std.mapFrom(json);
         Map<String, Object> format = (Map<String, Object>) root.get("format");
         Map<String, Long> packets = new HashMap<>();

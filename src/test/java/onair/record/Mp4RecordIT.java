@@ -12,10 +12,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import tools.jackson.jr.ob.JSON;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -26,11 +34,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * Real ffmpeg publishes to an Onair recording MP4: a cleanly stopped recording is a regular MP4 (one {@code moov}, no
  * fragments) that ffprobe reads with every published frame and the published duration, and that {@code ffmpeg -ss}
- * seeks; with {@code record_fragmented on} it stays fragmented and still holds every frame.
+ * seeks; with {@code record_fragmented on} it stays fragmented and still holds every frame. The playback listing
+ * answers a stream's recordings and the media of a time range, and the static file server serves them by ranges.
  */
 class Mp4RecordIT {
 
     private static final Duration RUN = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -98,6 +108,51 @@ class Mp4RecordIT {
         Mp4Probe probe = Mp4Probe.of(recorded);
         assertThat(probe.frames("v:0")).isEqualTo(published.video().size());
         assertThat(probe.frames("a:0")).isEqualTo(published.audio().size());
+    }
+
+    @Test
+    void thePlaybackListingAndTheStaticFileServerServeTheRecordings() throws Exception {
+        Path records = dir.resolve("rec");
+        server = TestServer.start("rtmp { server { listen 127.0.0.1:0; chunk_size 4000; application live { live on; "
+            + "record all; record_suffix .mp4; record_unique on; record_path " + records + "; } } } "
+            + "http { server { listen 127.0.0.1:0; location / { } location /rec { root " + dir + "; } } }");
+        server.server().recorders().listen((stream, recorder, file, publisher) -> done.add(file));
+        Instant before = Instant.now().minusSeconds(1);
+        try (FfmpegPublisher publisher = FfmpegPublisher.publish(TestMedia.h264Aac360p(), server.url("live", "pb"))) {
+            publisher.awaitCompletion(RUN);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+        String http = "http://127.0.0.1:" + server.server().httpAddresses().getFirst().getPort();
+
+        HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(URI.create(http
+            + "/playback/list?app=live&name=pb")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listed.statusCode()).isEqualTo(200);
+        List<Object> entries = JSON.std.listFrom(listed.body());
+        assertThat(entries).hasSize(1);
+        Map<?, ?> entry = (Map<?, ?>) entries.getFirst();
+        Instant start = Instant.parse((String) entry.get("start"));
+        assertThat(start).isBetween(before, Instant.now());
+        assertThat(((Number) entry.get("duration")).doubleValue()).isBetween(5.5, 6.5);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(http + "/playback/list?app=live&name=other")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+        Path range = dir.resolve("range.mp4");
+        HttpResponse<Path> got = HTTP.send(HttpRequest.newBuilder(URI.create(http + "/playback/get?path=live/pb&start="
+            + start.plusSeconds(3) + "&duration=2")).build(), HttpResponse.BodyHandlers.ofFile(range));
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.headers().firstValue("content-type")).hasValue("video/mp4");
+        Mp4Probe cut = Mp4Probe.of(range);
+        assertThat(cut.frames("v:0")).as("video frames from the keyframe before 3 s to 5 s").isBetween(50L, 80L);
+        assertThat(cut.frames("a:0")).isPositive();
+
+        String file = http + "/rec/" + done.getFirst().getFileName();
+        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(URI.create(file)).header("Range", "bytes=0-99")
+            .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).hasSize(100);
+        assertThat(part.headers().firstValue("content-type")).hasValue("video/mp4");
+        assertThat(Mp4Probe.of(URI.create(file)).frames("v:0")).as("ffprobe reading the MP4 over HTTP")
+            .isEqualTo(PacketList.probe(TestMedia.h264Aac360p()).video().size());
     }
 
     static FragmentedFile.State state(Path file) throws Exception {
