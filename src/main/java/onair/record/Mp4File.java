@@ -211,22 +211,22 @@ final class Mp4File implements RecordFile {
         }
         byte[] record = record(header, tag);
         boolean hevc = tag.codec() == Codec.HEVC;
-        int width = 0;
-        int height = 0;
+        int[] size = dimensions(hevc, record);
+        return new Fmp4Muxer.Video(hevc, record, size[0], size[1]);
+    }
+
+    /** The picture's width and height from the sequence parameter set, 0 and 0 when it cannot be read. */
+    private static int[] dimensions(boolean hevc, byte[] record) {
         try {
             if (hevc) {
                 HevcDecoderConfiguration config = HevcDecoderConfiguration.parse(record);
-                width = config.sequenceParameterSet().width();
-                height = config.sequenceParameterSet().height();
-            } else {
-                AvcDecoderConfiguration config = AvcDecoderConfiguration.parse(record);
-                width = config.sequenceParameterSet().width();
-                height = config.sequenceParameterSet().height();
+                return new int[] {config.sequenceParameterSet().width(), config.sequenceParameterSet().height()};
             }
+            AvcDecoderConfiguration config = AvcDecoderConfiguration.parse(record);
+            return new int[] {config.sequenceParameterSet().width(), config.sequenceParameterSet().height()};
         } catch (MediaFormatException e) {
-            return new Fmp4Muxer.Video(hevc, record, width, height);
+            return new int[2];
         }
-        return new Fmp4Muxer.Video(hevc, record, width, height);
     }
 
     private static Fmp4Muxer.Audio audio(MediaFrame header) {

@@ -67,16 +67,19 @@ public final class Recordings {
             }
         }
         List<Entry> entries = new ArrayList<>();
-        for (Path file : files) {
-            try (FileChannel channel = FileChannel.open(file)) {
-                FragmentedFile recording = FragmentedFile.read(channel);
-                entries.add(new Entry(file, recording.created(), recording.duration()));
-            } catch (IOException e) {
-                continue;
-            }
-        }
+        files.forEach(file -> entry(file).ifPresent(entries::add));
         entries.sort(Comparator.comparing(Entry::start).thenComparing(Entry::file));
         return entries;
+    }
+
+    /** The recording in {@code file}, or empty when it is not one (or no longer there). */
+    private static Optional<Entry> entry(Path file) {
+        try (FileChannel channel = FileChannel.open(file)) {
+            FragmentedFile recording = FragmentedFile.read(channel);
+            return Optional.of(new Entry(file, recording.created(), recording.duration()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -111,6 +111,30 @@ class Mp4RecordIT {
     }
 
     @Test
+    void eachPartOfASplitMp4RecordingIsARegularMp4AndNoFrameIsLostBetweenThem() throws Exception {
+        start("record all; record_suffix .mp4; record_unique on; record_interval 1500ms;");
+        Path file = TestMedia.h264Aac360p();
+        try (FfmpegPublisher publisher = FfmpegPublisher.publish(file, server.url("live", "split"))) {
+            publisher.awaitCompletion(RUN);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() >= 3);
+
+        assertThat(done).hasSize(3).allMatch(part -> part.getFileName().toString().matches("split-\\d+\\.mp4"))
+            .doesNotHaveDuplicates();
+        PacketList published = PacketList.probe(file);
+        long video = 0;
+        long audio = 0;
+        for (Path part : done) {
+            assertThat(Mp4Probe.topLevelBoxes(part)).as("%s", part).containsExactly("ftyp", "mdat", "moov");
+            Mp4Probe probe = Mp4Probe.of(part);
+            video += probe.frames("v:0");
+            audio += probe.frames("a:0");
+        }
+        assertThat(video).as("no video frame lost between parts").isEqualTo(published.video().size());
+        assertThat(audio).as("no audio frame lost between parts").isEqualTo(published.audio().size());
+    }
+
+    @Test
     void thePlaybackListingAndTheStaticFileServerServeTheRecordings() throws Exception {
         Path records = dir.resolve("rec");
         server = TestServer.start("rtmp { server { listen 127.0.0.1:0; chunk_size 4000; application live { live on; "
