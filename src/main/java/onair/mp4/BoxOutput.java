@@ -85,6 +85,25 @@ final class BoxOutput {
         }
     }
 
+    /** Appends the first {@code length} bytes of {@code from}. */
+    void copy(FileChannel from, long length) {
+        flush();
+        try {
+            for (long at = 0; at < length; ) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), length - at));
+                while (buffer.hasRemaining()) {
+                    if (from.read(buffer, at + buffer.position()) < 0) {
+                        throw new IOException("the table file ended early");
+                    }
+                }
+                at += buffer.position();
+                flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void zero(int count) {
         put(new byte[count]);
     }

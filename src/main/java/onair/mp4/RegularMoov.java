@@ -2,6 +2,10 @@ package onair.mp4;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,22 +13,136 @@ import java.util.List;
  * Writes the regular {@code moov} (ISO/IEC 14496-12 §8.2–§8.7, no {@code mvex}) of a fragmented recording's complete
  * fragments at a position of its file: per track the boxes of the initial {@code moov} ({@code hdlr}, media header,
  * {@code dinf}, {@code stsd}) and sample tables whose {@code co64} offsets point into the fragments' {@code mdat}
- * payloads, one chunk per {@code trun}. Each table is written in its own pass over the fragments, so memory stays
- * bounded whatever the recording's length.
+ * payloads, one chunk per {@code trun}. One pass over the fragments writes each table to a temporary file, which is
+ * then copied into the {@code moov}, so memory stays bounded whatever the recording's length.
  */
 final class RegularMoov {
 
     private static final int MOVIE_TIMESCALE = 1000;
     private static final int[] MATRIX = {0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000};
 
-    /** What one pass learns of a track: sample count, first decode time, total duration, table needs. */
-    private static final class Stats {
-        long samples;
+    /** One sample table's entries, written to a temporary file during the pass over the fragments. */
+    private static final class Table implements AutoCloseable {
+        final String type;
+        final FileChannel spill;
+        final BoxOutput out;
+        long entries;
+        private long runLength;
+        private long runValue;
+
+        Table(String type) throws IOException {
+            this.type = type;
+            Path file = Files.createTempFile("onair-" + type + "-", ".table");
+            this.spill = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE);
+            this.out = new BoxOutput(spill, 0);
+        }
+
+        /** Adds a sample of {@code value} to a run-length table ({@code stts}, {@code ctts}). */
+        void run(long value) {
+            if (runLength > 0 && value == runValue) {
+                runLength++;
+                return;
+            }
+            endRun();
+            runValue = value;
+            runLength = 1;
+        }
+
+        void endRun() {
+            if (runLength > 0) {
+                out.putInt((int) runLength);
+                out.putInt((int) runValue);
+                entries++;
+                runLength = 0;
+            }
+        }
+
+        /** Appends the table as a box to {@code moov}. */
+        void writeTo(BoxOutput moov, int version) {
+            endRun();
+            out.flush();
+            moov.beginFull(type, version, 0);
+            if (type.equals("stsz")) {
+                moov.putInt(0);
+            }
+            moov.putInt((int) entries);
+            moov.copy(spill, out.position());
+            moov.end();
+        }
+
+        @Override
+        public void close() throws IOException {
+            spill.close();
+        }
+    }
+
+    /** One track's tables and what the pass learns of its samples. */
+    private static final class Track implements AutoCloseable {
+        final FragmentedFile.Track track;
+        final Table stts;
+        final Table ctts;
+        final Table stss;
+        final Table stsc;
+        final Table stsz;
+        final Table co64;
         long first = -1;
         long duration;
+        long samples;
+        long chunks;
+        int lastChunkSamples = -1;
         boolean composition;
         boolean negative;
         boolean allSync = true;
+
+        Track(FragmentedFile.Track track) throws IOException {
+            this.track = track;
+            this.stts = new Table("stts");
+            this.ctts = new Table("ctts");
+            this.stss = new Table("stss");
+            this.stsc = new Table("stsc");
+            this.stsz = new Table("stsz");
+            this.co64 = new Table("co64");
+        }
+
+        void chunk(long offset, int count) {
+            chunks++;
+            if (count != lastChunkSamples) {
+                stsc.out.putInt((int) chunks);
+                stsc.out.putInt(count);
+                stsc.out.putInt(1);
+                stsc.entries++;
+                lastChunkSamples = count;
+            }
+            co64.out.putLong(offset);
+            co64.entries++;
+        }
+
+        void sample(long dts, long length, int size, int offset, boolean sync) {
+            if (first < 0) {
+                first = dts;
+            }
+            samples++;
+            duration += length;
+            composition |= offset != 0;
+            negative |= offset < 0;
+            allSync &= sync;
+            stts.run(length);
+            ctts.run(offset);
+            if (sync) {
+                stss.out.putInt((int) samples);
+                stss.entries++;
+            }
+            stsz.out.putInt(size);
+            stsz.entries++;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Table table : List.of(stts, ctts, stss, stsc, stsz, co64)) {
+                table.close();
+            }
+        }
     }
 
     private final FragmentedFile file;
@@ -43,42 +161,40 @@ final class RegularMoov {
     }
 
     private long write() throws IOException {
-        List<FragmentedFile.Track> tracks = file.tracks();
-        Stats[] stats = new Stats[tracks.size()];
-        for (int i = 0; i < stats.length; i++) {
-            stats[i] = new Stats();
-        }
-        file.forEachSample(new FragmentedFile.Samples() {
-            @Override
-            public void chunk(int track, long offset, int samples) {
+        List<Track> tracks = new ArrayList<>();
+        try {
+            for (FragmentedFile.Track track : file.tracks()) {
+                tracks.add(new Track(track));
             }
-
-            @Override
-            public void sample(int track, long dts, long duration, int size, int offset, boolean sync) {
-                Stats s = stats[index(track)];
-                if (s.first < 0) {
-                    s.first = dts;
+            file.forEachSample(new FragmentedFile.Samples() {
+                @Override
+                public void chunk(int track, long offset, int samples) {
+                    tracks.get(index(track)).chunk(offset, samples);
                 }
-                s.samples++;
-                s.duration += duration;
-                s.composition |= offset != 0;
-                s.negative |= offset < 0;
-                s.allSync &= sync;
+
+                @Override
+                public void sample(int track, long dts, long duration, int size, int offset, boolean sync) {
+                    tracks.get(index(track)).sample(dts, duration, size, offset, sync);
+                }
+            });
+            long movieDuration = 0;
+            for (Track track : tracks) {
+                movieDuration = Math.max(movieDuration, movie(Math.max(0, track.first) + track.duration,
+                    track.track.timescale()));
             }
-        });
-        long movieDuration = 0;
-        for (int i = 0; i < stats.length; i++) {
-            movieDuration = Math.max(movieDuration, movie(Math.max(0, stats[i].first) + stats[i].duration,
-                tracks.get(i).timescale()));
+            out.begin("moov");
+            mvhd(movieDuration, file.tracks().stream().mapToInt(FragmentedFile.Track::id).max().orElse(0) + 1);
+            for (Track track : tracks) {
+                trak(track);
+            }
+            out.end();
+            out.flush();
+            return out.position();
+        } finally {
+            for (Track track : tracks) {
+                track.close();
+            }
         }
-        out.begin("moov");
-        mvhd(movieDuration, tracks.stream().mapToInt(FragmentedFile.Track::id).max().orElse(0) + 1);
-        for (int i = 0; i < stats.length; i++) {
-            trak(tracks.get(i), stats[i]);
-        }
-        out.end();
-        out.flush();
-        return out.position();
     }
 
     private int index(int track) {
@@ -106,10 +222,11 @@ final class RegularMoov {
         out.end();
     }
 
-    private void trak(FragmentedFile.Track track, Stats stats) throws IOException {
-        long start = Math.max(0, stats.first);
+    private void trak(Track tables) {
+        FragmentedFile.Track track = tables.track;
+        long start = Math.max(0, tables.first);
         out.begin("trak");
-        tkhd(track, movie(start + stats.duration, track.timescale()));
+        tkhd(track, movie(start + tables.duration, track.timescale()));
         if (start > 0) {
             out.begin("edts");
             out.beginFull("elst", 1, 0);
@@ -117,7 +234,7 @@ final class RegularMoov {
             out.putLong(movie(start, track.timescale()));
             out.putLong(-1);
             out.putInt(0x10000);
-            out.putLong(movie(stats.duration, track.timescale()));
+            out.putLong(movie(tables.duration, track.timescale()));
             out.putLong(0);
             out.putInt(0x10000);
             out.end();
@@ -128,7 +245,7 @@ final class RegularMoov {
         out.putLong(creation);
         out.putLong(creation);
         out.putInt(track.timescale());
-        out.putLong(stats.duration);
+        out.putLong(tables.duration);
         out.putShort(0x55c4);
         out.putShort(0);
         out.end();
@@ -138,7 +255,16 @@ final class RegularMoov {
         out.put(track.dinf());
         out.begin("stbl");
         out.put(track.stsd());
-        tables(track, stats);
+        tables.stts.writeTo(out, 0);
+        if (tables.composition) {
+            tables.ctts.writeTo(out, tables.negative ? 1 : 0);
+        }
+        if (!tables.allSync) {
+            tables.stss.writeTo(out, 0);
+        }
+        tables.stsc.writeTo(out, 0);
+        tables.stsz.writeTo(out, 0);
+        tables.co64.writeTo(out, 0);
         out.end();
         out.end();
         out.end();
@@ -162,133 +288,6 @@ final class RegularMoov {
         matrix();
         out.put(Arrays.copyOfRange(initial, at, initial.length));
         out.end();
-    }
-
-    private void tables(FragmentedFile.Track track, Stats stats) throws IOException {
-        int id = track.id();
-        table("stts", 0, new Runs() {
-            @Override
-            void sample(long duration, int size, int offset, boolean sync) {
-                run(duration);
-            }
-        }, id);
-        if (stats.composition) {
-            table("ctts", stats.negative ? 1 : 0, new Runs() {
-                @Override
-                void sample(long duration, int size, int offset, boolean sync) {
-                    run(offset);
-                }
-            }, id);
-        }
-        if (!stats.allSync) {
-            table("stss", 0, new Runs() {
-                private long number;
-
-                @Override
-                void sample(long duration, int size, int offset, boolean sync) {
-                    number++;
-                    if (sync) {
-                        out.putInt((int) number);
-                        entries++;
-                    }
-                }
-            }, id);
-        }
-        table("stsc", 0, new Runs() {
-            @Override
-            void chunk(long offset, int samples) {
-                chunks++;
-                if (samples != last || entries == 0) {
-                    out.putInt((int) chunks);
-                    out.putInt(samples);
-                    out.putInt(1);
-                    entries++;
-                    last = samples;
-                }
-            }
-        }, id);
-        out.beginFull("stsz", 0, 0);
-        out.putInt(0);
-        long countAt = out.position();
-        out.putInt(0);
-        Runs sizes = new Runs() {
-            @Override
-            void sample(long duration, int size, int offset, boolean sync) {
-                out.putInt(size);
-                entries++;
-            }
-        };
-        pass(sizes, id);
-        out.patch(countAt, (int) sizes.entries);
-        out.end();
-        table("co64", 0, new Runs() {
-            @Override
-            void chunk(long offset, int samples) {
-                out.putLong(offset);
-                entries++;
-            }
-        }, id);
-    }
-
-    private void table(String type, int version, Runs runs, int track) throws IOException {
-        out.beginFull(type, version, 0);
-        long countAt = out.position();
-        out.putInt(0);
-        pass(runs, track);
-        runs.finish();
-        out.patch(countAt, (int) runs.entries);
-        out.end();
-    }
-
-    private void pass(Runs runs, int track) throws IOException {
-        file.forEachSample(new FragmentedFile.Samples() {
-            @Override
-            public void chunk(int id, long offset, int samples) {
-                if (id == track) {
-                    runs.chunk(offset, samples);
-                }
-            }
-
-            @Override
-            public void sample(int id, long dts, long duration, int size, int offset, boolean sync) {
-                if (id == track) {
-                    runs.sample(duration, size, offset, sync);
-                }
-            }
-        });
-    }
-
-    /** One table's entries as a pass over the samples produces them; {@link #run} writes run-length pairs. */
-    private class Runs {
-        long entries;
-        long chunks;
-        long last;
-        private long count;
-
-        void chunk(long offset, int samples) {
-        }
-
-        void sample(long duration, int size, int offset, boolean sync) {
-        }
-
-        void run(long value) {
-            if (count > 0 && value == last) {
-                count++;
-                return;
-            }
-            finish();
-            last = value;
-            count = 1;
-        }
-
-        void finish() {
-            if (count > 0) {
-                out.putInt((int) count);
-                out.putInt((int) last);
-                entries++;
-                count = 0;
-            }
-        }
     }
 
     private void matrix() {

@@ -185,10 +185,13 @@ public final class MediaServer implements AutoCloseable {
         exchange.respond(HttpResponseStatus.valueOf(reply.status()), reply.contentType(), reply.body());
     }
 
-    /** Binds every listener, then starts the {@code exec_static} children; fails if any address cannot be bound. */
+    /**
+     * Has the recorders recover the partial MP4 recordings a crash left, binds every listener, then starts the
+     * {@code exec_static} children; fails if any address cannot be bound.
+     */
     public synchronized MediaServer start() throws InterruptedException {
-        listen(config.get());
         recorders.recover();
+        listen(config.get());
         staticChildren.apply(config.get());
         pullRelays.apply(config.get());
         directory.apply(config.get(), rtmpAddresses());
