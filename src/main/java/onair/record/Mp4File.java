@@ -136,7 +136,7 @@ final class Mp4File implements RecordFile {
             muxer.video(time, time + 90L * header.compositionTime(), frame.isKeyframe(), data);
             lastVideoDts = time;
         } else if (frame.isAudio() && muxer.hasAudio() && header.codec() == Codec.AAC) {
-            cutBefore(time, muxer.hasVideo() ? time - fragmentStart >= STALLED_VIDEO : time - fragmentStart >= FRAGMENT);
+            cutBefore(time, time - fragmentStart >= (muxer.hasVideo() ? STALLED_VIDEO : FRAGMENT));
             muxer.audio(time, data);
         } else {
             return;

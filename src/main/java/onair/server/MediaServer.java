@@ -185,10 +185,7 @@ public final class MediaServer implements AutoCloseable {
         exchange.respond(HttpResponseStatus.valueOf(reply.status()), reply.contentType(), reply.body());
     }
 
-    /**
-     * Has the recorders recover the partial MP4 recordings a crash left, binds every listener, then starts the
-     * {@code exec_static} children; fails if any address cannot be bound.
-     */
+    /** Recovers crashed recordings, binds every listener, starts the {@code exec_static} children; may fail to bind. */
     public synchronized MediaServer start() throws InterruptedException {
         recorders.recover();
         listen(config.get());
