@@ -36,7 +36,7 @@ class LayeringTest {
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..",
-                "onair.exec..", "onair.directory..")
+                "onair.exec..", "onair.directory..", "onair.dash..")
             .layer("Lifecycle").definedBy("onair.lifecycle..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
@@ -62,6 +62,7 @@ class LayeringTest {
         Map.entry("stats", Set.of("exec", "relay", "directory")),
         Map.entry("control", Set.of("stats")),
         Map.entry("hls", Set.of()),
+        Map.entry("dash", Set.of("hls")),
         Map.entry("notify", Set.of()),
         Map.entry("http", Set.of("exec", "relay")),
         Map.entry("output", Set.of()),

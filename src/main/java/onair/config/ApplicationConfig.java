@@ -15,11 +15,12 @@ import onair.stream.LiveOptions;
  * @param hls               the {@code hls*} directives
  * @param exec              the {@code exec*} directives
  * @param relay             the {@code push}/{@code pull} lines and the relay settings
+ * @param dash              the {@code dash*} directives
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
         Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
-        RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay) {
+        RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay, DashConfig dash) {
 
     static final Settings SETTINGS = new Settings();
     static final Setting<Boolean> LIVE = SETTINGS.flag("live", Context.APPLICATIONS, false);
@@ -49,6 +50,16 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(hls, "hls");
         Objects.requireNonNull(exec, "exec");
         Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(dash, "dash");
+    }
+
+    /** An application without DASH. */
+    public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
+            boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
+            Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
+            RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay) {
+        this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
+            interleave, sync, gopCache, accessLog, admission, record, hls, exec, relay, DashConfig.off());
     }
 
     /** An application without relays. */
@@ -76,7 +87,7 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
             Duration sync, boolean gopCache) {
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
             interleave, sync, gopCache, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, RecordConfig.OFF,
-            HlsConfig.off(), ExecConfig.OFF, RelayConfig.OFF);
+            HlsConfig.off(), ExecConfig.OFF, RelayConfig.OFF, DashConfig.off());
     }
 
     /** The application of {@code app}, whose {@code recorder} blocks are its children. */
@@ -85,6 +96,6 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
                 app.get(PUBLISH_NOTIFY), app.get(IDLE_STREAMS), app.get(DROP_IDLE_PUBLISHER), app.get(PLAY_RESTART),
                 app.get(META), app.get(INTERLEAVE), app.get(SYNC), app.get(GOP_CACHE), accessLog,
                 AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app), ExecConfig.from(app),
-                RelayConfig.from(app));
+                RelayConfig.from(app), DashConfig.from(app));
     }
 }

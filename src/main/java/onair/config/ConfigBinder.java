@@ -20,7 +20,7 @@ final class ConfigBinder {
     /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
             ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS,
-            RelayConfig.SETTINGS, DirectoryConfig.SETTINGS);
+            RelayConfig.SETTINGS, DirectoryConfig.SETTINGS, DashConfig.SETTINGS);
 
     /**
      * nginx-rtmp's tuning directives that Onair checks and notes as having no effect, each with the reason: its queues
@@ -45,9 +45,7 @@ final class ConfigBinder {
             "stream_buckets", "buffer",
             "record_interval_size",
             "play", "play_temp_path", "play_local_path",
-            "on_playlist", "notify_send_redirect", "netcall_buffer",
-            "dash", "dash_path", "dash_fragment", "dash_playlist_length", "dash_nested", "dash_cleanup",
-            "dash_clock_compensation", "dash_clock_helper_uri");
+            "on_playlist", "notify_send_redirect", "netcall_buffer");
 
     private static final Set<String> NGINX_MAIN = Set.of(
             "user", "worker_processes", "error_log", "events", "stream", "mail", "load_module", "env",

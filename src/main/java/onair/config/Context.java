@@ -32,6 +32,9 @@ enum Context {
     /** From the {@code http} block down to its locations. */
     static final Set<Context> LOCATIONS = of(HTTP, HTTP_SERVER, LOCATION);
 
+    /** An http {@code server} block and its locations, not the {@code http} block. */
+    static final Set<Context> SERVER_LOCATIONS = of(HTTP_SERVER, LOCATION);
+
     /** Only a {@code location} block. */
     static final Set<Context> IN_LOCATION = of(LOCATION);
 

@@ -39,7 +39,7 @@ final class HttpConfigBinder {
 
     private static final Set<String> BLOCKS = Set.of("server", "listen", "location", "include", "return", "if", "map");
     static final Set<String> UNSUPPORTED = Set.of(
-            "proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "rewrite", "try_files", "set", "break",
+            "proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "rewrite", "set", "break",
             "limit_except", "auth_basic", "upstream", "geo", "split_clients", "limit_req",
             "limit_conn", "add_trailer", "satisfy");
 
@@ -114,9 +114,37 @@ final class HttpConfigBinder {
             throw ConfigException.at(server, "no \"listen\" directive in \"server\" block");
         }
         SslConfig ssl = sslListen == null ? null : SslConfig.from(scope, sslListen);
-        List<HttpLocation> bound = locations.values().stream().map(d -> location(d, scope, null)).toList();
+        if (scope.get(HttpServerConfig.HTTP2)) {
+            listens.replaceAll(Listen::withHttp2);
+        }
+        List<HttpLocation> bound = new ArrayList<>();
+        Map<String, HttpLocation> named = new HashMap<>();
+        for (Directive d : locations.values()) {
+            HttpLocation location = location(d, scope, null);
+            if (location.match() == HttpLocation.Match.NAMED) {
+                named.put(location.path(), location);
+            } else {
+                bound.add(location);
+            }
+        }
+        HttpLocation unmatched = HttpLocation.unmatched(scope);
+        checkNames(server, named.keySet());
         return new HttpServerConfig(listens, ssl, bound, scope.get(HttpServerConfig.MAX_CONNECTIONS_PER_ADDRESS),
-                rules, scope.get(HttpLocation.ERROR_PAGES), maps);
+                rules, scope.get(HttpLocation.ERROR_PAGES), maps, named, unmatched);
+    }
+
+    /** Refuses a {@code try_files} or {@code error_page} of {@code block} or its locations naming no named location. */
+    private static void checkNames(Directive block, Set<String> names) {
+        for (Directive d : block.block()) {
+            boolean refers = d.name().equals("try_files") || d.name().equals("error_page");
+            if (refers && !d.args().isEmpty() && d.args().getLast().startsWith("@")
+                    && !names.contains(d.args().getLast())) {
+                throw ConfigException.at(d, "no named location \"" + d.args().getLast() + "\" in this server");
+            }
+            if (d.name().equals("location") && d.block() != null) {
+                checkNames(d, names);
+            }
+        }
     }
 
     private static String locationKey(Directive d) {
@@ -133,7 +161,10 @@ final class HttpConfigBinder {
             default -> throw ConfigException.at(d, "invalid location modifier \"" + modifier + "\"");
         }
         if (path.startsWith("@")) {
-            throw ConfigException.at(d, "named locations are not supported yet");
+            if (!modifier.isEmpty() || path.length() == 1) {
+                throw ConfigException.at(d, "invalid location \"" + String.join(" ", d.args()) + "\"");
+            }
+            return path;
         }
         if (modifier.startsWith("~")) {
             return modifier + path;
@@ -145,6 +176,9 @@ final class HttpConfigBinder {
     }
 
     private static HttpLocation.Match match(Directive d) {
+        if (d.args().getLast().startsWith("@")) {
+            return HttpLocation.Match.NAMED;
+        }
         return switch (d.args().size() == 2 ? d.args().getFirst() : "") {
             case "=" -> HttpLocation.Match.EXACT;
             case "^~" -> HttpLocation.Match.PREFIX_NO_REGEX;
@@ -156,6 +190,12 @@ final class HttpConfigBinder {
     /** A location and, as nginx allows them, the locations nested in it (a prefix one inside its parent's path). */
     private HttpLocation location(Directive d, Scope outer, Directive parent) {
         HttpLocation.Match match = match(d);
+        if (parent != null && (match == HttpLocation.Match.NAMED || match(parent) == HttpLocation.Match.NAMED)) {
+            throw ConfigException.at(d, match == HttpLocation.Match.NAMED
+                    ? "named location \"" + d.args().getLast() + "\" can be on the server level only"
+                    : "location \"" + d.args().getLast() + "\" could not be inside the named location \""
+                            + parent.args().getLast() + "\"");
+        }
         if (parent != null) {
             String parentPath = parent.args().getLast();
             if (match(parent) == HttpLocation.Match.EXACT) {
@@ -252,7 +292,7 @@ final class HttpConfigBinder {
             return;
         }
         Setting<?> setting = HTTP.find(name, scope.context()).orElseThrow(() -> refused(d));
-        if (setting == HttpLocation.HEADERS) {
+        if (setting == HttpLocation.HEADERS || setting == HttpLocation.TRY_FILES) {
             d.args().forEach(arg -> HttpValue.check(d, arg, mapNames));
         }
         scope.set(setting, d);

@@ -30,11 +30,12 @@ import java.util.regex.Pattern;
  * @param rules        its own {@code return} and {@code if} directives in file order (nginx does not inherit them)
  * @param errorPages   {@code error_page} by status code, from the nearest block that has some
  * @param locations    the locations nested in it
+ * @param tryFiles     its own {@code try_files}; null when it has none (nginx does not inherit it)
  */
 public record HttpLocation(String path, Match match, Pattern regex, Path root, Path alias, Map<String, String> types,
         String defaultType, List<Header> headers, List<AccessRule> access, boolean flvLive, List<String> rtmpStat,
         String statStylesheet, List<String> rtmpControl, boolean rtmpMetrics, List<HttpRule> rules,
-        Map<Integer, HttpRule.ErrorPage> errorPages, List<HttpLocation> locations) {
+        Map<Integer, HttpRule.ErrorPage> errorPages, List<HttpLocation> locations, TryFiles tryFiles) {
 
     /** How a location's path matches a request path, by nginx's modifiers. */
     public enum Match {
@@ -45,7 +46,12 @@ public record HttpLocation(String path, Match match, Pattern regex, Path root, P
         /** {@code ^~}: a prefix that, when it is the longest, is chosen without trying regular expressions. */
         PREFIX_NO_REGEX,
         /** {@code ~} or {@code ~*} (case-insensitive): a regular expression, tried in file order. */
-        REGEX
+        REGEX,
+        /**
+         * {@code @NAME}: never matched by a request path, only reached from {@code try_files} or {@code error_page};
+         * also the implicit location of a server's own {@code root} and {@code try_files}.
+         */
+        NAMED
     }
 
     /** Types served without a {@code types} block: those of nginx's mime.types that live streaming uses. */
@@ -92,6 +98,8 @@ public record HttpLocation(String path, Match match, Pattern regex, Path root, P
     static final Setting<List<String>> RTMP_CONTROL = SETTINGS.arguments("rtmp_control", Context.IN_LOCATION,
             List.of(), 1, Integer.MAX_VALUE, d -> sections(d, CONTROL_SECTIONS));
     static final Setting<Boolean> RTMP_METRICS = SETTINGS.flag("rtmp_metrics", Context.IN_LOCATION, false);
+    static final Setting<TryFiles> TRY_FILES =
+            SETTINGS.arguments("try_files", Context.SERVER_LOCATIONS, null, 2, Integer.MAX_VALUE, TryFiles::parse);
     /** nginx's {@code error_page}: repeats collect; a block with none inherits the enclosing block's. */
     static final Setting<Map<Integer, HttpRule.ErrorPage>> ERROR_PAGES = SETTINGS.add(new Setting<>(
             List.of("error_page"), Context.LOCATIONS, Map.of(), 2, Integer.MAX_VALUE, false, Setting.Repeat.COLLECT,
@@ -155,7 +163,22 @@ public record HttpLocation(String path, Match match, Pattern regex, Path root, P
         Path alias = location.get(ALIAS);
         return new HttpLocation(d.args().getLast(), match, regex, alias != null ? null : location.get(ROOT), alias,
                 location.get(TYPES), location.get(FALLBACK_TYPE), location.get(HEADERS), location.get(ACCESS), flvLive,
-                rtmpStat, statStylesheet, rtmpControl, rtmpMetrics, rules, location.get(ERROR_PAGES), nested);
+                rtmpStat, statStylesheet, rtmpControl, rtmpMetrics, rules, location.get(ERROR_PAGES), nested,
+                location.own(TRY_FILES).orElse(null));
+    }
+
+    /**
+     * The location that answers a request no location matches, as nginx serves it from the {@code server} block's
+     * own settings: its {@code root} and {@code try_files}; null when the server has neither.
+     */
+    static HttpLocation unmatched(Scope server) {
+        TryFiles tryFiles = server.own(TRY_FILES).orElse(null);
+        if (tryFiles == null && server.find(ROOT).isEmpty()) {
+            return null;
+        }
+        return new HttpLocation("", Match.NAMED, null, server.get(ROOT), null, server.get(TYPES),
+                server.get(FALLBACK_TYPE), server.get(HEADERS), server.get(ACCESS), false, List.of(), null, List.of(),
+                false, List.of(), server.get(ERROR_PAGES), List.of(), tryFiles);
     }
 
     /** {@code location = PATH}: matches only this path. */
@@ -169,6 +192,7 @@ public record HttpLocation(String path, Match match, Pattern regex, Path root, P
             case EXACT -> this.path.equals(path);
             case PREFIX, PREFIX_NO_REGEX -> path.startsWith(this.path);
             case REGEX -> regex.matcher(path).find();
+            case NAMED -> false;
         };
     }
 

@@ -14,18 +14,23 @@ import java.util.Optional;
  * @param rules      its own {@code return} and {@code if} directives in file order, run before a location is chosen
  * @param errorPages {@code error_page} by status code for requests without a location
  * @param maps       the {@code map} variables of the {@code http} block, by name
+ * @param named      its named locations ({@code location @NAME}), by name with the {@code @}
+ * @param unmatched  what answers a request no location matches: the server's own {@code root} and
+ *                   {@code try_files} ({@link HttpLocation#unmatched}); null when it has neither
  */
 public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations,
         int maxConnectionsPerAddress, List<HttpRule> rules, Map<Integer, HttpRule.ErrorPage> errorPages,
-        Map<String, HttpMap> maps) {
+        Map<String, HttpMap> maps, Map<String, HttpLocation> named, HttpLocation unmatched) {
 
     static final Settings SETTINGS = new Settings();
+    /** nginx 1.25's {@code http2 on}: HTTP/2 on every address of the server, as {@code listen … http2} does on one. */
+    static final Setting<Boolean> HTTP2 = SETTINGS.flag("http2", Context.HTTP_SERVERS, false);
     static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
             SETTINGS.value("max_connections_per_address", Context.HTTP_SERVERS, 0, Units::limit);
 
     /** A server block with only locations: no per-address limit, rules, error pages or maps. */
     public HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLocation> locations) {
-        this(listens, ssl, locations, 0, List.of(), Map.of(), Map.of());
+        this(listens, ssl, locations, 0, List.of(), Map.of(), Map.of(), Map.of(), null);
     }
 
     public HttpServerConfig {
@@ -34,6 +39,7 @@ public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLoc
         rules = List.copyOf(rules);
         errorPages = Map.copyOf(errorPages);
         maps = Map.copyOf(maps);
+        named = Map.copyOf(named);
         if (ssl == null && listens.stream().anyMatch(Listen::ssl)) {
             throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
         }
@@ -43,10 +49,11 @@ public record HttpServerConfig(List<Listen> listens, SslConfig ssl, List<HttpLoc
      * The location that answers {@code path} (already decoded and normalised), chosen in nginx's order: an exact
      * ({@code =}) match; else the longest matching prefix, whose nested locations are searched the same way; unless
      * that prefix is {@code ^~}, the regular expressions in file order, the first match winning (its nested locations
-     * searched in turn); else the longest prefix.
+     * searched in turn); else the longest prefix; else the server's {@link #unmatched} location.
      */
     public Optional<HttpLocation> location(String path) {
-        return Optional.ofNullable(find(locations, path).location());
+        HttpLocation found = find(locations, path).location();
+        return Optional.ofNullable(found != null ? found : unmatched);
     }
 
     /** A level's choice, and whether it is final (an exact or a regular-expression match). */

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the {@code listen} directive of an rtmp or http {@code server}: {@code [host:]port} or {@code host[:port]}, optionally
- * followed by {@code ssl} and parameters that are noted as ignored.
+ * followed by {@code ssl}, {@code http2} (http only) and parameters that are noted as ignored.
  */
 final class ListenParser {
 
@@ -35,14 +35,17 @@ final class ListenParser {
         }
         Listen listen = address(d, address, defaultPort);
         boolean ssl = false;
+        boolean http2 = false;
         for (String parameter : d.args().subList(1, d.args().size())) {
             if (parameter.equals("ssl")) {
                 ssl = true;
+            } else if (parameter.equals("http2") && defaultPort != DEFAULT_PORT) {
+                http2 = true;
             } else {
                 parameter(d, parameter, ignored, defaultPort);
             }
         }
-        return ssl ? new Listen(listen.host(), listen.port(), true) : listen;
+        return new Listen(listen.host(), listen.port(), ssl, http2);
     }
 
     private static Listen address(Directive d, String address, int defaultPort) {
@@ -86,7 +89,8 @@ final class ListenParser {
             case "default_server" -> value == null && defaultPort != DEFAULT_PORT;
             case "ipv6only" -> "on".equals(value) || "off".equals(value);
             case "so_keepalive" -> value != null && KEEPALIVE.matcher(value).matches();
-            case "proxy_protocol", "http2", "quic" -> throw ConfigException.at(d,
+            case "http2" -> throw ConfigException.at(d, "invalid parameter \"http2\" in \"listen\" directive");
+            case "proxy_protocol", "quic" -> throw ConfigException.at(d,
                     "\"" + name + "\" in \"listen\" directive is not supported yet");
             default -> throw ConfigException.at(d, "invalid parameter \"" + parameter + "\" in \"listen\" directive");
         };

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What one HLS stream knows of its publication's tracks: the H.264 or HEVC and the AAC decoder configurations its
- * sequence headers carried (the last valid one of each), and the interval between its video frames.
+ * What one HLS or DASH stream knows of its publication's tracks: the H.264 or HEVC and the AAC decoder configurations
+ * its sequence headers carried (the last valid one of each), and the interval between its video frames.
  */
-final class Tracks {
+public final class Tracks {
 
     private byte[] videoRecord;
     private AvcDecoderConfiguration avc;
@@ -24,7 +24,7 @@ final class Tracks {
     private long videoFrameTime;
 
     /** Takes a video sequence header's decoder configuration {@code record}. */
-    void configureVideo(Codec codec, byte[] record) {
+    public void configureVideo(Codec codec, byte[] record) {
         videoRecord = record;
         switch (codec) {
             case H264 -> {
@@ -40,7 +40,7 @@ final class Tracks {
     }
 
     /** Takes an AAC sequence header's AudioSpecificConfig {@code record}; refuses one that ADTS cannot carry. */
-    void configureAudio(byte[] record) {
+    public void configureAudio(byte[] record) {
         audioRecord = record;
         aac = AudioSpecificConfig.parse(record);
         if (!aac.adtsCompatible()) {
@@ -51,12 +51,12 @@ final class Tracks {
         }
     }
 
-    boolean hasVideo() {
+    public boolean hasVideo() {
         return avc != null || hevc != null;
     }
 
     /** {@link Codec#H264} or {@link Codec#HEVC}; call only when {@link #hasVideo()}. */
-    Codec videoCodec() {
+    public Codec videoCodec() {
         return avc != null ? Codec.H264 : Codec.HEVC;
     }
 
@@ -73,16 +73,16 @@ final class Tracks {
     }
 
     /** The last video sequence header's record, even one that was refused. */
-    byte[] videoRecord() {
+    public byte[] videoRecord() {
         return videoRecord;
     }
 
     /** The RFC 6381 codec string of the video. */
-    String videoCodecString() {
+    public String videoCodecString() {
         return avc != null ? avc.codecString() : hevc.codecString();
     }
 
-    int width() {
+    public int width() {
         try {
             return avc != null ? avc.sequenceParameterSet().width() : hevc.sequenceParameterSet().width();
         } catch (MediaFormatException e) {
@@ -90,7 +90,7 @@ final class Tracks {
         }
     }
 
-    int height() {
+    public int height() {
         try {
             return avc != null ? avc.sequenceParameterSet().height() : hevc.sequenceParameterSet().height();
         } catch (MediaFormatException e) {
@@ -109,17 +109,17 @@ final class Tracks {
     }
 
     /** The AAC configuration, or null before a valid one. */
-    AudioSpecificConfig aac() {
+    public AudioSpecificConfig aac() {
         return aac;
     }
 
     /** The last AAC sequence header's record, even one that was refused. */
-    byte[] audioRecord() {
+    public byte[] audioRecord() {
         return audioRecord;
     }
 
     /** Notes a video frame at {@code dts}, written to a segment. */
-    void videoSampled(long dts) {
+    public void videoSampled(long dts) {
         if (lastVideoDts >= 0 && dts > lastVideoDts) {
             videoFrameTime = dts - lastVideoDts;
         }
@@ -127,7 +127,7 @@ final class Tracks {
     }
 
     /** The interval between the last two increasing video timestamps, 0 before there are two. */
-    long videoFrameTime() {
+    public long videoFrameTime() {
         return videoFrameTime;
     }
 }

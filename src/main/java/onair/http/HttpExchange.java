@@ -53,6 +53,7 @@ public final class HttpExchange {
     private RequestVariables variables;
     private List<HttpLocation.Header> headers;
     private int errorStatus;
+    private int redirects;
 
     HttpExchange(HttpRequest request, RequestPath target, HttpLocation location, Channel channel,
             HttpRequestHandler connection) {
@@ -66,13 +67,31 @@ public final class HttpExchange {
 
     /**
      * Sets what the rewrite phase decided: the request's variables, the {@code add_header} lines in force (an
-     * {@code if} block's may replace the location's), and, after an {@code error_page} redirect, the status to answer
-     * with (-1 for the page's own).
+     * {@code if} block's may replace the location's), after an {@code error_page} redirect the status to answer
+     * with (-1 for the page's own), and how many internal redirects led here.
      */
-    void rewritten(RequestVariables variables, List<HttpLocation.Header> headers, int errorStatus) {
+    void rewritten(RequestVariables variables, List<HttpLocation.Header> headers, int errorStatus, int redirects) {
         this.variables = variables;
         this.headers = List.copyOf(headers);
         this.errorStatus = errorStatus;
+        this.redirects = redirects;
+    }
+
+    int errorStatus() {
+        return errorStatus;
+    }
+
+    int redirects() {
+        return redirects;
+    }
+
+    RequestPath target() {
+        return target;
+    }
+
+    /** {@code try_files} found none of its files: its last argument answers. */
+    void tryFilesFailed() {
+        connection.tryFilesFallback(this);
     }
 
     RequestVariables variables() {

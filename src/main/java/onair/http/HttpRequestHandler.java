@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import onair.config.HttpLocation;
 import onair.config.HttpRule;
 import onair.config.HttpServerConfig;
+import onair.config.TryFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     static final long KEEPALIVE_TIMEOUT_MILLIS = 30_000;
     static final long WRITE_TIMEOUT_MILLIS = 30_000;
     private static final long TICK_MILLIS = 1000;
+    /** nginx's limit of internal redirects per request ({@code NGX_HTTP_MAX_URI_CHANGES}). */
+    static final int MAX_REDIRECTS = 10;
 
     private final HttpServerConfig server;
     private final Map<LocationHandler.Kind, LocationHandler> handlers;
@@ -149,23 +152,33 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             refuseAndClose(request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
-        route(request, target, new RequestVariables(request, target.path(), ctx.channel(), server), 0);
+        route(request, target, new RequestVariables(request, target.path(), ctx.channel(), server), 0, null, 0);
     }
 
     /**
      * Runs the server's rules, chooses the location, runs its rules, then answers: nginx's rewrite, find-location,
-     * access and content phases. {@code errorStatus} is non-zero for the internal redirect of an {@code error_page}.
+     * access, try-files and content phases. {@code errorStatus} is non-zero for the internal redirect of an
+     * {@code error_page}; a {@code named} location is entered at its own rules, as nginx does.
      */
-    private void route(HttpRequest request, RequestPath target, RequestVariables variables, int errorStatus) {
-        HttpRule.Return result = rules(server.rules(), variables, null);
-        HttpLocation location = result != null ? null : server.location(target.path()).orElse(null);
+    private void route(HttpRequest request, RequestPath target, RequestVariables variables, int errorStatus,
+            HttpLocation named, int redirects) {
+        if (redirects > MAX_REDIRECTS) {
+            HttpExchange exchange = new HttpExchange(request, target, null, ctx.channel(), this);
+            current = exchange;
+            exchange.refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "rewrite or internal redirection cycle while processing " + target.path());
+            return;
+        }
+        HttpRule.Return result = named != null ? null : rules(server.rules(), variables, null);
+        HttpLocation location = named != null ? named
+                : result != null ? null : server.location(target.path()).orElse(null);
         HttpExchange exchange = new HttpExchange(request, target, location, ctx.channel(), this);
         current = exchange;
         List<HttpLocation.Header> headers = new ArrayList<>(location == null ? List.of() : location.headers());
         if (location != null) {
             result = rules(location.rules(), variables, headers);
         }
-        exchange.rewritten(variables, headers, errorStatus);
+        exchange.rewritten(variables, headers, errorStatus, redirects);
         if (result != null) {
             answer(exchange, result);
             return;
@@ -180,6 +193,10 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress peer && !location.allows(peer.getAddress())) {
             exchange.refuse(HttpResponseStatus.FORBIDDEN, "access forbidden by rule in location " + location.path());
+            return;
+        }
+        if (location.tryFiles() != null && !location.servesFiles()) {
+            tryFilesFallback(exchange);
             return;
         }
         LocationHandler.Kind kind = LocationHandler.Kind.of(location);
@@ -267,6 +284,12 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             failed.respond(response);
             return;
         }
+        int errorStatus = page.response() == 0 ? status.code() : page.response();
+        if (uri.startsWith("@")) {
+            route(failed.request(), failed.target(), failed.variables(), errorStatus, server.named().get(uri),
+                    failed.redirects() + 1);
+            return;
+        }
         RequestPath target;
         try {
             target = RequestPath.parse(uri);
@@ -274,8 +297,39 @@ public final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             failed.respond(status, "text/plain; charset=utf-8", status.code() + " " + status.reasonPhrase() + "\n");
             return;
         }
-        int errorStatus = page.response() == 0 ? status.code() : page.response();
-        route(failed.request(), target, failed.variables().at(target.path()), errorStatus);
+        route(failed.request(), target, failed.variables().at(target.path()), errorStatus, null, failed.redirects() + 1);
+    }
+
+    /**
+     * Answers a request whose {@code try_files} found none of its files: with its code (and the code's
+     * {@code error_page}), or by an internal redirect to its URI or its named location.
+     */
+    void tryFilesFallback(HttpExchange exchange) {
+        TryFiles tryFiles = exchange.location().tryFiles();
+        if (tryFiles.code() != 0) {
+            HttpResponseStatus status = HttpResponseStatus.valueOf(tryFiles.code());
+            if (tryFiles.code() >= 400) {
+                exchange.refuse(status, "try_files found no file for " + exchange.path());
+            } else {
+                exchange.respond(status, null, Unpooled.EMPTY_BUFFER);
+            }
+            return;
+        }
+        if (tryFiles.named() != null) {
+            route(exchange.request(), exchange.target(), exchange.variables(), exchange.errorStatus(),
+                    server.named().get(tryFiles.named()), exchange.redirects() + 1);
+            return;
+        }
+        String uri = tryFiles.uri().evaluate(exchange.variables());
+        RequestPath target;
+        try {
+            target = RequestPath.parse(uri);
+        } catch (RequestPath.BadPathException e) {
+            exchange.refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "try_files URI \"" + uri + "\": " + e.getMessage());
+            return;
+        }
+        route(exchange.request(), target, exchange.variables().at(target.path()), exchange.errorStatus(), null,
+                exchange.redirects() + 1);
     }
 
     private void refuseAndClose(HttpRequest request, HttpResponseStatus status, String reason) {

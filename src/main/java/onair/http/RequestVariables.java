@@ -49,7 +49,8 @@ final class RequestVariables implements Function<String, String> {
             case "request_uri" -> uri;
             case "args", "query_string" -> args;
             case "is_args" -> question < 0 ? "" : "?";
-            case "scheme" -> channel.pipeline().get(SslHandler.class) != null ? "https" : "http";
+            case "scheme" -> (channel.parent() != null ? channel.parent() : channel).pipeline().get(SslHandler.class)
+                    != null ? "https" : "http";
             case "host" -> host();
             case "remote_addr" -> channel.remoteAddress() instanceof InetSocketAddress a
                     ? a.getAddress().getHostAddress() : null;

@@ -1,8 +1,14 @@
 package onair.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -11,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedInput;
 import onair.config.HttpLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +32,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -90,13 +98,14 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
     @Override
     public void handle(HttpExchange exchange) {
         HttpLocation location = exchange.location();
-        Path base = (location.alias() != null ? location.alias() : location.root()).normalize();
-        String relative = location.alias() != null
-                ? exchange.path().substring(Math.min(location.path().length(), exchange.path().length()))
-                : exchange.path();
-        Path file = Path.of(base + (relative.startsWith("/") || base.toString().endsWith("/") ? "" : "/") + relative)
-                .normalize();
-        if (!file.startsWith(base)) {
+        Path base = base(location);
+        if (location.tryFiles() != null) {
+            tryFiles(exchange, base, location.tryFiles().files().stream()
+                    .map(entry -> entry.evaluate(exchange.variables())).toList());
+            return;
+        }
+        Path file = file(location, base, exchange.path());
+        if (file == null) {
             exchange.refuse(HttpResponseStatus.FORBIDDEN, "path leaves the location's directory");
             return;
         }
@@ -104,6 +113,54 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             reload.serve(exchange, file, () -> send(exchange, base, file));
         } else {
             send(exchange, base, file);
+        }
+    }
+
+    private static Path base(HttpLocation location) {
+        return (location.alias() != null ? location.alias() : location.root()).normalize();
+    }
+
+    /** The file of {@code path} as nginx maps it (root + path, or alias + the path after the location); null outside. */
+    private static Path file(HttpLocation location, Path base, String path) {
+        String relative = location.alias() != null
+                ? path.substring(Math.min(location.path().length(), path.length()))
+                : path;
+        Path file = Path.of(base + (relative.startsWith("/") || base.toString().endsWith("/") ? "" : "/") + relative)
+                .normalize();
+        return file.startsWith(base) ? file : null;
+    }
+
+    /**
+     * {@code try_files}: on the pool, sends the first entry that is a file (for an entry ending with {@code /}, the
+     * {@code index.html} of a directory), or hands the request back when none is.
+     */
+    private void tryFiles(HttpExchange exchange, Path base, List<String> entries) {
+        HttpLocation location = exchange.location();
+        try {
+            pool.execute(() -> {
+                Path found = null;
+                for (String entry : entries) {
+                    Path file = entry.startsWith("/") ? file(location, base, entry) : null;
+                    if (file != null && entry.endsWith("/")) {
+                        file = Files.isDirectory(file) ? file.resolve("index.html") : null;
+                    }
+                    if (file != null && Files.isRegularFile(file)) {
+                        found = file;
+                        break;
+                    }
+                }
+                Path chosen = found;
+                Object opened = chosen == null ? null : open(base, chosen);
+                exchange.channel().eventLoop().execute(() -> {
+                    if (chosen == null) {
+                        exchange.tryFilesFailed();
+                    } else {
+                        answer(exchange, chosen, opened);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            exchange.refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "file lookups queue full");
         }
     }
 
@@ -201,12 +258,14 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             exchange.respond(head, null);
             return;
         }
+        Channel channel = exchange.channel();
         Object body;
-        if (exchange.channel().pipeline().get(SslHandler.class) == null) {
+        if (channel.parent() == null && channel.pipeline().get(SslHandler.class) == null) {
             body = new DefaultFileRegion(file.file().getChannel(), start, length);
         } else {
             try {
-                body = new ChunkedFile(file.file(), start, length, 16 << 10);
+                ChunkedFile chunks = new ChunkedFile(file.file(), start, length, 16 << 10);
+                body = channel.parent() == null ? chunks : new ContentChunks(chunks);
             } catch (IOException e) {
                 closeQuietly(file.file());
                 exchange.refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.toString());
@@ -272,6 +331,42 @@ public final class StaticFiles implements LocationHandler, AutoCloseable {
             }
         }
         return start >= size ? null : new long[] {start, end};
+    }
+
+    /** A file's chunks as HTTP contents, for an HTTP/2 stream, whose codec writes HTTP objects only. */
+    private record ContentChunks(ChunkedFile file) implements ChunkedInput<HttpContent> {
+
+        @Override
+        public boolean isEndOfInput() throws Exception {
+            return file.isEndOfInput();
+        }
+
+        @Override
+        public void close() throws Exception {
+            file.close();
+        }
+
+        @Override
+        public HttpContent readChunk(ByteBufAllocator allocator) throws Exception {
+            ByteBuf chunk = file.readChunk(allocator);
+            return chunk == null ? null : new DefaultHttpContent(chunk);
+        }
+
+        @Override
+        @Deprecated
+        public HttpContent readChunk(ChannelHandlerContext ctx) throws Exception {
+            return readChunk(ctx.alloc());
+        }
+
+        @Override
+        public long length() {
+            return file.length();
+        }
+
+        @Override
+        public long progress() {
+            return file.progress();
+        }
     }
 
     private static void closeQuietly(RandomAccessFile file) {

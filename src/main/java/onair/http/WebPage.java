@@ -24,6 +24,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -37,14 +39,18 @@ import java.util.function.Supplier;
  * The built-in web page of a content-free {@code location /}: a player for the live streams (HTTP-FLV through
  * mpegts.js, HLS through hls.js), served from the classpath (read once, at startup), and {@code /api/streams}, the
  * JSON list it polls: app, name, live, viewers (subscribers with a client connection and HLS sessions), bitrate,
- * codecs, the exec children of the stream and the URLs to play each stream at.
+ * codecs, the exec children of the stream and the URLs to play each stream at; and {@link #API_TIME}, the time source
+ * that DASH manifests announce.
  */
 public final class WebPage implements LocationHandler {
 
     static final String API_STREAMS = "/api/streams";
+    /** The current time as {@code urn:mpeg:dash:utc:http-iso:2014} serves it (ISO 8601 in UTC, to the millisecond). */
+    public static final String API_TIME = "/api/time";
     private static final String ROOT = "onair/http/www/";
     private static final List<String> FILES = List.of("index.html", "app.js", "style.css", "vendor/hls.min.js",
-            "vendor/mpegts.js", "vendor/LICENSE-hls.js", "vendor/LICENSE-mpegts.js", "vendor/mpegts.js.LICENSE.txt");
+            "vendor/mpegts.js", "vendor/LICENSE-hls.js", "vendor/LICENSE-mpegts.js", "vendor/mpegts.js.LICENSE.txt",
+            "vendor/dash.all.min.js", "vendor/LICENSE-dash.js", "vendor/dash.all.min.js.LICENSE.txt");
 
     private record Resource(byte[] bytes, String type, String etag) {}
 
@@ -76,6 +82,18 @@ public final class WebPage implements LocationHandler {
         if (exchange.path().equals(API_STREAMS)) {
             FullHttpResponse response = json(exchange, streams(exchange.server()));
             response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            exchange.respond(response);
+            return;
+        }
+        if (exchange.path().equals(API_TIME)) {
+            byte[] now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()
+                    .getBytes(StandardCharsets.US_ASCII);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    exchange.isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(now));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            HttpUtil.setContentLength(response, now.length);
             exchange.respond(response);
             return;
         }
@@ -127,6 +145,10 @@ public final class WebPage implements LocationHandler {
             if (hls != null) {
                 entry.put("hls", hls);
             }
+            String dash = dashUrl(server, key);
+            if (dash != null) {
+                entry.put("dash", dash);
+            }
             list.add(entry);
         }
         return list;
@@ -175,6 +197,16 @@ public final class WebPage implements LocationHandler {
         for (HttpLocation location : server.locations()) {
             if (location.servesFiles() && (location.path().equals("/hls") || location.path().equals("/hls/"))) {
                 return "/hls/" + encode(key.name()) + ".m3u8";
+            }
+        }
+        return null;
+    }
+
+    /** {@code /dash/NAME.mpd} when the server serves files under {@code /dash}, else null. */
+    static String dashUrl(HttpServerConfig server, StreamKey key) {
+        for (HttpLocation location : server.locations()) {
+            if (location.servesFiles() && (location.path().equals("/dash") || location.path().equals("/dash/"))) {
+                return "/dash/" + encode(key.name()) + ".mpd";
             }
         }
         return null;

@@ -10,8 +10,10 @@ import java.util.function.Function;
 
 /**
  * One audio, video or script-data message of a live stream: its FLV tag body, stored once and shared by reference
- * count with every subscriber. The flags are read from the tag header (FLV spec §E.4.2, §E.4.3; Enhanced RTMP v1
- * ExVideoTagHeader/ExAudioTagHeader), so H.264, HEVC, AV1, VP9, AAC, Opus and FLAC are told apart alike.
+ * count with every subscriber. The flags are read from the tag header (FLV spec §E.4.2, §E.4.3; Enhanced RTMP
+ * ExVideoTagHeader/ExAudioTagHeader), so H.264, HEVC, AV1, VP9, AAC, Opus and FLAC are told apart alike. A stream's
+ * primary track is track 0; the other tracks of an Enhanced RTMP v2 multitrack publish ride along in
+ * multitrack packets ({@link #track()}), and only track 0's keyframes start a GOP.
  */
 public final class MediaFrame extends AbstractReferenceCounted {
 
@@ -79,9 +81,17 @@ public final class MediaFrame extends AbstractReferenceCounted {
         return kind == Kind.DATA;
     }
 
-    /** A video frame a decoder can start from (FLV frame type 1), not counting sequence headers. */
+    /** A video frame of track 0 a decoder can start from (FLV frame type 1), not counting sequence headers. */
     public boolean isKeyframe() {
-        return kind == Kind.VIDEO && header.keyframe() && !header.sequenceHeader();
+        return kind == Kind.VIDEO && header.keyframe() && !header.sequenceHeader() && header.track() == 0;
+    }
+
+    /**
+     * The Enhanced RTMP v2 track this frame belongs to: 0 for every frame but a multitrack packet of another track
+     * ({@link TagHeader#MANY_TRACKS} for one of several tracks).
+     */
+    public int track() {
+        return header.track();
     }
 
     /** A decoder configuration record (AVC/HEVC/AV1 sequence start, AAC AudioSpecificConfig, …). */

@@ -378,13 +378,19 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
     }
 
     /**
-     * Feeds the local stream's frames to the remote, dropping to the next keyframe when the remote is slow; its queue
-     * answers the drop and backlog counts, so the stream's statistics include them.
+     * Feeds the local stream's frames to the remote, every track of a multitrack publish as it came, dropping to the
+     * next keyframe when the remote is slow; its queue answers the drop and backlog counts, so the stream's
+     * statistics include them.
      */
     private final class Pusher extends ChannelSubscriber {
 
         Pusher(FrameQueue queue) {
             super(channel, queue);
+        }
+
+        @Override
+        public boolean multitrack() {
+            return true;
         }
 
         @Override

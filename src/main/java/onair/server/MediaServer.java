@@ -21,8 +21,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import onair.config.ConfigException;
@@ -30,7 +28,6 @@ import onair.config.HttpServerConfig;
 import onair.config.Listen;
 import onair.config.RtmpServerConfig;
 import onair.config.ServerConfig;
-import onair.config.SslConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import onair.http.BlockingReload;
@@ -39,6 +36,7 @@ import onair.http.LocationHandler;
 import onair.http.StaticFiles;
 import onair.http.WebPage;
 import onair.httpflv.HttpFlvHandler;
+import onair.dash.DashOutput;
 import onair.hls.HlsOutput;
 import onair.hls.HlsSessions;
 import onair.rtmpserver.RtmpSession;
@@ -82,7 +80,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 
 /**
  * The composition root: builds the stream registry and one listener per {@code listen} directive of the rtmp and
@@ -127,6 +124,7 @@ public final class MediaServer implements AutoCloseable {
     private final StaticFiles files;
     private final Map<LocationHandler.Kind, LocationHandler> httpHandlers;
     private final HlsOutput hls;
+    private final DashOutput dash;
     private final HlsSessions hlsSessions;
     private final PlaybackRoutes playback;
 
@@ -154,6 +152,8 @@ public final class MediaServer implements AutoCloseable {
         recorders.listen(new RecordEvents(this.config::get, lifecycle));
         this.hls = new HlsOutput(this.config::get, playlistReloads::written);
         registry.observe(hls);
+        this.dash = new DashOutput(this.config::get, WebPage.API_TIME);
+        registry.observe(dash);
         this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
         this.files = new StaticFiles(playlistReloads, hlsSessions::served);
         StatPages stat = new StatPages(this.config::get, registry, clients, exec, this::relays, directory::snapshot);
@@ -300,7 +300,7 @@ public final class MediaServer implements AutoCloseable {
         Map<String, Integer> ephemeral = new HashMap<>();
         for (int index = 0; index < next.rtmpServers().size(); index++) {
             RtmpServerConfig server = next.rtmpServers().get(index);
-            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
+            SslContext ssl = server.ssl() == null ? null : TlsContexts.server(server.ssl(), false);
             ConnectionLimits limits = new ConnectionLimits(server.maxConnections(), server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
                 wanted.put(key("rtmp", listen, ephemeral), new Wanted(listen,
@@ -308,12 +308,12 @@ public final class MediaServer implements AutoCloseable {
             }
         }
         for (HttpServerConfig server : next.httpServers()) {
-            SslContext ssl = server.ssl() == null ? null : sslContext(server.ssl());
             ConnectionLimits limits = new ConnectionLimits(HttpChannelInitializer.MAX_CONNECTIONS,
                 server.maxConnectionsPerAddress());
             for (Listen listen : server.listens()) {
+                SslContext ssl = listen.ssl() ? TlsContexts.server(server.ssl(), listen.http2()) : null;
                 wanted.put(key("http", listen, ephemeral), new Wanted(listen, null,
-                    new HttpChannelInitializer.Binding(server, listen.ssl() ? ssl : null, limits, httpHandlers)));
+                    new HttpChannelInitializer.Binding(server, ssl, limits, httpHandlers, listen.http2())));
             }
         }
         return wanted;
@@ -340,19 +340,6 @@ public final class MediaServer implements AutoCloseable {
             .childHandler(initializer)
             .bind(address).sync().channel();
         return new Listener(channel, initializer);
-    }
-
-    private static SslContext sslContext(SslConfig config) {
-        try {
-            return SslContextBuilder.forServer(config.key(), config.certificateChain())
-                .sslProvider(SslProvider.JDK)
-                .protocols(config.protocols())
-                .ciphers(config.ciphers().isEmpty() ? null : config.ciphers())
-                .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot use certificate \"" + config.certificate() + "\": "
-                + e.getMessage(), e);
-        }
     }
 
     /** The bound RTMP and RTMPS addresses, in configuration order (with real ports when port 0 was configured). */
@@ -436,6 +423,7 @@ public final class MediaServer implements AutoCloseable {
         exec.close();
         directory.close();
         hls.close();
+        dash.close();
         hlsSessions.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -104,10 +104,11 @@ public final class LiveStream {
         try {
             if (!retired) {
                 boolean live = publication != null;
+                boolean multitrack = subscriber.multitrack();
                 if (live) {
-                    cache.replay(subscriber, lastTimestamp);
+                    cache.replay(subscriber, multitrack, lastTimestamp);
                 }
-                SubscriptionHandle subscription = new SubscriptionHandle(subscriber, live);
+                SubscriptionHandle subscription = new SubscriptionHandle(subscriber, live, multitrack);
                 SubscriptionHandle[] current = subscriptions;
                 SubscriptionHandle[] grown = Arrays.copyOf(current, current.length + 1);
                 grown[current.length] = subscription;
@@ -211,7 +212,11 @@ public final class LiveStream {
                 lastTimestamp = continued.timestamp();
                 delivered = true;
                 meter.frame(continued, continued.timestamp(), subscriptions.length, metadata);
+                boolean primary = continued.track() == 0;
                 for (SubscriptionHandle subscription : subscriptions) {
+                    if (!primary && !subscription.multitrack) {
+                        continue;
+                    }
                     try {
                         subscription.subscriber.onFrame(continued.retain());
                     } catch (RuntimeException e) {
@@ -362,11 +367,13 @@ public final class LiveStream {
 
         private final Subscriber subscriber;
         private final boolean live;
+        private final boolean multitrack;
         private boolean closed;
 
-        SubscriptionHandle(Subscriber subscriber, boolean live) {
+        SubscriptionHandle(Subscriber subscriber, boolean live, boolean multitrack) {
             this.subscriber = subscriber;
             this.live = live;
+            this.multitrack = multitrack;
         }
 
         @Override

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 
 /**
  * What a late joiner is sent before live frames: the latest metadata and sequence headers and, with the GOP cache
- * on, every frame since the latest video keyframe. Used under its stream's lock.
+ * on, every frame since the latest video keyframe of track 0. The sequence headers of the other tracks of a multitrack
+ * publish (at most {@value #MAX_TRACK_HEADERS}) and their frames in the GOP go to multitrack subscribers only. Used
+ * under its stream's lock.
  */
 final class StreamCache {
 
@@ -16,6 +18,9 @@ final class StreamCache {
     private MediaFrame metadata;
     private MediaFrame videoHeader;
     private MediaFrame audioHeader;
+    private final ArrayList<MediaFrame> trackHeaders = new ArrayList<>();
+
+    static final int MAX_TRACK_HEADERS = 32;
 
     StreamCache(LiveOptions options) {
         this.options = options;
@@ -28,7 +33,9 @@ final class StreamCache {
     /** Keeps what a late joiner needs of {@code frame}; retains it if kept. */
     void update(MediaFrame frame) {
         if (frame.isSequenceHeader()) {
-            if (frame.isVideo()) {
+            if (frame.track() != 0) {
+                trackHeader(frame);
+            } else if (frame.isVideo()) {
                 videoHeader = replace(videoHeader, frame);
             } else {
                 audioHeader = replace(audioHeader, frame);
@@ -55,13 +62,20 @@ final class StreamCache {
      * nginx-rtmp sends it and as FLV readers such as ffmpeg's expect stream metadata; the headers are restamped to the
      * first GOP frame, or to {@code latestTimestamp} without a GOP.
      */
-    void replay(Subscriber subscriber, int latestTimestamp) {
+    void replay(Subscriber subscriber, boolean multitrack, int latestTimestamp) {
         int timestamp = gop.isEmpty() ? latestTimestamp : gop.getFirst().timestamp();
         replayAt(subscriber, metadata, 0);
         replayAt(subscriber, videoHeader, timestamp);
         replayAt(subscriber, audioHeader, timestamp);
+        if (multitrack) {
+            for (int i = 0; i < trackHeaders.size(); i++) {
+                replayAt(subscriber, trackHeaders.get(i), timestamp);
+            }
+        }
         for (int i = 0; i < gop.size(); i++) {
-            subscriber.onFrame(gop.get(i).retain());
+            if (multitrack || gop.get(i).track() == 0) {
+                subscriber.onFrame(gop.get(i).retain());
+            }
         }
     }
 
@@ -69,7 +83,23 @@ final class StreamCache {
         metadata = replace(metadata, null);
         videoHeader = replace(videoHeader, null);
         audioHeader = replace(audioHeader, null);
+        trackHeaders.forEach(MediaFrame::release);
+        trackHeaders.clear();
         clearGop();
+    }
+
+    /** Keeps the latest sequence header of each other track and kind, replacing the one it follows. */
+    private void trackHeader(MediaFrame frame) {
+        for (int i = 0; i < trackHeaders.size(); i++) {
+            MediaFrame kept = trackHeaders.get(i);
+            if (kept.track() == frame.track() && kept.kind() == frame.kind()) {
+                trackHeaders.set(i, replace(kept, frame));
+                return;
+            }
+        }
+        if (trackHeaders.size() < MAX_TRACK_HEADERS) {
+            trackHeaders.add(frame.retain());
+        }
     }
 
     private void clearGop() {

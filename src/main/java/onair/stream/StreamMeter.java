@@ -66,7 +66,7 @@ final class StreamMeter {
 
     private void video(MediaFrame frame, int timestamp, int size, long now) {
         videoIn.add(size, now);
-        if (frame.header().signal()) {
+        if (frame.header().signal() || frame.track() != 0) {
             return;
         }
         videoCodec = frame.header().codec();
@@ -88,6 +88,9 @@ final class StreamMeter {
 
     private void audio(MediaFrame frame, int timestamp, int size, long now) {
         audioIn.add(size, now);
+        if (frame.track() != 0) {
+            return;
+        }
         audioCodec = frame.header().codec();
         ByteBuf body = frame.payload();
         if (frame.isSequenceHeader()) {

@@ -17,6 +17,14 @@ public interface Subscriber {
     /** The publisher left. */
     void onPublishStop();
 
+    /**
+     * Whether this subscriber takes every track of an Enhanced RTMP v2 multitrack publish, asked once when it
+     * subscribes; one that does not (the default) sees only track 0, as a plain stream.
+     */
+    default boolean multitrack() {
+        return false;
+    }
+
     /** The client connection this subscriber sends to, or null for an internal consumer (a muxer, a recorder). */
     default Client client() {
         return null;

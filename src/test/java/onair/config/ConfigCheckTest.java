@@ -28,13 +28,13 @@ class ConfigCheckTest {
 
     @Test
     void aBadFileReportsTheErrorAndFailure() throws IOException {
-        Path file = Files.writeString(dir.resolve("onair.conf"), "rtmp {\n  dash on;\n}\n");
+        Path file = Files.writeString(dir.resolve("onair.conf"), "rtmp {\n  busy on;\n}\n");
 
         ConfigCheck check = ConfigCheck.of(file);
 
         assertThat(check.exitCode()).isEqualTo(1);
         assertThat(check.lines()).containsExactly(
-                "onair: [emerg] " + file + ":2: directive \"dash\" is not supported yet",
+                "onair: [emerg] " + file + ":2: directive \"busy\" is not supported yet",
                 "onair: configuration file " + file + " test failed");
     }
 
@@ -85,6 +85,21 @@ class ConfigCheckTest {
         assertThat(check.lines()).containsExactly(
                 "onair: [emerg] " + file + ":2: invalid value \"abc\" in \"respawn_timeout\" directive",
                 "onair: configuration file " + file + " test failed");
+    }
+
+    @Test
+    void theNginxRtmpDashSnippetIsAcceptedUnchanged() throws IOException {
+        Path file = Files.writeString(dir.resolve("onair.conf"), """
+                rtmp { server { listen 1935;
+                    application live { live on; dash on; dash_path /tmp/dash; dash_fragment 3s; } } }
+                """);
+
+        ConfigCheck check = ConfigCheck.of(file);
+
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.lines()).containsExactly(
+                "onair: the configuration file " + file + " syntax is ok",
+                "onair: configuration file " + file + " test is successful");
     }
 
     @Test

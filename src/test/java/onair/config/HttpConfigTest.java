@@ -48,6 +48,21 @@ class HttpConfigTest {
     }
 
     @Test
+    void http2IsOnForAListenWithTheParameterOrEveryListenOfAServerWithHttp2On() {
+        ServerConfig config = parse("""
+                http {
+                    server { listen 8080; listen 8081 http2; }
+                    server { http2 on; listen 9080; listen 9081; }
+                }
+                """);
+
+        assertThat(config.httpServers().getFirst().listens())
+                .containsExactly(new Listen(null, 8080, false, false), new Listen(null, 8081, false, true));
+        assertThat(config.httpServers().get(1).listens())
+                .containsExactly(new Listen(null, 9080, false, true), new Listen(null, 9081, false, true));
+    }
+
+    @Test
     void withoutAnHttpSectionThereIsNoHttpServer() {
         assertThat(ServerConfig.parse(RTMP, "t.conf").httpServers()).isEmpty();
     }
@@ -333,7 +348,7 @@ class HttpConfigTest {
             location /a { listen 80; }                      | "listen" directive is not allowed here
             location /a { ssl_certificate c.pem; }          | "ssl_certificate" directive is not allowed here
             flv_live on;                                    | "flv_live" directive is not allowed here
-            location @named { }                             | named locations are not supported yet
+            location /a { location @n { } }                 | named location "@n" can be on the server level only
             location /a { location /b { } }                 | location "/b" is outside location "/a"
             location = /a { location /a/b { } }             | location "/a/b" cannot be inside the exact location "/a"
             location ~ ( { }                                | invalid regular expression "(": Unclosed group
@@ -351,12 +366,17 @@ class HttpConfigTest {
             location /a { if ($uri == 1) { } }              | unexpected "==" in condition
             location /a { if $uri { } }                     | invalid condition "$uri"
             location /a { add_header X $nosuch; }           | unknown "nosuch" variable
-            location /a { try_files $uri =404; }            | directive "try_files" is not supported yet
+            location /a { try_files $uri @nope; }           | no named location "@nope" in this server
+            error_page 404 @nope;                           | no named location "@nope" in this server
+            try_files $uri;                                 | invalid number of arguments in "try_files" directive
+            location /a { try_files $nosuch =404; }         | unknown "nosuch" variable
+            location /a { try_files $uri =abc; }            | invalid code "=abc"
+            location @a { location /b { } }                 | location "/b" could not be inside the named location "@a"
+            location = @a { }                               | invalid location "= @a"
             map $uri $x { }                                 | "map" directive is not allowed here
             location a { }                                  | invalid location "a", it must start with "/"
             location /a;                                    | directive "location" has no opening "{"
             location /a { } location /a { }                 | duplicate location "/a"
-            listen 8080 http2;                              | "http2" in "listen" directive is not supported yet
             """)
     void badServerDirectivesAreRejectedWithFileAndLine(String directives, String message) {
         assertRejected("http { server { listen 8080;\n" + directives + "\n} }", "t.conf:3: " + message);

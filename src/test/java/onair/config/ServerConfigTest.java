@@ -194,6 +194,7 @@ class ServerConfigTest {
             listen unix:/tmp/rtmp.sock;        | "unix:" in "listen" directive is not supported yet
             listen 1935 proxy_protocol;        | "proxy_protocol" in "listen" directive is not supported yet
             listen 1935 backlog=5;             | invalid parameter "backlog=5" in "listen" directive
+            listen 1935 http2;                 | invalid parameter "http2" in "listen" directive
             listen 1935 ipv6only=maybe;        | invalid value "ipv6only=maybe" in "listen" directive
             listen 1935 bind=1;                | invalid value "bind=1" in "listen" directive
             listen 70000;                      | invalid value "70000" in "listen" directive, invalid port
@@ -306,8 +307,6 @@ class ServerConfigTest {
         "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
         "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
-        "dash on;", "dash_path /tmp;", "dash_fragment 1s;", "dash_playlist_length 1s;", "dash_nested on;",
-        "dash_cleanup on;", "dash_clock_compensation ntp;", "dash_clock_helper_uri u;",
         "busy on;", "play_time_fix on;", "publish_time_fix on;",
         "so_keepalive on;", "stream_buckets 1;", "buffer 1s;", "server_name x;",
     })

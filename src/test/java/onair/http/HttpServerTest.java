@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 class HttpServerTest {
 
@@ -246,5 +248,21 @@ class HttpServerTest {
         assertThat(RawHttp.get(http, "/", "If-None-Match: " + page.header("ETag")).status()).isEqualTo(304);
         assertThat(streams.header("Content-Type")).isEqualTo("application/json");
         assertThat(streams.text()).isEqualTo("[]");
+    }
+
+    @Test
+    void theBuiltInPageServesDashJsAndTheTimeThatDashManifestsAnnounce() throws Exception {
+        RawHttp.Response page = RawHttp.get(http, "/");
+        RawHttp.Response script = RawHttp.get(http, "/vendor/dash.all.min.js");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        RawHttp.Response time = RawHttp.get(http, "/api/time");
+        Instant after = Instant.now();
+
+        assertThat(page.text()).contains("/vendor/dash.all.min.js");
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.body().length).isGreaterThan(100_000);
+        assertThat(time.status()).isEqualTo(200);
+        assertThat(time.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(Instant.parse(time.text())).isBetween(before, after);
     }
 }

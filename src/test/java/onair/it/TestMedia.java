@@ -53,6 +53,21 @@ public final class TestMedia {
                 "-keyint_min", "50", "-x265-params", "log-level=error:scenecut=0:bframes=0"));
     }
 
+    /**
+     * Two H.264 renditions (640x360 and 320x180, keyframes aligned every 2 s) and one AAC track in one FLV, which
+     * ffmpeg 8 writes as Enhanced RTMP v2: the first video track as plain tags, the second in multitrack packets.
+     */
+    public static Path h264TwoRenditionsAac() {
+        return generate("h264-two-renditions-aac", List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", SECONDS, "-filter_complex", "[0:v]split[high][in];[in]scale=320:180[low]",
+                "-map", "[high]", "-map", "[low]", "-map", "1:a",
+                "-c:v", "libx264", "-threads:v", "1", "-preset", "veryfast", "-tune", "zerolatency", "-bf", "0",
+                "-g", "50", "-keyint_min", "50", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-fflags", "+bitexact", "-flags", "+bitexact", "-f", "flv"));
+    }
+
     private static List<String> video(String size, String... encoder) {
         List<String> args = new ArrayList<>(List.of(
                 "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=25",

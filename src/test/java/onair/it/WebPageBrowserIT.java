@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * video's clock advances and a frame drawn from the video element is not blank. Each playback protocol the page offers
  * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js, and HLS through hls.js with MPEG-TS segments and with
  * fragmented MP4 segments and LL-HLS parts, reloaded with blocking requests (one application each, both written
- * under the {@code /hls} location).
+ * under the {@code /hls} location), and MPEG-DASH through dash.js, which must report no error.
  */
 class WebPageBrowserIT {
 
@@ -42,12 +42,14 @@ class WebPageBrowserIT {
     private static final String STREAM = "web";
 
     private static final String FMP4_STREAM = "web-fmp4";
+    private static final String DASH_STREAM = "web-dash";
 
     @TempDir
     static Path media;
     private static TestServer server;
     private static FfmpegPublisher publisher;
     private static FfmpegPublisher fmp4Publisher;
+    private static FfmpegPublisher dashPublisher;
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,17 +65,23 @@ class WebPageBrowserIT {
                         hls_playlist_length 6s; hls_cleanup on; }
                     application fmp4 { live on; hls on; hls_path %1$s/hls; hls_fragment 1s;
                         hls_playlist_length 6s; hls_cleanup on; hls_segment_type fmp4; hls_part 250ms; }
+                    application dash { live on; dash on; dash_path %1$s/dash; dash_fragment 2s;
+                        dash_playlist_length 20s; }
                 } }
                 http { server { listen 127.0.0.1:0;
                     location / { }
                     location /live { flv_live on; }
                     location /hls { root %1$s; }
+                    location /dash { root %1$s; }
                 } }
                 """.formatted(media));
         publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("live", STREAM)).loop().start();
         fmp4Publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("fmp4", FMP4_STREAM))
                 .name("publisher-fmp4").loop().start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> live("live", STREAM) && live("fmp4", FMP4_STREAM));
+        dashPublisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("dash", DASH_STREAM))
+                .name("publisher-dash").loop().start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> live("live", STREAM) && live("fmp4", FMP4_STREAM)
+                && live("dash", DASH_STREAM));
     }
 
     private static boolean live(String app, String name) {
@@ -82,7 +90,7 @@ class WebPageBrowserIT {
 
     @AfterAll
     static void stop() {
-        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher}) {
+        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher, dashPublisher}) {
             if (running != null) {
                 running.close();
             }
@@ -93,7 +101,8 @@ class WebPageBrowserIT {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"flv, live/" + STREAM, "ws-flv, live/" + STREAM, "hls, live/" + STREAM, "hls, fmp4/" + FMP4_STREAM})
+    @CsvSource({"flv, live/" + STREAM, "ws-flv, live/" + STREAM, "hls, live/" + STREAM, "hls, fmp4/" + FMP4_STREAM,
+        "dash, dash/" + DASH_STREAM})
     void thePagePlaysALiveStreamThatShowsAPicture(String kind, String stream) throws IOException {
         Path profile = Files.createTempDirectory("onair-chromium-");
         WebDriver browser = browser(profile);
@@ -126,7 +135,15 @@ class WebPageBrowserIT {
                         + ".map(e => e.name).filter(n => n.includes('_HLS_msn=')).join(' ');"))
                         .as("hls.js reloads the LL-HLS playlist with blocking requests").contains("_HLS_part=");
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
+            if (kind.equals("dash")) {
+                assertThat((List<?>) js.executeScript("return window.onair.errors;"))
+                        .as("errors dash.js reported").isEmpty();
+                assertThat((String) js.executeScript("return performance.getEntriesByType('resource')"
+                        + ".map(e => e.name).join(' ');"))
+                        .as("dash.js syncs its clock with the manifest's UTCTiming").contains("/api/time");
+            } else {
+                await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
+            }
         } finally {
             browser.quit();
         }

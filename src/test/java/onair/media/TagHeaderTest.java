@@ -26,6 +26,7 @@ class TagHeaderTest {
     enum Role { KEYFRAME, SEQUENCE_HEADER, DROPPABLE, NEITHER }
 
     private static final String HVC1 = "68766331";
+    private static final String AVC1 = "61766331";
     private static final String AV01 = "61763031";
     private static final String VP09 = "76703039";
     private static final String OPUS = "4f707573";
@@ -38,7 +39,7 @@ class TagHeaderTest {
 
     private static TagHeader header(Codec codec, boolean keyframe, boolean sequenceHeader, boolean disposable,
                                     boolean signal) {
-        return new TagHeader(codec, keyframe, sequenceHeader, disposable, signal, -1, 0);
+        return new TagHeader(codec, keyframe, sequenceHeader, disposable, signal, -1, 0, 0);
     }
 
     static Stream<Arguments> bodies() {
@@ -105,6 +106,22 @@ class TagHeaderTest {
                 header(Codec.NONE, true, false, false, false), KEYFRAME),
             row("an Enhanced video keyframe with no FourCC has no codec", VIDEO, "91",
                 header(Codec.NONE, true, false, false, false), KEYFRAME),
+            row("a multitrack SequenceStart of track 1 (as ffmpeg 8 sends it) is that track's sequence header", VIDEO,
+                "96 00 " + AVC1 + " 01 01f4000c", new TagHeader(Codec.H264, true, true, false, false, -1, 0, 1),
+                SEQUENCE_HEADER),
+            row("a multitrack keyframe of track 1 starts no GOP", VIDEO, "96 01 " + AVC1 + " 01 000050 00000001 65",
+                new TagHeader(Codec.H264, true, false, false, false, -1, 0, 1), NEITHER),
+            row("a multitrack inter frame of track 1 is droppable", VIDEO, "a6 01 " + AVC1 + " 01 0000c8 00000001 41",
+                new TagHeader(Codec.H264, false, false, false, false, -1, 0, 1), DROPPABLE),
+            row("a ManyTracks packet belongs to no single track", VIDEO,
+                "96 11 " + AVC1 + " 00 000004 00000065 01 000004 00000065",
+                new TagHeader(Codec.H264, true, false, false, false, -1, 0, TagHeader.MANY_TRACKS), NEITHER),
+            row("a malformed multitrack packet is a signal of no single track", VIDEO, "96 31 " + AVC1,
+                new TagHeader(Codec.NONE, false, false, false, true, -1, 0, TagHeader.MANY_TRACKS), NEITHER),
+            row("a ModEx-prefixed track 0 keyframe is a keyframe", VIDEO, "97 02 000010 01 " + AVC1 + " 000000 65",
+                header(Codec.H264, true, false, false, false), KEYFRAME),
+            row("a multitrack AAC frame of track 2 is droppable", AUDIO, "95 01 6d703461 02 21",
+                new TagHeader(Codec.AAC, false, false, false, false, -1, 0, 2), DROPPABLE),
             row("an empty video body is droppable", VIDEO, "",
                 header(Codec.NONE, false, false, false, false), DROPPABLE),
             row("an AAC sequence header is a sequence header", AUDIO, "af 00 1210",
@@ -178,6 +195,10 @@ class TagHeaderTest {
         an Enhanced audio SequenceStart's config follows the FourCC     | AUDIO | 90 6d703461 1210             | 5 | 0
         an Enhanced audio CodedFrames packet follows the FourCC         | AUDIO | 91 4f707573 fc               | 5 | 0
         an Enhanced audio MultichannelConfig has no coded data          | AUDIO | 94 4f707573 00 02            | -1 | 0
+        a multitrack CodedFrames packet's data follows its track's CTS  | VIDEO | 96 01 61766331 01 000050 00000001 | 10 | 80
+        a multitrack SequenceStart's record follows the track id        | VIDEO | 96 00 61766331 01 01f4       | 7 | 0
+        a ModEx CodedFrames packet's data follows the FourCC and CTS    | VIDEO | 97 02 000010 01 61766331 000028 65 | 13 | 40
+        a multitrack audio frame's data follows the track id            | AUDIO | 95 01 6d703461 02 21         | 7 | 0
         """)
     void findsWhereTheCodecDataStartsAndTheCompositionTime(String name, Kind kind, String body, int dataOffset,
                                                             int compositionTime) {

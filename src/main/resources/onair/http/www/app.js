@@ -1,5 +1,6 @@
 'use strict';
-// The Onair web page: lists live streams from /api/streams and plays one with mpegts.js (HTTP-FLV) or hls.js (HLS).
+// The Onair web page: lists live streams from /api/streams and plays one with mpegts.js (HTTP-FLV), hls.js (HLS) or
+// dash.js (MPEG-DASH).
 (function () {
   const video = document.getElementById('video');
   const tbody = document.querySelector('#streams tbody');
@@ -9,6 +10,7 @@
   document.querySelectorAll('.host').forEach(e => { e.textContent = location.hostname; });
   let player = null;
   let playing = null;
+  const errors = [];
 
   function stop() {
     if (player) {
@@ -54,12 +56,32 @@
     if (started && started.catch) { started.catch(e => console.warn(e)); }
   }
 
+  function playDash(stream) {
+    if (!window.dashjs || !dashjs.supportsMediaSource()) {
+      nowPlaying.textContent = 'This browser cannot play DASH (no Media Source Extensions).';
+      return;
+    }
+    player = dashjs.MediaPlayer().create();
+    player.on(dashjs.MediaPlayer.events.ERROR, e => {
+      const error = e.error || {};
+      errors.push({ code: error.code, message: error.message });
+      nowPlaying.textContent = 'DASH error: ' + (error.message || error.code);
+    });
+    player.initialize(video, new URL(stream.dash, location.href).href, true);
+  }
+
   function play(stream, kind) {
     stop();
     playing = { app: stream.app, name: stream.name, kind: kind };
     video.dataset.stream = stream.app + '/' + stream.name;
     video.dataset.kind = kind;
-    if (kind === 'hls') { playHls(stream); } else { playFlv(stream, kind === 'ws-flv'); }
+    if (kind === 'hls') {
+      playHls(stream);
+    } else if (kind === 'dash') {
+      playDash(stream);
+    } else {
+      playFlv(stream, kind === 'ws-flv');
+    }
     describe(stream);
   }
 
@@ -110,6 +132,7 @@
       const td = cell(row, '');
       if (s.flv) { button(td, 'HTTP-FLV', 'flv', s); button(td, 'WS-FLV', 'ws-flv', s); }
       if (s.hls) { button(td, 'HLS', 'hls', s); }
+      if (s.dash) { button(td, 'DASH', 'dash', s); }
       tbody.appendChild(row);
       if (playing && playing.app === s.app && playing.name === s.name) { describe(s); }
     }
@@ -125,7 +148,7 @@
     }
   }
 
-  window.onair = { play: play, stop: stop };
+  window.onair = { play: play, stop: stop, errors: errors };
   poll();
   setInterval(poll, 2000);
 })();

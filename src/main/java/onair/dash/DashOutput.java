@@ -1,0 +1,94 @@
+package onair.dash;
+
+import onair.config.ApplicationConfig;
+import onair.config.DashConfig;
+import onair.config.ServerConfig;
+import onair.stream.LiveStream;
+import onair.stream.StreamKey;
+import onair.stream.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The MPEG-DASH output of a server: attaches a {@link DashStream} to each publication of an application with
+ * {@code dash on} (the application of that name in the first server block that has one, as streams are keyed by
+ * application name), and owns the server's {@link DashWriter}.
+ */
+public final class DashOutput implements StreamObserver, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DashOutput.class);
+    /** Stream names become file names: no path separators, no leading dot, printable ASCII. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_\\-.~+=@,]{0,199}");
+
+    private final Supplier<ServerConfig> config;
+    private final String timeUri;
+    private final DashWriter writer = new DashWriter();
+
+    /**
+     * @param timeUri the URI of Onair's own time source ({@code urn:mpeg:dash:utc:http-iso:2014}) that manifests
+     *                announce unless {@code dash_clock_helper_uri} names another
+     */
+    public DashOutput(Supplier<ServerConfig> config, String timeUri) {
+        this.config = config;
+        this.timeUri = timeUri;
+    }
+
+    @Override
+    public void published(LiveStream stream) {
+        StreamKey key = stream.key();
+        Optional<ApplicationConfig> app = config.get().application(key.app(), stream.publisher().orElse(null));
+        if (app.isEmpty() || !app.get().dash().enabled()) {
+            return;
+        }
+        DashConfig dash = app.get().dash();
+        if (!SAFE_NAME.matcher(key.name()).matches()) {
+            log.warn("dash {}: the stream name cannot be a file name; not written as DASH", key);
+            return;
+        }
+        Layout layout = Layout.of(dash, key.name());
+        writer.keep(layout.manifest());
+        Mpd.UtcTiming timing = new Mpd.UtcTiming(dash.clock().scheme(),
+            dash.clockHelperUri().isEmpty() ? timeUri : dash.clockHelperUri());
+        DashStream output = new DashStream(key, dash, writer, layout, timing);
+        output.attach(stream.subscribe(output));
+    }
+
+    /** Finishes queued writes (bounded); call once every publication has stopped. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * Where one stream's files go, as nginx-rtmp lays them out: {@code PATH/NAME.mpd} with {@code NAME-init.m4v},
+     * {@code NAME-init.m4a} and {@code NAME-TIME.m4v}/{@code .m4a} beside it, or with {@code dash_nested}
+     * {@code PATH/NAME/index.mpd} with {@code init.m4v}, {@code TIME.m4v}, ….
+     *
+     * @param prefix what the files' names start with, relative to the manifest
+     */
+    record Layout(Path dir, Path manifest, String prefix, boolean nested) {
+
+        static Layout of(DashConfig config, String name) {
+            return config.nested()
+                ? new Layout(config.path().resolve(name), config.path().resolve(name).resolve("index.mpd"), "", true)
+                : new Layout(config.path(), config.path().resolve(name + ".mpd"), name + "-", false);
+        }
+
+        String init(String extension) {
+            return prefix + "init." + extension;
+        }
+
+        String media(String extension) {
+            return prefix + "$Time$." + extension;
+        }
+
+        String segment(long time, String extension) {
+            return prefix + time + "." + extension;
+        }
+    }
+}

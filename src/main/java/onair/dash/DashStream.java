@@ -1,0 +1,356 @@
+package onair.dash;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import onair.config.DashConfig;
+import onair.hls.Tracks;
+import onair.media.AudioSpecificConfig;
+import onair.media.Codec;
+import onair.media.MediaFormatException;
+import onair.media.MediaFrame;
+import onair.media.TagHeader;
+import onair.mp4.Fmp4Muxer;
+import onair.stream.StreamKey;
+import onair.stream.Subscriber;
+import onair.stream.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One publication written as MPEG-DASH: a subscriber that reads its H.264 or HEVC and AAC frames on the publisher's
+ * thread, cuts fragments as nginx-rtmp's dash module does (at the first video keyframe, or audio frame of an
+ * audio-only stream, once a fragment lasts {@code dash_fragment}; at any frame past ten times that), muxes each track
+ * into its own fragmented MP4 with the shared {@link Fmp4Muxer}, and has the segments and the manifest written.
+ */
+final class DashStream implements Subscriber {
+
+    private static final Logger log = LoggerFactory.getLogger(DashStream.class);
+    private static final long MAX_FRAGMENT_BYTES = 64L << 20;
+    private static final int AAC_FRAME_SAMPLES = 1024;
+
+    private final StreamKey key;
+    private final DashConfig config;
+    private final DashWriter writer;
+    private final DashOutput.Layout layout;
+    private final Mpd.UtcTiming timing;
+    private final Tracks tracks = new Tracks();
+    private final long fragment;
+    private final TrackWindow videoWindow;
+    private TrackWindow audioWindow;
+    private Fmp4Muxer videoMuxer;
+    private Fmp4Muxer audioMuxer;
+    private byte[] videoInit;
+    private byte[] audioInit;
+    private boolean videoInitFresh;
+    private boolean audioInitFresh;
+    private Instant availabilityStart;
+    private boolean open;
+    private long start;
+    private long lastTime;
+    private long lastVideo;
+    private long sequence;
+    private long videoFirst = -1;
+    private int videoSamples;
+    private long audioFirst = -1;
+    private int audioSamples;
+    private volatile Subscription subscription;
+    private boolean badInputLogged;
+    private boolean unsupportedAudio;
+    private boolean stopped;
+
+    DashStream(StreamKey key, DashConfig config, DashWriter writer, DashOutput.Layout layout, Mpd.UtcTiming timing) {
+        this.key = key;
+        this.config = config;
+        this.writer = writer;
+        this.layout = layout;
+        this.timing = timing;
+        this.fragment = config.fragment().toMillis() * 90;
+        this.videoWindow = new TrackWindow(layout, "m4v", 90_000, config.playlistLength());
+    }
+
+    void attach(Subscription subscription) {
+        this.subscription = subscription;
+    }
+
+    @Override
+    public void onFrame(MediaFrame frame) {
+        try {
+            if (stopped) {
+                return;
+            }
+            if (frame.isVideo()) {
+                video(frame);
+            } else if (frame.isAudio()) {
+                audio(frame);
+            }
+        } catch (MediaFormatException e) {
+            if (!badInputLogged) {
+                badInputLogged = true;
+                log.warn("dash {}: {}; such frames are skipped (further ones not logged)", key, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            log.error("dash {}: stopped writing this publication: {}", key, e.toString());
+            abandon();
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void onPublishStart() {
+    }
+
+    @Override
+    public void onPublishStop() {
+        if (stopped) {
+            return;
+        }
+        if (open) {
+            close(videoSamples > 0 ? lastVideo + Math.max(0, tracks.videoFrameTime()) : lastTime, true);
+        }
+        if (config.cleanup()) {
+            List<Path> files = new ArrayList<>(videoWindow.files());
+            if (audioWindow != null) {
+                files.addAll(audioWindow.files());
+            }
+            files.add(layout.dir().resolve(layout.init("m4v")));
+            files.add(layout.dir().resolve(layout.init("m4a")));
+            files.add(layout.manifest());
+            writer.remove(layout.manifest(), files, layout.nested() ? layout.dir() : null, config.playlistLength());
+        }
+        abandon();
+    }
+
+    private void abandon() {
+        stopped = true;
+        videoMuxer = null;
+        audioMuxer = null;
+        Subscription own = subscription;
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    private void video(MediaFrame frame) {
+        ByteBuf body = frame.payload();
+        TagHeader header = frame.header();
+        if (header.signal() || header.dataOffset() < 0) {
+            return;
+        }
+        int dataAt = body.readerIndex() + header.dataOffset();
+        if (header.sequenceHeader()) {
+            tracks.configureVideo(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            return;
+        }
+        if (!tracks.hasVideo()) {
+            return;
+        }
+        long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
+        long pts = dts + header.compositionTime() * 90L;
+        boolean keyframe = frame.isKeyframe();
+        if (!cut(dts, keyframe) || videoMuxer == null) {
+            return;
+        }
+        ByteBuf sample = body.retainedSlice(dataAt, body.writerIndex() - dataAt);
+        try {
+            videoMuxer.video(dts, pts, keyframe, sample);
+        } finally {
+            sample.release();
+        }
+        if (videoFirst < 0) {
+            videoFirst = dts;
+        }
+        videoSamples++;
+        tracks.videoSampled(dts);
+        lastVideo = Math.max(lastVideo, dts);
+        lastTime = Math.max(lastTime, dts);
+    }
+
+    private void audio(MediaFrame frame) {
+        ByteBuf body = frame.payload();
+        TagHeader header = frame.header();
+        if (body.readableBytes() < 2) {
+            return;
+        }
+        if (header.codec() != Codec.AAC) {
+            if (!unsupportedAudio) {
+                unsupportedAudio = true;
+                throw new MediaFormatException("audio codec " + header.codec() + " is not supported in DASH");
+            }
+            return;
+        }
+        int dataAt = body.readerIndex() + header.dataOffset();
+        int length = body.writerIndex() - dataAt;
+        if (header.dataOffset() < 0 || length <= 0) {
+            return;
+        }
+        if (header.sequenceHeader()) {
+            tracks.configureAudio(ByteBufUtil.getBytes(body, dataAt, length));
+            return;
+        }
+        AudioSpecificConfig aac = tracks.aac();
+        if (aac == null) {
+            return;
+        }
+        long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
+        if (!cut(pts, !tracks.hasVideo())) {
+            return;
+        }
+        if (audioMuxer == null) {
+            configureAudio();
+        }
+        ByteBuf sample = body.retainedSlice(dataAt, length);
+        try {
+            audioMuxer.audio(pts, sample);
+        } finally {
+            sample.release();
+        }
+        if (audioFirst < 0) {
+            audioFirst = pts * aac.samplingFrequency() / 90_000;
+        }
+        audioSamples++;
+        lastTime = Math.max(lastTime, pts);
+    }
+
+    /**
+     * Before a frame at {@code time}, a {@code boundary} if it may start a fragment: closes and opens fragments as
+     * due; returns whether a fragment is open to take the frame.
+     */
+    private boolean cut(long time, boolean boundary) {
+        if (!open) {
+            if (boundary) {
+                open(time);
+            }
+            return open;
+        }
+        long duration = time - start;
+        long bytes = (videoMuxer == null ? 0 : videoMuxer.bytes()) + (audioMuxer == null ? 0 : audioMuxer.bytes());
+        if (boundary && duration >= fragment || duration >= 10 * fragment || bytes > MAX_FRAGMENT_BYTES) {
+            close(time, false);
+            open(time);
+        }
+        return true;
+    }
+
+    private void open(long time) {
+        if (availabilityStart == null) {
+            availabilityStart = Instant.now().minusMillis(time / 90);
+        }
+        open = true;
+        start = time;
+        lastTime = time;
+        lastVideo = time;
+        Fmp4Muxer.Video video = !tracks.hasVideo() ? null : new Fmp4Muxer.Video(tracks.videoCodec() == Codec.HEVC,
+            tracks.videoRecord(), tracks.width(), tracks.height());
+        if (video == null) {
+            videoMuxer = null;
+        } else if (videoMuxer == null || !videoMuxer.describes(video, null)) {
+            videoMuxer = new Fmp4Muxer(video, null);
+            videoInit = videoMuxer.initialization();
+            videoInitFresh = true;
+        }
+        configureAudio();
+    }
+
+    /** Makes the audio muxer for the AAC configuration as it is now (a new init segment when it changed). */
+    private void configureAudio() {
+        AudioSpecificConfig aac = tracks.aac();
+        Fmp4Muxer.Audio sound = aac == null ? null : new Fmp4Muxer.Audio(tracks.audioRecord(),
+            aac.samplingFrequency(), aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration());
+        if (sound == null) {
+            audioMuxer = null;
+        } else if (audioMuxer == null || !audioMuxer.describes(null, sound)) {
+            audioMuxer = new Fmp4Muxer(null, sound);
+            audioInit = audioMuxer.initialization();
+            audioInitFresh = true;
+        }
+    }
+
+    private void close(long end, boolean ended) {
+        open = false;
+        List<DashWriter.File> files = new ArrayList<>();
+        boolean videoAdded = videoMuxer != null && videoSamples > 0;
+        if (videoAdded) {
+            byte[] bytes = videoMuxer.segment(sequence, end);
+            if (videoInitFresh) {
+                files.add(new DashWriter.File(layout.dir().resolve(layout.init("m4v")), videoInit));
+            }
+            files.add(new DashWriter.File(videoWindow.add(new Mpd.Segment(videoFirst, Math.max(1, end - videoFirst)),
+                bytes.length, videoSamples), bytes));
+        }
+        boolean audioAdded = audioMuxer != null && audioSamples > 0;
+        if (audioAdded) {
+            byte[] bytes = audioMuxer.segment(sequence, end);
+            int rate = tracks.aac().samplingFrequency();
+            if (audioWindow == null || audioWindow.timescale() != rate) {
+                audioWindow = new TrackWindow(layout, "m4a", rate, config.playlistLength());
+            }
+            if (audioInitFresh) {
+                files.add(new DashWriter.File(layout.dir().resolve(layout.init("m4a")), audioInit));
+            }
+            files.add(new DashWriter.File(audioWindow.add(
+                new Mpd.Segment(audioFirst, (long) audioSamples * AAC_FRAME_SAMPLES), bytes.length, audioSamples),
+                bytes));
+        }
+        sequence++;
+        videoFirst = -1;
+        videoSamples = 0;
+        audioFirst = -1;
+        audioSamples = 0;
+        files.add(new DashWriter.File(layout.manifest(),
+            manifest(ended ? Duration.ofMillis(end / 90) : null).getBytes(StandardCharsets.UTF_8)));
+        List<Path> expired = new ArrayList<>();
+        if (config.cleanup()) {
+            expired.addAll(videoWindow.expired(end));
+            if (audioWindow != null) {
+                expired.addAll(audioWindow.expired(end));
+            }
+        }
+        if (writer.submit("fragment " + sequence + " of " + layout.manifest(), files, expired)) {
+            videoInitFresh &= !videoAdded;
+            audioInitFresh &= !audioAdded;
+            videoWindow.forget(expired);
+            if (audioWindow != null) {
+                audioWindow.forget(expired);
+            }
+        } else {
+            if (videoAdded) {
+                videoWindow.dropLast();
+            }
+            if (audioAdded) {
+                audioWindow.dropLast();
+            }
+        }
+    }
+
+    /** The manifest listing the windows as they are now; {@code duration} non-null once the publication ended. */
+    private String manifest(Duration duration) {
+        Mpd.Track video = null;
+        if (videoMuxer != null && !videoWindow.isEmpty()) {
+            video = Mpd.Track.video(tracks.videoCodecString(), videoWindow.bandwidth(), tracks.width(),
+                tracks.height(), videoWindow.frameRate(), layout.init("m4v"), layout.media("m4v"),
+                videoWindow.timeline());
+        }
+        Mpd.Track audio = null;
+        if (audioMuxer != null && audioWindow != null && !audioWindow.isEmpty()) {
+            AudioSpecificConfig aac = tracks.aac();
+            audio = Mpd.Track.audio(aac.codecString(), audioWindow.bandwidth(), aac.samplingFrequency(),
+                aac.channelConfiguration() == 0 ? 2 : aac.channelConfiguration(), layout.init("m4a"),
+                layout.media("m4a"), audioWindow.timeline());
+        }
+        Duration fragmentLength = config.fragment();
+        Duration delay = fragmentLength.multipliedBy(2);
+        if (delay.compareTo(config.playlistLength()) > 0) {
+            delay = config.playlistLength();
+        }
+        return new Mpd(availabilityStart, Instant.now(), fragmentLength, fragmentLength, config.playlistLength(),
+            delay, video, audio, timing, duration).xml();
+    }
+}
