@@ -111,6 +111,23 @@ class Mp4RecordIT {
     }
 
     @Test
+    void anAudioOnlyRecordingHoldsEveryAudioFrameAndNoVideo() throws Exception {
+        start("record audio; record_suffix .m4a;");
+        Path file = TestMedia.h264Aac360p();
+        try (FfmpegPublisher publisher = FfmpegPublisher.publish(file, server.url("live", "sound"))) {
+            publisher.awaitCompletion(RUN);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+        Path recorded = done.getFirst();
+
+        assertThat(Mp4Probe.topLevelBoxes(recorded)).containsExactly("ftyp", "mdat", "moov");
+        Mp4Probe probe = Mp4Probe.of(recorded);
+        assertThat(probe.frames("v:0")).isEqualTo(-1);
+        assertThat(probe.frames("a:0")).isEqualTo(PacketList.probe(file).audio().size());
+        assertThat(probe.duration()).isBetween(5.5, 6.5);
+    }
+
+    @Test
     void eachPartOfASplitMp4RecordingIsARegularMp4AndNoFrameIsLostBetweenThem() throws Exception {
         start("record all; record_suffix .mp4; record_unique on; record_interval 1500ms;");
         Path file = TestMedia.h264Aac360p();
