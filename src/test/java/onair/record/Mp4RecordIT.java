@@ -3,6 +3,7 @@ package onair.record;
 import onair.it.FfmpegPublisher;
 import onair.it.PacketList;
 import onair.it.TestMedia;
+import onair.config.ServerConfig;
 import onair.mp4.FragmentedFile;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Real ffmpeg publishes to an Onair recording MP4: a cleanly stopped recording is a regular MP4 (one {@code moov}, no
  * fragments) that ffprobe reads with every published frame and the published duration, and that {@code ffmpeg -ss}
- * seeks; with {@code record_fragmented on} it stays fragmented and still holds every frame. The playback listing
+ * seeks (audio-only and split recordings too); with {@code record_fragmented on} it stays fragmented and still holds
+ * every frame; a reload recovers a partial recording and leaves other files alone. The playback listing
  * answers a stream's recordings and the media of a time range, and the static file server serves them by ranges.
  */
 class Mp4RecordIT {
@@ -125,6 +129,30 @@ class Mp4RecordIT {
         assertThat(probe.frames("v:0")).isEqualTo(-1);
         assertThat(probe.frames("a:0")).isEqualTo(PacketList.probe(file).audio().size());
         assertThat(probe.duration()).isBetween(5.5, 6.5);
+    }
+
+    @Test
+    void aReloadRecoversAPartialRecordingLeftInTheRecordPath() throws Exception {
+        start("record all; record_suffix .mp4; record_fragmented on;");
+        try (FfmpegPublisher publisher = FfmpegPublisher.publish(TestMedia.h264Aac360p(), server.url("live", "cut"))) {
+            publisher.awaitCompletion(RUN);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+        Path recorded = done.getFirst();
+        try (FileChannel channel = FileChannel.open(recorded, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 1000);
+        }
+        assertThat(state(recorded)).isEqualTo(FragmentedFile.State.PARTIAL);
+        Path other = dir.resolve("notes.mp4");
+        Files.writeString(other, "not a recording");
+
+        server.server().reload(ServerConfig.parse("rtmp { server { listen 127.0.0.1:0; application live { live on; "
+            + "record all; record_suffix .mp4; record_path " + dir + "; } } }", "reload.conf"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(recorded) == FragmentedFile.State.FINALISED);
+        assertThat(Mp4Probe.topLevelBoxes(recorded)).containsExactly("ftyp", "mdat", "moov");
+        assertThat(Mp4Probe.of(recorded).duration()).isBetween(4.5, 6.0);
+        assertThat(Files.readString(other)).isEqualTo("not a recording");
     }
 
     @Test
