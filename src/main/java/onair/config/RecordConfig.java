@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,10 @@ public record RecordConfig(List<Recorder> recorders) {
     static final Setting<Long> MAX_FRAMES = SETTINGS.value("record_max_frames", Context.RECORDERS, 0L, Units::integer);
     static final Setting<Duration> INTERVAL = SETTINGS.value("record_interval", Context.RECORDERS, null, Units::time);
     static final Setting<Boolean> NOTIFY = SETTINGS.flag("record_notify", Context.RECORDERS, false);
+    static final Setting<Boolean> FRAGMENTED = SETTINGS.flag("record_fragmented", Context.RECORDERS, false);
+    static final Setting<Duration> MAX_AGE = SETTINGS.value("record_max_age", Context.RECORDERS, null, Units::time);
+    static final Setting<Long> PATH_MAX_SIZE = SETTINGS.value("record_path_max_size", Context.RECORDERS, 0L,
+        Units::size);
     static final Setting<List<ExecConfig.Command>> EXEC_RECORD_STARTED = execLines(ExecConfig.Kind.RECORD_STARTED);
     static final Setting<List<ExecConfig.Command>> EXEC_RECORD_DONE = execLines(ExecConfig.Kind.RECORD_DONE);
 
@@ -48,9 +53,11 @@ public record RecordConfig(List<Recorder> recorders) {
      * @param interval a new file this often, or null for {@code record_interval} unset
      * @param notifyPublisher {@code record_notify}: send NetStream.Record.Start/Stop to the publisher
      * @param hooks    what runs when the recorder opens and closes a file
+     * @param storage  the MP4 and retention settings
      */
     public record Recorder(String name, Set<Flag> flags, Path path, String suffix, boolean unique, boolean append,
-            boolean lock, long maxSize, long maxFrames, Duration interval, boolean notifyPublisher, Hooks hooks) {
+            boolean lock, long maxSize, long maxFrames, Duration interval, boolean notifyPublisher, Hooks hooks,
+            Storage storage) {
 
         public Recorder {
             Objects.requireNonNull(name, "name");
@@ -60,6 +67,14 @@ public record RecordConfig(List<Recorder> recorders) {
                 Objects.requireNonNull(path, "path");
             }
             Objects.requireNonNull(hooks, "hooks");
+            Objects.requireNonNull(storage, "storage");
+        }
+
+        /** A recorder with the default storage settings. */
+        public Recorder(String name, Set<Flag> flags, Path path, String suffix, boolean unique, boolean append,
+                boolean lock, long maxSize, long maxFrames, Duration interval, boolean notifyPublisher, Hooks hooks) {
+            this(name, flags, path, suffix, unique, append, lock, maxSize, maxFrames, interval, notifyPublisher,
+                hooks, Storage.DEFAULT);
         }
 
         /** A recorder without hooks. */
@@ -79,14 +94,56 @@ public record RecordConfig(List<Recorder> recorders) {
                         ? "recorder of application \"" + scope.name() + "\"" : "recorder \"" + name + "\"";
                 throw ConfigException.at(scope.block(), "no \"record_path\" for the " + recorder);
             }
-            return new Recorder(name, flags, path, scope.get(SUFFIX), scope.get(UNIQUE), scope.get(APPEND),
+            String suffix = scope.get(SUFFIX);
+            boolean append = scope.get(APPEND);
+            Duration maxAge = scope.get(MAX_AGE);
+            if (append && mp4(suffix)) {
+                throw ConfigException.at(scope.block(), "\"record_append\" is for FLV recordings, not for the MP4 "
+                        + "suffix \"" + suffix + "\"");
+            }
+            return new Recorder(name, flags, path, suffix, scope.get(UNIQUE), append,
                     scope.get(LOCK), scope.get(MAX_SIZE), scope.get(MAX_FRAMES), scope.get(INTERVAL),
-                    scope.get(NOTIFY), Hooks.from(scope));
+                    scope.get(NOTIFY), Hooks.from(scope),
+                    new Storage(scope.get(FRAGMENTED), maxAge == null || maxAge.isZero() ? null : maxAge,
+                        scope.get(PATH_MAX_SIZE)));
+        }
+
+        /** Whether this recorder writes MP4: its suffix ends in {@code .mp4}, {@code .m4v} or {@code .m4a}. */
+        public boolean mp4() {
+            return mp4(suffix);
+        }
+
+        /** The extension of the files this recorder writes, with its dot ({@code .flv}, {@code .mp4}). */
+        public String extension() {
+            int dot = suffix.lastIndexOf('.');
+            return dot < 0 ? "" : suffix.substring(dot).toLowerCase(Locale.ROOT);
+        }
+
+        private static boolean mp4(String suffix) {
+            String lower = suffix.toLowerCase(Locale.ROOT);
+            return lower.endsWith(".mp4") || lower.endsWith(".m4v") || lower.endsWith(".m4a");
         }
 
         /** Starts recording by itself when a publisher starts, rather than on a control request. */
         public boolean automatic() {
             return !flags.isEmpty() && !flags.contains(Flag.MANUAL);
+        }
+    }
+
+    /**
+     * Onair's own recording settings: {@code record_fragmented} keeps an MP4 recording fragmented when it closes, and
+     * the retention of the recordings in the record path, {@code record_max_age} and {@code record_path_max_size}.
+     *
+     * @param maxAge      recordings older than this are deleted; null for no limit ({@code 0} or unset)
+     * @param pathMaxSize the recordings of the path are deleted oldest first beyond this many bytes; 0 for no limit
+     */
+    public record Storage(boolean fragmented, Duration maxAge, long pathMaxSize) {
+
+        public static final Storage DEFAULT = new Storage(false, null, 0);
+
+        /** Whether a retention limit is set. */
+        public boolean retains() {
+            return maxAge != null || pathMaxSize > 0;
         }
     }
 

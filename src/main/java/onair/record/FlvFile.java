@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code record_append}, it continues after the last complete tag of an existing file, whose timestamp it reports so
  * the recording goes on without a time gap, as nginx-rtmp's {@code ngx_rtmp_record_node_open} does.
  */
-final class FlvFile implements AutoCloseable {
+final class FlvFile implements RecordFile {
 
     private static final int BUFFER = 64 * 1024;
     private static final int TAG_HEADER = 11;
@@ -77,27 +77,34 @@ final class FlvFile implements AutoCloseable {
         }
     }
 
-    Path path() {
+    @Override
+    public Path path() {
         return path;
     }
 
-    /** Bytes in the file, counting what is still buffered. */
-    long size() {
+    @Override
+    public long size() {
         return size;
     }
 
-    /** The timestamp of the last tag of the file appended to, or 0. */
-    int lastTimestamp() {
+    @Override
+    public int lastTimestamp() {
         return lastTimestamp;
     }
 
-    /** Whether {@code record_lock} got its lock. */
-    boolean locked() {
+    @Override
+    public boolean locked() {
         return locked;
     }
 
-    /** Appends {@code frame} as a tag at {@code timestamp}. */
-    void write(MediaFrame frame, int timestamp) throws IOException {
+    /** FLV carries a new sequence header in the same file, as nginx-rtmp records it. */
+    @Override
+    public boolean accepts(MediaFrame sequenceHeader) {
+        return true;
+    }
+
+    @Override
+    public void write(MediaFrame frame, int timestamp) throws IOException {
         int tag = Flv.tagSize(frame.size());
         if (buffer.writableBytes() < tag) {
             flush();

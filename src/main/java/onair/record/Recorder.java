@@ -17,12 +17,13 @@ import java.time.ZoneId;
 
 /**
  * One recorder of one publication, as a subscriber: frames wait in a bounded {@link FrameQueue} (a stalled disk drops
- * them to the next keyframe) and the record writer thread writes them to FLV files following nginx-rtmp's
+ * them to the next keyframe) and the record writer thread writes them to FLV or MP4 files following nginx-rtmp's
  * {@code ngx_rtmp_record_node_av}. A file opens when the publication starts (or on {@code record start} for a
  * {@code manual} recorder), starts with the metadata and the sequence headers, and a new one opens at a break frame
  * (a video keyframe; any audio frame when video is not recorded) after {@code record_interval}, or after
  * {@code record_max_size} / {@code record_max_frames} closed the previous one. Tags are stamped relative to the
- * file's first tag.
+ * file's first tag. An MP4 file also ends at a sequence header that changes a track's configuration; the next one
+ * starts with it.
  */
 final class Recorder extends WorkerSubscriber {
 
@@ -44,7 +45,7 @@ final class Recorder extends WorkerSubscriber {
     /** The file that is open or is to be opened; set by control requests and by the writer. Guarded by this. */
     private Path wanted;
 
-    private FlvFile file;
+    private RecordFile file;
     private boolean failed;
     private long openedNanos = System.nanoTime();
     private long videoFrames;
@@ -204,7 +205,11 @@ final class Recorder extends WorkerSubscriber {
                 audioHeader = replace(audioHeader, frame);
             }
             if (file != null && started && records(frame)) {
-                write(frame, frame.timestamp());
+                if (file.accepts(frame)) {
+                    write(frame, frame.timestamp());
+                } else {
+                    reopen();
+                }
             }
             return;
         }
@@ -266,6 +271,17 @@ final class Recorder extends WorkerSubscriber {
         }
     }
 
+    /** Closes the file for one that starts with the new sequence headers, at the next frame. */
+    private void reopen() {
+        synchronized (this) {
+            wanted = null;
+        }
+        closeFile();
+        synchronized (this) {
+            wanted = path();
+        }
+    }
+
     /** What a file starts with before its first frame: the latest metadata and the recorded tracks' headers. */
     private void writeFileStart(int timestamp) {
         if (metadata != null) {
@@ -304,7 +320,11 @@ final class Recorder extends WorkerSubscriber {
     private void openFile(Path path) {
         openedNanos = System.nanoTime();
         try {
-            file = FlvFile.open(path, config.append(), config.lock(), audio, video || keyframes);
+            file = config.mp4()
+                ? Mp4File.open(path, config.storage().fragmented(), config.lock(), audio, video || keyframes,
+                    Instant.now())
+                : FlvFile.open(path, config.append(), config.lock(), audio, video || keyframes);
+            owner.opened(path);
         } catch (IOException | RuntimeException e) {
             log.error("{}: cannot open {}: {}", label, path, e.toString());
             failed = true;
@@ -353,12 +373,14 @@ final class Recorder extends WorkerSubscriber {
         if (file == null) {
             return;
         }
-        FlvFile closing = file;
+        RecordFile closing = file;
         file = null;
         try {
             closing.close();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.error("{}: closing {} failed: {}", label, closing.path(), e.toString());
+        } finally {
+            owner.closed(closing.path());
         }
         notifyPublisher("status", "NetStream.Record.Stop");
         owner.done(this, closing.path(), closing.size(), videoFrames);

@@ -126,6 +126,7 @@ public final class MediaServer implements AutoCloseable {
     private final HlsOutput hls;
     private final DashOutput dash;
     private final HlsSessions hlsSessions;
+    private final PlaybackRoutes playback;
 
     public MediaServer(ServerConfig config) {
         this(config, HlsSessions.Limits.DEFAULT);
@@ -159,9 +160,10 @@ public final class MediaServer implements AutoCloseable {
         RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control,
             (app, name, url, start) -> start ? pushRelays.start(app, name, url)
                 : pushRelays.stop(new StreamKey(app.name(), name), url));
+        this.playback = new PlaybackRoutes(this.config::get, new WebPage(registry, exec::snapshot, this::relays));
         this.httpHandlers = Map.of(
             LocationHandler.Kind.FILES, files,
-            LocationHandler.Kind.PAGE, new WebPage(registry, exec::snapshot, this::relays),
+            LocationHandler.Kind.PAGE, playback,
             LocationHandler.Kind.FLV_LIVE, new HttpFlvHandler(registry, this.config::get, clients, lifecycle),
             LocationHandler.Kind.RTMP_STAT, exchange -> reply(exchange, exchange.path().endsWith("/stat.xsl")
                 ? stat.stylesheet()
@@ -183,8 +185,9 @@ public final class MediaServer implements AutoCloseable {
         exchange.respond(HttpResponseStatus.valueOf(reply.status()), reply.contentType(), reply.body());
     }
 
-    /** Binds every listener, then starts the {@code exec_static} children; fails if any address cannot be bound. */
+    /** Recovers crashed recordings, binds every listener, starts the {@code exec_static} children; may fail to bind. */
     public synchronized MediaServer start() throws InterruptedException {
+        recorders.recover();
         listen(config.get());
         staticChildren.apply(config.get());
         pullRelays.apply(config.get());
@@ -232,6 +235,7 @@ public final class MediaServer implements AutoCloseable {
     public synchronized void reload(ServerConfig next) throws InterruptedException {
         listen(next);
         config.set(next);
+        recorders.recover();
         staticChildren.apply(next);
         pullRelays.apply(next);
         directory.apply(next, rtmpAddresses());
@@ -426,6 +430,7 @@ public final class MediaServer implements AutoCloseable {
         accessLog.close();
         callbacks.close();
         files.close();
+        playback.close();
         log.info("stopped");
     }
 

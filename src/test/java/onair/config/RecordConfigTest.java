@@ -109,10 +109,34 @@ class RecordConfigTest {
         "record all; record_path /r; record_max_frames x;|t.conf:3: invalid value \"x\" in \"record_max_frames\" directive",
         "record all; record_path /r; record_unique yes;|t.conf:3: invalid value \"yes\" in \"record_unique\" directive, "
             + "it must be \"on\" or \"off\"",
+        "record all; record_path /r; record_suffix .mp4; record_append on;|t.conf:3: \"record_append\" is for FLV "
+            + "recordings, not for the MP4 suffix \".mp4\"",
+        "record all; record_path /r; record_path_max_size lots;|t.conf:3: invalid value \"lots\" in "
+            + "\"record_path_max_size\" directive",
     })
     void badRecordSettingsAreRejectedWithTheirLine(String application, String message) {
         assertThatThrownBy(() -> ServerConfig.parse("rtmp { server { listen 1;\n\napplication a { " + application
             + " } } }", "t.conf")).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void mp4AndRetentionSettingsAreMergedLikeTheOthers() {
+        RecordConfig config = record("""
+            record_max_age 7d;
+            server { listen 1;
+                application a { record all; record_path /r; record_suffix -%Y%m%d.MP4; record_path_max_size 50G;
+                    recorder frag { record_suffix .mp4; record_fragmented on; record_max_age 0; }
+                    recorder flv { record_suffix .flv; }
+                }
+            }""");
+
+        RecordConfig.Recorder own = config.recorder("").orElseThrow();
+        assertThat(own.mp4()).isTrue();
+        assertThat(own.extension()).isEqualTo(".mp4");
+        assertThat(own.storage()).isEqualTo(new RecordConfig.Storage(false, Duration.ofDays(7), 50L << 30));
+        assertThat(config.recorder("frag").orElseThrow().storage())
+            .isEqualTo(new RecordConfig.Storage(true, null, 50L << 30));
+        assertThat(config.recorder("flv").orElseThrow().mp4()).isFalse();
     }
 
     @Test
