@@ -48,13 +48,14 @@ class OnairCommandIT {
 
     @Test
     void unsupportedDirectivesAreRefusedNotIgnored(@TempDir Path dir) throws Exception {
-        Path conf = dir.resolve("dash.conf");
-        Files.writeString(conf, "rtmp {\n server {\n  listen 1935;\n  application live {\n   live on;\n   dash on;\n  }\n }\n}\n");
+        Path conf = dir.resolve("playlist.conf");
+        Files.writeString(conf, "rtmp {\n server {\n  listen 1935;\n  application live {\n   live on;\n"
+                + "   on_playlist http://127.0.0.1:8080/playlist;\n  }\n }\n}\n");
 
         Result result = OnairProcess.run("-t", "-c", conf.toString());
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).contains(conf + ":6", "\"dash\"", "not supported yet");
+        assertThat(result.output()).contains(conf + ":6", "\"on_playlist\"", "not supported yet");
     }
 
     @Test
