@@ -3,7 +3,6 @@ package onair.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -24,7 +23,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import onair.config.HttpServerConfig;
 import onair.http.HttpRequestHandler;
 import onair.http.LocationHandler;
-import onair.stream.Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +109,8 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
     /**
      * HTTP/2 after {@code ctx}'s handler: the frame codec, an idle timeout for the connection, and one child channel per
-     * stream that sees HTTP/1.1 objects; a stream's {@link Client} event (an HTTP-FLV viewer) reaches the connection's
-     * byte counter.
+     * stream that sees HTTP/1.1 objects and counts its own DATA bytes, so that each HTTP-FLV viewer of a connection has
+     * the bytes of its stream.
      */
     private static void http2(ChannelHandlerContext ctx, Binding binding) {
         Http2Settings settings = Http2Settings.defaultSettings()
@@ -126,7 +124,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast(
-                    new ClientEvents(),
+                    new TrafficCounter(),
                     new Http2StreamFrameToHttpObjectCodec(true),
                     new ChunkedWriteHandler(),
                     new HttpRequestHandler(binding.config(), binding.handlers()));
@@ -175,19 +173,6 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
                 log.info("[{}] closed: HTTP/2 connection idle for {} s", ctx.channel().remoteAddress(),
                         HTTP2_IDLE_SECONDS);
                 ctx.close();
-            } else {
-                ctx.fireUserEventTriggered(event);
-            }
-        }
-    }
-
-    /** Passes a stream's {@link Client} event to its connection, whose {@link TrafficCounter} counts the bytes. */
-    private static final class ClientEvents extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof Client) {
-                ctx.channel().parent().pipeline().fireUserEventTriggered(event);
             } else {
                 ctx.fireUserEventTriggered(event);
             }

@@ -11,9 +11,10 @@ import java.util.Objects;
 
 /**
  * The first handler of a client connection: counts the bytes read from and written to its socket (TLS records
- * included) into its {@link Client}. A connection that becomes a client only later, as an HTTP connection turning
- * into an HTTP-FLV viewer, names its {@code Client} in a user event fired at the pipeline's head; the bytes counted
- * before go into it then. Runs on the connection's event loop, the counters' only writer.
+ * included) into its {@link Client}; first in an HTTP/2 stream's pipeline, the stream's DATA bytes. A connection or
+ * stream that becomes a client only later, as an HTTP request turning into an HTTP-FLV viewer, names its
+ * {@code Client} in a user event fired at the pipeline's head; the bytes counted before go into it then. Runs on the
+ * channel's event loop, the counters' only writer.
  */
 final class TrafficCounter extends ChannelDuplexHandler {
 

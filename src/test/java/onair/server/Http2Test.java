@@ -23,6 +23,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import tools.jackson.jr.ob.JSON;
+import onair.testing.SyntheticPublisher;
 import onair.testing.TestCertificate;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +42,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +83,7 @@ class Http2Test {
                         location /hls { root %s; }
                         location /text { return 200 "hello $arg_who over $scheme"; }
                         location /stat { rtmp_stat all; }
+                        location /live { flv_live on; }
                     }
                 }
                 """.formatted(TestServer.SEED, certificate.certificate(), certificate.key(), dir));
@@ -153,6 +160,48 @@ class Http2Test {
     }
 
     /** One GET over a new cleartext HTTP/2 connection with prior knowledge (Netty's HTTP/2 client); the body. */
+    @Test
+    void eachHttpFlvViewerOnOneHttp2ConnectionHasTheBytesOfItsOwnStream() throws Exception {
+        try (SyntheticPublisher publisher = new SyntheticPublisher(server.address(), "live", "key", 25, 1000);
+             HttpClient client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2).build()) {
+            publisher.send(30);
+            publisher.sync();
+            HttpResponse<InputStream> first = client.send(HttpRequest.newBuilder(https("/live/key.flv")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> second = client.send(HttpRequest.newBuilder(https("/live/key.flv")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream a = first.body(); InputStream b = second.body()) {
+                assertThat(a.readNBytes(4000)).hasSize(4000);
+                assertThat(b.readNBytes(4000)).hasSize(4000);
+
+                String stat = client.send(HttpRequest.newBuilder(https("/stat?format=json")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+
+                assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(second.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(httpFlvBytesOut(JSON.std.mapFrom(stat))).hasSize(2)
+                        .allSatisfy(bytesOut -> assertThat(bytesOut).isGreaterThanOrEqualTo(4000));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> httpFlvBytesOut(Map<String, Object> stat) {
+        List<Long> found = new ArrayList<>();
+        for (Map<String, Object> block : (List<Map<String, Object>>) stat.get("servers")) {
+            for (Map<String, Object> app : (List<Map<String, Object>>) block.get("applications")) {
+                for (Map<String, Object> stream : (List<Map<String, Object>>) app.get("streams")) {
+                    for (Map<String, Object> viewer : (List<Map<String, Object>>) stream.get("clients")) {
+                        if (viewer.get("protocol").equals("http-flv")) {
+                            found.add(((Number) viewer.get("bytes_out")).longValue());
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     private static byte[] priorKnowledgeGet(InetSocketAddress address, String path) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
