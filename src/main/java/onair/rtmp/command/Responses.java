@@ -20,6 +20,23 @@ public final class Responses {
         return info;
     }
 
+    /**
+     * The {@code _result} of an accepted {@code connect}: nginx-rtmp's server properties, followed by the server's
+     * Enhanced RTMP {@code capabilities} when the client announced its own, and the success info object with the
+     * client's object encoding.
+     */
+    public static CommandMessage connectResult(Connect connect, Capabilities capabilities) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("fmsVer", "FMS/3,0,1,123");
+        properties.put("capabilities", 31.0);
+        if (connect.capabilities().announced()) {
+            capabilities.putInto(properties);
+        }
+        Map<String, Object> info = info(Status.CONNECT_SUCCESS);
+        info.put("objectEncoding", connect.objectEncoding());
+        return result(connect.transactionId(), properties, info);
+    }
+
     /** A {@code _result} to the command with {@code transactionId}, with one argument after the command object. */
     public static CommandMessage result(double transactionId, Object commandObject, Object argument) {
         return CommandMessage.result(transactionId, commandObject, argument);
