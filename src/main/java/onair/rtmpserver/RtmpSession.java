@@ -73,7 +73,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long CLOSE_FLUSH_MILLIS = 2000;
     /** What Onair answers a client that announces Enhanced RTMP capabilities. */
-    static final Capabilities CAPABILITIES = Capabilities.forwarder(Capabilities.MULTITRACK | Capabilities.MOD_EX);
+    static final Capabilities CAPABILITIES = Capabilities.forwarder(
+        Capabilities.RECONNECT | Capabilities.MULTITRACK | Capabilities.MOD_EX);
 
     private RtmpServerConfig config;
     private final StreamRegistry registry;

@@ -49,8 +49,14 @@ class ConnectCapabilitiesTest {
         + "0004664c6143 004010000000000000 000461632d33 004010000000000000 000465632d33 004010000000000000"
         + "000009";
 
-    /** capsEx: Multitrack | ModEx. */
-    private static final String CAPS_EX = "00066361707345780040180000000000000000 09";
+    /** capsEx: Reconnect | Multitrack | ModEx. */
+    private static final String CAPS_EX = "0006636170734578 00401c000000000000 000009";
+
+    /** onStatus, transaction 0, null, {level: status, code: NetConnection.Connect.ReconnectRequest, …}. */
+    private static final String RECONNECT_HEAD = "0200086f6e537461747573 000000000000000000 05"
+        + "03 00056c6576656c 020006737461747573"
+        + "0004636f6465 0200264e6574436f6e6e656374696f6e2e436f6e6e6563742e5265636f6e6e65637452657175657374"
+        + "000b6465736372697074696f6e";
 
     private final Client client = new Client(1, Client.Protocol.RTMP, "127.0.0.1", 0);
     private final EmbeddedChannel channel = new EmbeddedChannel(new ChunkDecoder(), new RtmpMessageCodec(),
@@ -74,6 +80,12 @@ class ConnectCapabilitiesTest {
     /** The payload of the connect {@code _result}, the fourth message Onair sends after three control messages. */
     private String result(Map<String, Object> properties) {
         channel.writeInbound(new CommandMessage(0, 0, "connect", 1, properties, List.of()));
+        return command();
+    }
+
+    /** The payload of the next AMF0 command Onair sends, on message stream 0. */
+    private String command() {
+        channel.runPendingTasks();
         for (Object message; (message = channel.readOutbound()) != null; ) {
             try {
                 if (message instanceof RawMessage raw && raw.typeId() == 20) {
@@ -84,7 +96,7 @@ class ConnectCapabilitiesTest {
                 ReferenceCountUtil.release(message);
             }
         }
-        throw new AssertionError("no _result");
+        throw new AssertionError("no command sent");
     }
 
     private static String hex(String spaced) {
@@ -112,5 +124,31 @@ class ConnectCapabilitiesTest {
         properties.put("fourCcList", List.of("hvc1"));
 
         assertThat(result(properties)).startsWith(hex(RESULT_HEAD + FOUR_CC_LIST));
+    }
+
+    @Test
+    void aClientAnnouncingReconnectCanBeAskedToReconnectOnItsNetConnection() {
+        Map<String, Object> properties = connect();
+        properties.put("capsEx", 1.0);
+        result(properties);
+
+        assertThat(client.control().reconnect("rtmp://other/live", "Server moving")).isTrue();
+        assertThat(command()).isEqualTo(hex(RECONNECT_HEAD + "02000d536572766572206d6f76696e67"
+            + "0005746355726c 02001172746d703a2f2f6f746865722f6c697665 000009"));
+        assertThat(client.control().reconnect(null, null)).isTrue();
+        assertThat(command()).isEqualTo(hex(RECONNECT_HEAD
+            + "020031 546865207365727665722069732072657175657374696e67"
+            + "2074686520636c69656e7420746f207265636f6e6e6563742e 000009"));
+    }
+
+    @Test
+    void aClientThatDidNotAnnounceReconnectIsNotAsked() {
+        Map<String, Object> properties = connect();
+        properties.put("capsEx", 2.0);
+        result(properties);
+
+        assertThat(client.control().reconnect("rtmp://other/live", null)).isFalse();
+        channel.runPendingTasks();
+        assertThat((Object) channel.readOutbound()).isNull();
     }
 }

@@ -97,7 +97,7 @@ class MultitrackPlayerTest {
                 publisher.sendVideo(streamId, 40, bytes(TRACK1_INTER));
                 publisher.sendVideo(streamId, 40, bytes(TRACK0_END));
 
-                assertThat(((Map<?, ?>) results.get(0).commandObject()).get("capsEx")).isEqualTo(6.0);
+                assertThat(((Map<?, ?>) results.get(0).commandObject()).get("capsEx")).isEqualTo(7.0);
                 assertThat(List.copyOf(((Map<?, ?>) results.get(1).commandObject()).keySet()))
                     .isEqualTo(List.of("fmsVer", "capabilities"));
                 assertThat(media(multitrack)).containsExactly(hex(TRACK0_HEADER), hex(AUDIO_HEADER),

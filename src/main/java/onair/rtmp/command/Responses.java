@@ -3,6 +3,7 @@ package onair.rtmp.command;
 import onair.rtmp.message.CommandMessage;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The replies a server sends to commands: {@code _result}, {@code _error} and {@code onStatus} (RTMP spec §7.2). */
@@ -45,6 +46,22 @@ public final class Responses {
     /** An {@code _error} to the command with {@code transactionId}, with one argument after the command object. */
     public static CommandMessage error(double transactionId, Object commandObject, Object argument) {
         return CommandMessage.error(transactionId, commandObject, argument);
+    }
+
+    /**
+     * The NetConnection {@code onStatus} of an Enhanced RTMP v2 {@code NetConnection.Connect.ReconnectRequest}:
+     * transaction 0, no command object, the info object with {@code description} (the status's own when null) and,
+     * unless null, the {@code tcUrl} to reconnect to.
+     */
+    public static CommandMessage reconnectRequest(String tcUrl, String description) {
+        Map<String, Object> info = info(Status.CONNECT_RECONNECT_REQUEST);
+        if (description != null) {
+            info.put("description", description);
+        }
+        if (tcUrl != null) {
+            info.put("tcUrl", tcUrl);
+        }
+        return new CommandMessage(0, 0, "onStatus", 0, null, List.of(info));
     }
 
     public static CommandMessage onStatus(int streamId, Status status) {
