@@ -283,7 +283,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         capabilities = connect.capabilities();
         ctx.writeAndFlush(Responses.connectResult(connect, CAPABILITIES));
         client.connected(appName, connect.flashVer(), connect.swfUrl(), connect.tcUrl(), connect.pageUrl());
-        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, connect.flashVer(), connect.tcUrl());
+        log.info("{} connect app={} flashVer={} tcUrl={}{}", label, appName, connect.flashVer(), connect.tcUrl(),
+            capabilities.announced() ? " fourCcList=" + capabilities.fourCcList() + " capsEx=" + capabilities.capsEx()
+                : "");
     }
 
     private void rejectConnect(Connect connect, Decision refusal) {
