@@ -27,13 +27,7 @@ public record Capabilities(boolean announced, List<String> fourCcList, Map<Strin
     public static final int MULTITRACK = 0x02;
     /** CapsExMask.ModEx: can parse the ModEx signal. */
     public static final int MOD_EX = 0x04;
-    /** CapsExMask.TimestampNanoOffset. */
-    public static final int TIMESTAMP_NANO_OFFSET = 0x08;
-    /** FourCcInfoMask.CanDecode. */
-    public static final int CAN_DECODE = 0x01;
-    /** FourCcInfoMask.CanEncode. */
-    public static final int CAN_ENCODE = 0x02;
-    /** FourCcInfoMask.CanForward. */
+    /** FourCcInfoMask.CanForward (CanDecode is 0x01, CanEncode 0x02: a forwarder sets neither). */
     public static final int CAN_FORWARD = 0x04;
 
     /** Entries kept of a list or map; a client has no need of more (the spec names a dozen codecs). */
