@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *                     empty when the location has none
  * @param statStylesheet the {@code rtmp_stat_stylesheet} URL; null when unset
  * @param rtmpControl  the arguments of {@code rtmp_control} ({@code all}, {@code drop}, {@code redirect},
- *                     {@code record}); empty when the location has none
+ *                     {@code record}, {@code relay}, {@code reconnect}); empty when the location has none
  * @param rtmpMetrics  Onair's {@code rtmp_metrics on}: the location answers Prometheus metrics
  * @param rules        its own {@code return} and {@code if} directives in file order (nginx does not inherit them)
  * @param errorPages   {@code error_page} by status code, from the nearest block that has some
@@ -72,7 +72,8 @@ public record HttpLocation(String path, Match match, Pattern regex, Path root, P
     static final String DEFAULT_TYPE = "application/octet-stream";
 
     private static final List<String> STAT_SECTIONS = List.of("all", "global", "live", "clients");
-    private static final List<String> CONTROL_SECTIONS = List.of("all", "drop", "redirect", "record", "relay");
+    private static final List<String> CONTROL_SECTIONS = List.of("all", "drop", "redirect", "record", "relay",
+        "reconnect");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     static final Settings SETTINGS = new Settings();

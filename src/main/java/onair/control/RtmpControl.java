@@ -9,6 +9,8 @@ import onair.stream.StreamKey;
 import onair.stream.StreamRegistry;
 import onair.stream.Subscriber;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -26,7 +28,8 @@ import java.util.function.Supplier;
  * their recorders. Replies as nginx-rtmp does: 200 with the number of clients (or a recording's path) as text, 204
  * when no recording started or stopped, 500 for an error, 404 for a section this location does not allow. HLS viewer
  * sessions are subscribers too: dropping one forgets the session, redirecting one does nothing. Onair's own
- * {@code /relay/push/start|stop?app=&name=&url=} starts or stops a push target of a live stream.
+ * {@code /relay/push/start|stop?app=&name=&url=} starts or stops a push target of a live stream, and
+ * {@code /reconnect/<filter>?…&tcurl=&description=} asks Enhanced RTMP v2 clients to reconnect.
  */
 public final class RtmpControl {
 
@@ -61,9 +64,9 @@ public final class RtmpControl {
         int push(ApplicationConfig app, String name, String url, boolean start);
     }
 
-    /** The sections an {@code rtmp_control} location allows ({@code all|record|drop|redirect|relay}). */
+    /** The sections an {@code rtmp_control} location allows ({@code all|record|drop|redirect|relay|reconnect}). */
     public enum Section {
-        RECORD, DROP, REDIRECT, RELAY;
+        RECORD, DROP, REDIRECT, RELAY, RECONNECT;
 
         /** The sections named by the arguments of {@code rtmp_control}; an unknown name is an IllegalArgumentException. */
         public static Set<Section> parse(List<String> names) {
@@ -75,8 +78,9 @@ public final class RtmpControl {
                     case "drop" -> sections.add(DROP);
                     case "redirect" -> sections.add(REDIRECT);
                     case "relay" -> sections.add(RELAY);
+                    case "reconnect" -> sections.add(RECONNECT);
                     default -> throw new IllegalArgumentException("invalid value \"" + name
-                        + "\", it must be \"all\", \"record\", \"drop\", \"redirect\" or \"relay\"");
+                        + "\", it must be \"all\", \"record\", \"drop\", \"redirect\", \"relay\" or \"reconnect\"");
                 }
             }
             return sections;
@@ -90,6 +94,8 @@ public final class RtmpControl {
 
     /** nginx-rtmp's {@code NGX_RTMP_MAX_NAME}: a longer new name is cut to 255 bytes. */
     private static final int MAX_NAME = 255;
+    /** The longest {@code tcurl} or {@code description} a reconnect request carries, in characters. */
+    static final int MAX_RECONNECT_TEXT = 1024;
 
     private final Supplier<ServerConfig> config;
     private final StreamRegistry registry;
@@ -137,6 +143,7 @@ public final class RtmpControl {
             case "drop" -> allowed.contains(Section.DROP) ? drop(method, args) : notFound();
             case "redirect" -> allowed.contains(Section.REDIRECT) ? redirect(method, args) : notFound();
             case "record" -> allowed.contains(Section.RECORD) ? record(method, args) : notFound();
+            case "reconnect" -> allowed.contains(Section.RECONNECT) ? reconnect(method, args) : notFound();
             case "push" -> allowed.contains(Section.RELAY) && segments.length >= 4
                 && segments[segments.length - 3].equals("relay") ? push(method, args) : notFound();
             default -> notFound();
@@ -182,6 +189,42 @@ public final class RtmpControl {
             match.client().control().redirect(match.stream().key(), name);
         }
         return Reply.text(200, Integer.toString(matches.size()));
+    }
+
+    /**
+     * Onair's {@code /reconnect/publisher|subscriber|client}: sends the matching clients that announced capsEx
+     * Reconnect an Enhanced RTMP v2 ReconnectRequest, to {@code tcurl} when given. 200 with the number asked; 409
+     * when clients matched but none can be asked; 400 for a {@code tcurl} that is no URI reference or a text too long.
+     */
+    private Reply reconnect(String method, Map<String, String> args) {
+        String tcUrl = args.get("tcurl");
+        String description = args.get("description");
+        if (tcUrl != null && (tcUrl.isEmpty() || tcUrl.length() > MAX_RECONNECT_TEXT || !uriReference(tcUrl))) {
+            return Reply.text(400, "tcurl must be a URI reference of up to " + MAX_RECONNECT_TEXT + " characters");
+        }
+        if (description != null && description.length() > MAX_RECONNECT_TEXT) {
+            return Reply.text(400, "description is longer than " + MAX_RECONNECT_TEXT + " characters");
+        }
+        List<Match> matches = new ArrayList<>();
+        Reply refused = select(method, args, matches);
+        if (refused != null) {
+            return refused;
+        }
+        List<Client> clients = matches.stream().map(Match::client).distinct().toList();
+        long asked = clients.stream().filter(client -> client.control().reconnect(tcUrl, description)).count();
+        if (asked == 0 && !clients.isEmpty()) {
+            return Reply.text(409, "No matching client announced the Reconnect capability (capsEx 0x01)");
+        }
+        return Reply.text(200, Long.toString(asked));
+    }
+
+    private static boolean uriReference(String text) {
+        try {
+            new URI(text);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /**

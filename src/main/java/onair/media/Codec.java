@@ -63,6 +63,11 @@ public enum Codec {
             : fourCc.charAt(0) << 24 | fourCc.charAt(1) << 16 | fourCc.charAt(2) << 8 | fourCc.charAt(3);
     }
 
+    /** Whether this is an audio or a video codec; null for {@link #NONE} and {@link #UNKNOWN}. */
+    public MediaFrame.Kind kind() {
+        return kind;
+    }
+
     /** The Enhanced RTMP FourCC, null for a codec that has only a legacy id. */
     public String fourCc() {
         return fourCc;

@@ -15,6 +15,7 @@ import onair.media.MediaFrame;
 import onair.output.ChannelSubscriber;
 import onair.rtmp.chunk.ChunkDecoder;
 import onair.rtmp.chunk.ChunkEncoder;
+import onair.rtmp.command.Capabilities;
 import onair.rtmp.handshake.ClientHandshakeHandler;
 import onair.rtmp.handshake.HandshakeComplete;
 import onair.rtmp.ingest.Ingest;
@@ -48,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  * stream there until its publisher leaves. A relay the remote has not started within 10 s ends; a relay never
  * retries itself ({@link PushTarget} and {@link PullRelay} do). A pull ingests what the remote sends as a client
  * publishing here is ingested ({@link Ingest}), and ends on what would close such a publisher, such as a data message
- * AMF0 cannot carry. Runs on one event loop; logs one line when it starts and one when it ends.
+ * AMF0 cannot carry; its connect announces Enhanced RTMP capsEx Multitrack and ModEx, so a remote that serves
+ * multitrack players sends every track. Runs on one event loop; logs one line when it starts and one when it ends.
  */
 public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
 
@@ -193,6 +195,9 @@ public final class RtmpRelay extends SimpleChannelInboundHandler<RtmpMessage> {
             properties.put("tcUrl", target.tcUrl());
             if (target.pageUrl() != null) {
                 properties.put("pageUrl", target.pageUrl());
+            }
+            if (direction == Direction.PULL) {
+                properties.put("capsEx", (double) (Capabilities.MULTITRACK | Capabilities.MOD_EX));
             }
             ctx.writeAndFlush(new CommandMessage(0, 0, "connect", 1, properties, List.of()));
         }

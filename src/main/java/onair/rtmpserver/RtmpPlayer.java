@@ -25,13 +25,19 @@ final class RtmpPlayer extends ChannelSubscriber {
     private final int streamId;
     private final ApplicationConfig app;
     private final int audioChunkStream;
+    private final boolean multitrack;
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
     private int lastTimestamp;
 
-    /** A player whose frames are written from {@code codec}, the context of the message codec, to the chunk encoder. */
-    RtmpPlayer(ChannelHandlerContext codec, Client client, int streamId, ApplicationConfig app, FrameQueue queue) {
+    /**
+     * A player whose frames are written from {@code codec}, the context of the message codec, to the chunk encoder;
+     * one whose connect announced Enhanced RTMP multitrack gets every track as it came.
+     */
+    RtmpPlayer(ChannelHandlerContext codec, Client client, int streamId, ApplicationConfig app, FrameQueue queue,
+            boolean multitrack) {
         super(codec, queue);
+        this.multitrack = multitrack;
         this.client = client;
         this.streamId = streamId;
         this.app = app;
@@ -40,6 +46,11 @@ final class RtmpPlayer extends ChannelSubscriber {
 
     int streamId() {
         return streamId;
+    }
+
+    @Override
+    public boolean multitrack() {
+        return multitrack;
     }
 
     @Override

@@ -13,6 +13,7 @@ import onair.lifecycle.Decision;
 import onair.lifecycle.Peer;
 import onair.rtmp.RtmpProtocolException;
 import onair.rtmp.chunk.ChunkDecoder;
+import onair.rtmp.command.Capabilities;
 import onair.rtmp.command.CloseStream;
 import onair.rtmp.command.Command;
 import onair.rtmp.command.Connect;
@@ -53,7 +54,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +72,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     static final int PLAYER_QUEUE_FRAMES = 2048;
     static final long PLAYER_QUEUE_BYTES = 32L << 20;
     private static final long CLOSE_FLUSH_MILLIS = 2000;
+    /** What Onair answers a client that announces Enhanced RTMP capabilities. */
+    static final Capabilities CAPABILITIES = Capabilities.forwarder(
+        Capabilities.RECONNECT | Capabilities.MULTITRACK | Capabilities.MOD_EX);
 
     private RtmpServerConfig config;
     private final StreamRegistry registry;
@@ -91,6 +94,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private int nextStreamId = 1;
     private long epochMillis;
     private String closeReason;
+    private volatile Capabilities capabilities = Capabilities.NONE;
 
     public RtmpSession(RtmpServerConfig config, StreamRegistry registry, Lifecycle lifecycle,
             MaxConnections maxConnections, Client client) {
@@ -276,14 +280,12 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         ctx.write(new WindowAcknowledgementSize(config.ackWindow()));
         ctx.write(new SetPeerBandwidth(config.ackWindow(), 2));
         ctx.write(new SetChunkSize(config.chunkSize()));
-        Map<String, Object> serverProperties = new LinkedHashMap<>();
-        serverProperties.put("fmsVer", "FMS/3,0,1,123");
-        serverProperties.put("capabilities", 31.0);
-        Map<String, Object> info = Responses.info(Status.CONNECT_SUCCESS);
-        info.put("objectEncoding", connect.objectEncoding());
-        ctx.writeAndFlush(Responses.result(connect.transactionId(), serverProperties, info));
+        capabilities = connect.capabilities();
+        ctx.writeAndFlush(Responses.connectResult(connect, CAPABILITIES));
         client.connected(appName, connect.flashVer(), connect.swfUrl(), connect.tcUrl(), connect.pageUrl());
-        log.info("{} connect app={} flashVer={} tcUrl={}", label, appName, connect.flashVer(), connect.tcUrl());
+        log.info("{} connect app={} flashVer={} tcUrl={}{}", label, appName, connect.flashVer(), connect.tcUrl(),
+            capabilities.announced() ? " fourCcList=" + capabilities.fourCcList() + " capsEx=" + capabilities.capsEx()
+                : "");
     }
 
     private void rejectConnect(Connect connect, Decision refusal) {
@@ -316,7 +318,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     /** A player for NetStream {@code streamId} that starts at a keyframe when {@code waitKey}. */
     RtmpPlayer newPlayer(int streamId, boolean waitKey) {
         return new RtmpPlayer(ctx.pipeline().context(RtmpMessageCodec.class), client, streamId, app,
-            new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()));
+            new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()),
+            capabilities.has(Capabilities.MULTITRACK));
     }
 
     private void deleteStream(DeleteStream delete) {
@@ -400,6 +403,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     Peer peer() {
         return peer;
+    }
+
+    /** The Enhanced RTMP capabilities the client's connect announced; none before connect. */
+    Capabilities capabilities() {
+        return capabilities;
     }
 
     Lifecycle lifecycle() {

@@ -1,9 +1,11 @@
 package onair.rtmpserver;
 
 import io.netty.channel.ChannelHandlerContext;
+import onair.rtmp.command.Capabilities;
 import onair.rtmp.command.Command;
 import onair.rtmp.command.Play;
 import onair.rtmp.command.Publish;
+import onair.rtmp.command.Responses;
 import onair.rtmp.message.CommandMessage;
 import onair.stream.Client;
 import onair.stream.StreamKey;
@@ -13,9 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Control requests (nginx-rtmp's {@code /control/drop} and {@code /control/redirect}), carried out on the
- * connection's event loop. A redirect ends what the NetStream publishes or plays on the old stream and replays the
- * command under the new name, as {@code ngx_rtmp_control_redirect_handler} does.
+ * Control requests (nginx-rtmp's {@code /control/drop} and {@code /control/redirect}, Onair's
+ * {@code /control/reconnect}), carried out on the connection's event loop. A redirect ends what the NetStream
+ * publishes or plays on the old stream and replays the command under the new name, as
+ * {@code ngx_rtmp_control_redirect_handler} does.
  */
 final class SessionControl implements Client.Control {
 
@@ -56,6 +59,18 @@ final class SessionControl implements Client.Control {
                 }
             }
         });
+    }
+
+    @Override
+    public boolean reconnect(String tcUrl, String description) {
+        if (!session.capabilities().has(Capabilities.RECONNECT)) {
+            return false;
+        }
+        session.ctx().executor().execute(() -> {
+            session.ctx().writeAndFlush(Responses.reconnectRequest(tcUrl, description));
+            log.info("{} asked by control to reconnect{}", session, tcUrl == null ? "" : " to " + tcUrl);
+        });
+        return true;
     }
 
     @Override

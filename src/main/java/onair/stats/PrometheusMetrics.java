@@ -2,6 +2,7 @@ package onair.stats;
 
 import onair.stream.Client;
 import onair.exec.ExecCounters;
+import onair.media.MediaFrame;
 import onair.relay.RelaySnapshot;
 import onair.relay.RelayState;
 import onair.stream.StreamStats;
@@ -17,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The statistics in the Prometheus text exposition format 0.0.4: server-wide connection and byte counters, and per
  * live stream (labels {@code app}, {@code name}) viewers per protocol, bitrates, frame rate, keyframe interval, A/V
- * drift and dropped frames.
+ * drift, dropped frames and its tracks (labels {@code track}, {@code kind}, {@code codec}, {@code codecs}).
  */
 public final class PrometheusMetrics {
 
@@ -92,6 +93,7 @@ public final class PrometheusMetrics {
         each(streams, "onair_stream_dropped_frames_total", StreamStats::droppedFrames);
         header("onair_stream_timestamp_repairs_total", "counter", "Publisher timestamps repaired to stay monotonic.");
         each(streams, "onair_stream_timestamp_repairs_total", StreamStats::timestampRepairs);
+        tracks(streams);
         relays(streams);
         exec(snapshot.exec().counters());
         if (snapshot.directory() != null) {
@@ -102,6 +104,36 @@ public final class PrometheusMetrics {
             sample("onair_directory_leases", "state=\"waiting\"", snapshot.directory().waiting());
         }
         return out.toString();
+    }
+
+    private void tracks(List<Labelled> streams) {
+        header("onair_stream_track_info", "gauge",
+            "1 for each track a sequence header announced (an Enhanced RTMP v2 multitrack publish has several).");
+        for (Labelled labelled : streams) {
+            for (StreamStats.Track track : labelled.stream().stats().tracks()) {
+                sample("onair_stream_track_info", trackLabels(labelled, track) + ",codec=\""
+                    + escapeLabel(track.codec().nginxName()) + "\",codecs=\"" + escapeLabel(track.codecs()) + "\"", 1);
+            }
+        }
+        header("onair_stream_track_width_pixels", "gauge", "Picture width of a video track's sequence header.");
+        eachVideoTrack(streams, "onair_stream_track_width_pixels", StreamStats.Track::width);
+        header("onair_stream_track_height_pixels", "gauge", "Picture height of a video track's sequence header.");
+        eachVideoTrack(streams, "onair_stream_track_height_pixels", StreamStats.Track::height);
+    }
+
+    private void eachVideoTrack(List<Labelled> streams, String name, ToDoubleFunction<StreamStats.Track> value) {
+        for (Labelled labelled : streams) {
+            for (StreamStats.Track track : labelled.stream().stats().tracks()) {
+                if (track.kind() == MediaFrame.Kind.VIDEO) {
+                    sample(name, trackLabels(labelled, track), value.applyAsDouble(track));
+                }
+            }
+        }
+    }
+
+    private static String trackLabels(Labelled labelled, StreamStats.Track track) {
+        return labels(labelled) + ",track=\"" + track.id() + "\",kind=\""
+            + track.kind().name().toLowerCase(Locale.ROOT) + "\"";
     }
 
     private void relays(List<Labelled> streams) {

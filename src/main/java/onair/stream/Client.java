@@ -35,6 +35,15 @@ public final class Client {
         /** Sends an {@code onStatus} to the NetStream publishing {@code stream}, if there is one (record_notify). */
         default void status(StreamKey stream, String level, String code, String description) {
         }
+
+        /**
+         * Asks the client to reconnect (Enhanced RTMP v2 {@code NetConnection.Connect.ReconnectRequest}), to
+         * {@code tcUrl} or, when null, to the same server; false, and nothing sent, when the client did not announce
+         * that it can.
+         */
+        default boolean reconnect(String tcUrl, String description) {
+            return false;
+        }
     }
 
     private static final Control NO_CONTROL = new Control() {

@@ -335,7 +335,7 @@ class HttpConfigTest {
             location /a { flv_live on; rtmp_stat all; }     | location "/a" has more than one of root/alias, flv_live, rtmp_stat, rtmp_control and rtmp_metrics
             location /a { rtmp_metrics on; root /x; }       | location "/a" has more than one of root/alias, flv_live, rtmp_stat, rtmp_control and rtmp_metrics
             location /a { rtmp_stat some; }                 | invalid value "some" in "rtmp_stat" directive, it must be one or more of "all", "global", "live", "clients"
-            location /a { rtmp_control none; }              | invalid value "none" in "rtmp_control" directive, it must be one or more of "all", "drop", "redirect", "record", "relay"
+            location /a { rtmp_control none; }              | invalid value "none" in "rtmp_control" directive, it must be one or more of "all", "drop", "redirect", "record", "relay", "reconnect"
             location /a { rtmp_metrics maybe; }             | invalid value "maybe" in "rtmp_metrics" directive, it must be "on" or "off"
             location /a { rtmp_stat_stylesheet s.xsl; }     | "rtmp_stat_stylesheet" without "rtmp_stat" in location "/a"
             location /a { allow 10.0.0.0/33; }              | invalid value "10.0.0.0/33" in "allow" directive, the prefix length must be between 0 and 32

@@ -246,7 +246,10 @@ class HttpFlvTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
 
                 assertThat(json).matches("\\[\\{\"app\":\"live\",\"name\":\"key\",\"live\":true,\"viewers\":1,"
-                        + "\"bitrate\":[0-9]+,\"video\":\"H264\",\"audio\":\"AAC\",\"exec\":\\[\\],\"relays\":\\[\\],"
+                        + "\"bitrate\":[0-9]+,\"video\":\"H264\",\"audio\":\"AAC\","
+                        + "\"tracks\":\\[\\{\"id\":0,\"kind\":\"video\",\"codec\":\"H264\",\"codecs\":\"\",\"width\":0,"
+                        + "\"height\":0},\\{\"id\":0,\"kind\":\"audio\",\"codec\":\"AAC\",\"codecs\":\"mp4a.40.2\"}],"
+                        + "\"exec\":\\[\\],\"relays\":\\[\\],"
                         + "\"flv\":\"/live/key.flv\"}]");
             }
         }

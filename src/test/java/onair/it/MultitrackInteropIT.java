@@ -1,6 +1,13 @@
 package onair.it;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
+import onair.flv.Flv;
 import onair.media.MediaFrame;
+import onair.rtmp.message.CommandMessage;
+import onair.rtmp.message.MediaMessage;
+import onair.rtmp.message.RtmpMessage;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
 import onair.stream.Subscriber;
@@ -9,14 +16,19 @@ import onair.stream.Subscription;
 import onair.stats.StatJson;
 import onair.stats.StatSection;
 import onair.stats.StatSnapshot;
+import onair.testing.RtmpTestClient;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * Real ffmpeg 8 publishes two H.264 renditions and AAC in one connection (Enhanced RTMP v2 multitrack); a player that
  * did not ask for multitrack, joining at the start or late, gets track 0 alone as a plain stream, which ffprobe reads
  * as one 640x360 video and one audio stream and ffmpeg decodes without an error; the second rendition plays alone
- * with {@code ?track=1} over RTMP and HTTP-FLV; a push relay forwards every track.
+ * with {@code ?track=1} over RTMP and HTTP-FLV; a player whose connect announced capsEx Multitrack, and a push relay,
+ * get every track, which ffprobe reads back as both renditions.
  */
 class MultitrackInteropIT {
 
@@ -110,6 +123,50 @@ class MultitrackInteropIT {
             String overHttp = Ffmpeg.probe("rendition-http-flv", RUN, "-show_entries", "stream=codec_type,width,height",
                     "-of", "csv=p=0", flv);
             assertThat(overHttp.lines()).containsExactlyInAnyOrder("video,320,180", "audio");
+        }
+    }
+
+    @Test
+    void aPlayerWhoseConnectAnnouncesMultitrackGetsEveryTrackAsFfmpegReadsIt() throws Exception {
+        String url = server.url("live", "all-tracks");
+        try (FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264TwoRenditionsAac(), url)
+                .loop().outputArgs("-map", "0").start();
+             RtmpTestClient player = RtmpTestClient.open(server.address())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.server().registry()
+                    .find(new StreamKey("live", "all-tracks")).map(LiveStream::isLive).orElse(false));
+            CommandMessage result = player.connect("live",
+                Map.of("capsEx", 2.0, "fourCcList", List.of("avc1", "mp4a")));
+            assertThat(((Map<?, ?>) result.commandObject()).get("capsEx")).isEqualTo(7.0);
+            player.play(player.createStream(), "all-tracks");
+
+            Path file = Files.createDirectories(Ffmpeg.LOG_DIR).resolve("multitrack-player.flv");
+            ByteBuf flv = Unpooled.buffer();
+            Flv.writeHeader(flv, true, true);
+            int multitrackVideo = 0;
+            while (multitrackVideo < 100) {
+                RtmpMessage message = player.poll(RUN);
+                assertThat(message).as("a message within %s", RUN).isNotNull();
+                try {
+                    if (message instanceof MediaMessage media) {
+                        ByteBuf body = media.payload();
+                        multitrackVideo += media.isVideo() && (body.getByte(body.readerIndex()) & 0x8f) == 0x86 ? 1 : 0;
+                        Flv.writeTag(flv, media.isVideo() ? FlvTag.VIDEO : FlvTag.AUDIO, media.timestamp(), body);
+                    }
+                } finally {
+                    ReferenceCountUtil.release(message);
+                }
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                flv.readBytes(out, flv.readableBytes());
+            } finally {
+                flv.release();
+            }
+
+            String streams = Ffmpeg.probe("multitrack-player-file", RUN, "-show_entries",
+                    "stream=codec_type,width,height", "-of", "csv=p=0", file.toString());
+            assertThat(streams.lines()).containsExactlyInAnyOrder("video,640,360", "video,320,180", "audio");
+            Ffmpeg.run("multitrack-player-decode", RUN, "-xerror", "-i", file.toString(), "-map", "0", "-f", "null",
+                    "-");
         }
     }
 

@@ -3,8 +3,10 @@ package onair.it;
 import io.netty.util.ReferenceCountUtil;
 import onair.rtmp.message.MediaMessage;
 import onair.rtmp.message.RtmpMessage;
+import onair.rtmpserver.RtmpSession;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
+import onair.testing.LogCapture;
 import onair.testing.RtmpTestClient;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +74,30 @@ class RtmpInteropIT {
             Packets.Relay relay = Packets.assertRelayed(published, player.packets()).assertTracksInSync();
             assertThat(relay.video().reachesEnd(published.video().size())).as("video reaches the end").isTrue();
             assertThat(relay.audio().reachesEnd(published.audio().size())).as("audio reaches the end").isTrue();
+        }
+    }
+
+    @Test
+    void aPublisherWhoseConnectListsFourCcsGetsOnairsCapabilitiesAndPublishesEveryPacket() {
+        Path file = TestMedia.hevcAac();
+        String name = "hevc-four-cc-list";
+        String url = server.url("live", name);
+        try (FfmpegPlayer player = FfmpegPlayer.record(url, name);
+             LogCapture log = new LogCapture(RtmpSession.class)) {
+            awaitSubscribers(name, 1);
+            try (FfmpegPublisher publisher = FfmpegPublisher.builder(file, url).name("publisher-four-cc-list")
+                    .outputArgs("-rtmp_enhanced_codecs", "hvc1,mp4a").start()) {
+                publisher.awaitCompletion(RUN);
+            }
+            player.awaitEnd(RUN);
+
+            String tcUrl = url.substring(0, url.lastIndexOf('/'));
+            assertThat(log.lines("tcUrl=" + tcUrl + " fourCcList=[hvc1, mp4a] capsEx=0"))
+                .as("ffmpeg's connect announced its FourCCs, so Onair's _result carried its capabilities").hasSize(1);
+
+            PacketList published = PacketList.probe(file);
+            Packets.Relay relay = Packets.assertRelayed(published, player.packets()).assertTracksInSync();
+            assertThat(relay.video().reachesEnd(published.video().size())).as("video reaches the end").isTrue();
         }
     }
 

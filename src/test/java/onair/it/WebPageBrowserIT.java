@@ -113,6 +113,10 @@ class WebPageBrowserIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(play).isEmpty());
             JavascriptExecutor js = (JavascriptExecutor) browser;
             int viewersBefore = viewers(js, stream);
+            assertThat((String) js.executeScript("""
+                    const b = document.querySelector("#streams button[data-stream='" + arguments[0] + "']");
+                    return b.closest('tr').querySelector('td.tracks').textContent;
+                    """, stream)).as("the stream's tracks").isEqualTo("v0 H264 640x360, a0 AAC");
             browser.findElement(play).click();
 
             await().atMost(Duration.ofSeconds(30)).until(() ->

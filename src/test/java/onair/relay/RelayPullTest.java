@@ -2,9 +2,12 @@ package onair.relay;
 
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
+import onair.stream.StreamStats;
 import onair.testing.CallbackBackend;
 import onair.testing.CallbackBackend.Reply;
+import onair.testing.Frames;
 import onair.testing.LogCapture;
+import onair.testing.RtmpTestClient;
 import onair.testing.ScriptedRemote;
 import onair.testing.SyntheticPublisher;
 import onair.testing.TestPlayer;
@@ -12,6 +15,7 @@ import onair.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +56,30 @@ class RelayPullTest {
                 .contains(false);
             assertThat(other.videoSequences()).containsExactlyElementsOf(IntStream.range(0, 40).boxed().toList());
             assertThat(player.client().channel().isActive()).isTrue();
+        }
+    }
+
+    @Test
+    void aPullFromAnOnairOriginAnnouncesMultitrackAndGetsEveryTrack() throws Exception {
+        try (TestServer origin = TestServer.start();
+             RtmpTestClient publisher = RtmpTestClient.open(origin.address())) {
+            publisher.connect("live");
+            int streamId = publisher.createStream();
+            publisher.publish(streamId, "two");
+            publisher.sendVideo(streamId, 0, Frames.avcSequenceHeader());
+            publisher.sendVideo(streamId, 0, HexFormat.of().parseHex("9600617663310101640016ffe1"));
+            publisher.sendVideo(streamId, 0, Frames.video(true, 0, 64));
+            publisher.sendVideo(streamId, 0, HexFormat.of().parseHex("96016176633101000000000000026588"));
+            publisher.roundTrip(streamId);
+            try (TestServer edge = TestServer.start("rtmp { server { listen 127.0.0.1:0; application live { live on; "
+                     + "pull " + origin.url("live", "two") + " name=two static; } } }")) {
+                StreamKey key = new StreamKey("live", "two");
+                await().atMost(WAIT).until(() -> edge.server().registry().find(key)
+                    .map(stream -> stream.stats().tracks().size()).orElse(0) == 2);
+
+                assertThat(edge.server().registry().find(key).orElseThrow().stats().tracks())
+                    .extracting(StreamStats.Track::id).containsExactly(0, 1);
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ package onair.stats;
 
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
+import onair.testing.Frames;
+import onair.testing.RtmpTestClient;
 import onair.testing.SyntheticPublisher;
 import onair.testing.TestPlayer;
 import onair.testing.TestServer;
@@ -22,6 +24,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -197,7 +200,14 @@ class StatPagesTest {
             "onair_stream_viewers{app=\"live\",name=\"cam\",protocol=\"http-flv\"} 0\n",
             "onair_stream_live{app=\"live\",name=\"cam\"} 1\n",
             "onair_stream_keyframe_interval_seconds{app=\"live\",name=\"cam\"} 0.4\n",
-            "onair_stream_dropped_frames_total{app=\"live\",name=\"cam\"} 0\n");
+            "onair_stream_dropped_frames_total{app=\"live\",name=\"cam\"} 0\n",
+            "onair_stream_track_info{app=\"live\",name=\"cam\",track=\"0\",kind=\"video\",codec=\"H264\","
+                + "codecs=\"\"} 1\n",
+            "onair_stream_track_info{app=\"live\",name=\"cam\",track=\"0\",kind=\"audio\",codec=\"AAC\","
+                + "codecs=\"mp4a.40.2\"} 1\n",
+            "onair_stream_track_width_pixels{app=\"live\",name=\"cam\",track=\"0\",kind=\"video\"} 0\n");
+        assertThat(page).doesNotContain("onair_stream_track_width_pixels{app=\"live\",name=\"cam\",track=\"0\","
+            + "kind=\"audio\"}");
         List<String> typed = new ArrayList<>();
         String current = null;
         for (String line : page.split("\n")) {
@@ -217,6 +227,29 @@ class StatPagesTest {
         }
         assertThat(typed).contains("onair_bytes_in_total", "onair_bytes_out_total", "onair_stream_bitrate_bits",
             "onair_stream_fps", "onair_stream_av_drift_seconds");
+    }
+
+    @Test
+    void prometheusPageListsEveryTrackOfAMultitrackPublish() throws Exception {
+        try (RtmpTestClient two = RtmpTestClient.open(server.address())) {
+            two.connect("live");
+            int streamId = two.createStream();
+            two.publish(streamId, "two");
+            two.sendVideo(streamId, 0, Frames.avcSequenceHeader());
+            two.sendVideo(streamId, 0, HexFormat.of().parseHex("960061766331" + "01"
+                + "0164001effe1001a6764001eacd940a02ff970110000030001000003003c0f162d9601000668ebe3cb22c0"));
+            two.roundTrip(streamId);
+            LiveStream stream = server.server().registry().find(new StreamKey("live", "two")).orElseThrow();
+            await().until(() -> stream.stats().tracks().size() == 2);
+
+            assertThat(pages.metrics().body()).contains(
+                "onair_stream_track_info{app=\"live\",name=\"two\",track=\"0\",kind=\"video\",codec=\"H264\","
+                    + "codecs=\"\"} 1\n",
+                "onair_stream_track_info{app=\"live\",name=\"two\",track=\"1\",kind=\"video\",codec=\"H264\","
+                    + "codecs=\"avc1.64001e\"} 1\n",
+                "onair_stream_track_width_pixels{app=\"live\",name=\"two\",track=\"1\",kind=\"video\"} 640\n",
+                "onair_stream_track_height_pixels{app=\"live\",name=\"two\",track=\"1\",kind=\"video\"} 360\n");
+        }
     }
 
     @ParameterizedTest(name = "{0} → {1}")

@@ -103,11 +103,17 @@ public final class RtmpTestClient implements AutoCloseable {
 
     /** Sends {@code connect} for {@code app} and returns the server's answer (_result or _error). */
     public CommandMessage connect(String app) {
+        return connect(app, Map.of());
+    }
+
+    /** Like {@link #connect(String)} with {@code extra} properties in the command object, such as {@code capsEx}. */
+    public CommandMessage connect(String app, Map<String, Object> extra) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("app", app);
         properties.put("type", "nonprivate");
         properties.put("flashVer", "FMLE/3.0 (compatible; onair-test)");
         properties.put("tcUrl", "rtmp://127.0.0.1/" + app);
+        properties.putAll(extra);
         double tx = nextTransaction++;
         send(new CommandMessage(0, 0, "connect", tx, properties, List.of()));
         return awaitCommand(c -> c.transactionId() == tx);

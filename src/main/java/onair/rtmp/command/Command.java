@@ -50,7 +50,8 @@ public sealed interface Command permits Connect, CreateStream, Publish, Play, Pa
         }
         return new Connect(message.transactionId(), text(properties.get("app")), text(properties.get("flashVer")),
             text(properties.get("swfUrl")), text(properties.get("tcUrl")), text(properties.get("pageUrl")),
-            properties.get("objectEncoding") instanceof Number encoding ? encoding.doubleValue() : 0.0);
+            properties.get("objectEncoding") instanceof Number encoding ? encoding.doubleValue() : 0.0,
+            Capabilities.read(properties));
     }
 
     private static String streamName(CommandMessage message) {

@@ -3,6 +3,7 @@ package onair.rtmp.command;
 import onair.rtmp.message.CommandMessage;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The replies a server sends to commands: {@code _result}, {@code _error} and {@code onStatus} (RTMP spec §7.2). */
@@ -20,6 +21,23 @@ public final class Responses {
         return info;
     }
 
+    /**
+     * The {@code _result} of an accepted {@code connect}: nginx-rtmp's server properties, followed by the server's
+     * Enhanced RTMP {@code capabilities} when the client announced its own, and the success info object with the
+     * client's object encoding.
+     */
+    public static CommandMessage connectResult(Connect connect, Capabilities capabilities) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("fmsVer", "FMS/3,0,1,123");
+        properties.put("capabilities", 31.0);
+        if (connect.capabilities().announced()) {
+            capabilities.putInto(properties);
+        }
+        Map<String, Object> info = info(Status.CONNECT_SUCCESS);
+        info.put("objectEncoding", connect.objectEncoding());
+        return result(connect.transactionId(), properties, info);
+    }
+
     /** A {@code _result} to the command with {@code transactionId}, with one argument after the command object. */
     public static CommandMessage result(double transactionId, Object commandObject, Object argument) {
         return CommandMessage.result(transactionId, commandObject, argument);
@@ -28,6 +46,22 @@ public final class Responses {
     /** An {@code _error} to the command with {@code transactionId}, with one argument after the command object. */
     public static CommandMessage error(double transactionId, Object commandObject, Object argument) {
         return CommandMessage.error(transactionId, commandObject, argument);
+    }
+
+    /**
+     * The NetConnection {@code onStatus} of an Enhanced RTMP v2 {@code NetConnection.Connect.ReconnectRequest}:
+     * transaction 0, no command object, the info object with {@code description} (the status's own when null) and,
+     * unless null, the {@code tcUrl} to reconnect to.
+     */
+    public static CommandMessage reconnectRequest(String tcUrl, String description) {
+        Map<String, Object> info = info(Status.CONNECT_RECONNECT_REQUEST);
+        if (description != null) {
+            info.put("description", description);
+        }
+        if (tcUrl != null) {
+            info.put("tcUrl", tcUrl);
+        }
+        return new CommandMessage(0, 0, "onStatus", 0, null, List.of(info));
     }
 
     public static CommandMessage onStatus(int streamId, Status status) {

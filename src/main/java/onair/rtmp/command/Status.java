@@ -8,6 +8,9 @@ package onair.rtmp.command;
 public enum Status {
     CONNECT_SUCCESS("status", "NetConnection.Connect.Success", "Connection succeeded."),
     CONNECT_REJECTED("error", "NetConnection.Connect.Rejected", "Connection rejected."),
+    /** E-RTMP v2: the server asks the client to reconnect, to the same server or to another {@code tcUrl}. */
+    CONNECT_RECONNECT_REQUEST("status", "NetConnection.Connect.ReconnectRequest",
+        "The server is requesting the client to reconnect."),
     PUBLISH_START("status", "NetStream.Publish.Start", "Start publishing"),
     PUBLISH_BAD_NAME("error", "NetStream.Publish.BadName", "Already publishing"),
     UNPUBLISH_SUCCESS("status", "NetStream.Unpublish.Success", "Stop publishing"),

@@ -98,6 +98,11 @@
     return td;
   }
 
+  // "v0 H264 1280x720", "a1 AAC": a track's kind and id, codec and, for video, its picture size when known.
+  function trackLabel(t) {
+    return t.kind.charAt(0) + t.id + ' ' + t.codec + (t.width ? ' ' + t.width + 'x' + t.height : '');
+  }
+
   function button(td, label, kind, stream) {
     const b = document.createElement('button');
     b.textContent = label;
@@ -118,6 +123,9 @@
       cell(row, String(s.viewers));
       cell(row, s.bitrate + ' kbit/s');
       cell(row, [s.video, s.audio].filter(Boolean).join(' / '));
+      const tracks = cell(row, (s.tracks || []).map(trackLabel).join(', '));
+      tracks.className = 'tracks';
+      tracks.title = (s.tracks || []).map(t => t.kind + ' track ' + t.id + ': ' + (t.codecs || t.codec)).join('\n');
       const running = (s.exec || []).filter(c => c.state === 'running').length;
       const exec = cell(row, (s.exec || []).length ? running + ' running' : '');
       exec.className = 'exec';

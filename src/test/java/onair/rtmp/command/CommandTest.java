@@ -30,8 +30,8 @@ class CommandTest {
         Map<String, Object> bare = Map.of("app", 7.0);
         return Stream.of(
             arguments(message(0, "connect", 1, connect), new Connect(1, "live/", "FMLE/3.0",
-                "http://site/player.swf", "rtmp://host/live", "http://site/", 3)),
-            arguments(message(0, "connect", 1, bare), new Connect(1, "", "", "", "", "", 0)),
+                "http://site/player.swf", "rtmp://host/live", "http://site/", 3, Capabilities.NONE)),
+            arguments(message(0, "connect", 1, bare), new Connect(1, "", "", "", "", "", 0, Capabilities.NONE)),
             arguments(message(0, "createStream", 2, null), new CreateStream(2)),
             arguments(message(1, "publish", 0, null, "key?token=a", "record"), new Publish(1, "key?token=a", "record")),
             arguments(message(1, "publish", 0, null, "key"), new Publish(1, "key", "live")),
