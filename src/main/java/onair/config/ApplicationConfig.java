@@ -81,6 +81,21 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
             defaults.maxGopBytes());
     }
 
+    /**
+     * Whether HLS is written as playlists over the per-track fragmented-MP4 segments of DASH (one write, two
+     * manifests): both on, {@code hls_segment_type fmp4}, the same path, nesting, fragment, playlist length and
+     * cleanup, and no HLS feature those segments lack (keys, parts, variants, event playlists, dates, base URL, a
+     * maximum fragment other than DASH's ten fragments).
+     */
+    public boolean hlsOverDash() {
+        return hls.enabled() && dash.enabled() && hls.segmentType() == HlsConfig.SegmentType.FMP4
+            && hls.path().toAbsolutePath().normalize().equals(dash.path().toAbsolutePath().normalize())
+            && hls.nested() == dash.nested() && hls.fragment().equals(dash.fragment())
+            && hls.playlistLength().equals(dash.playlistLength()) && hls.cleanup() == dash.cleanup()
+            && !hls.keys() && hls.part().isZero() && hls.variants().isEmpty() && hls.type() == HlsConfig.Type.LIVE
+            && hls.datetime() == HlsConfig.DateTime.NONE && hls.baseUrl().isEmpty() && hls.maxFragment().equals(hls.fragment().multipliedBy(10));
+    }
+
     /** An application without access log, callbacks, access rules, recorders, HLS or exec lines. */
     public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
             boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,

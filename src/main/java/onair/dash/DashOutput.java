@@ -2,6 +2,7 @@ package onair.dash;
 
 import onair.config.ApplicationConfig;
 import onair.config.DashConfig;
+import onair.config.HlsConfig;
 import onair.config.ServerConfig;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
@@ -10,14 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The MPEG-DASH output of a server: attaches a {@link DashStream} to each publication of an application with
  * {@code dash on} (the application of that name in the first server block that has one, as streams are keyed by
- * application name), and owns the server's {@link DashWriter}.
+ * application name), and owns the server's {@link DashWriter}. Where the application writes HLS over the DASH
+ * segments ({@link ApplicationConfig#hlsOverDash()}), the stream writes the HLS playlists too.
  */
 public final class DashOutput implements StreamObserver, AutoCloseable {
 
@@ -28,6 +33,7 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
     private final Supplier<ServerConfig> config;
     private final String timeUri;
     private final DashWriter writer = new DashWriter();
+    private final Map<Path, StreamKey> hlsPlaylists = new ConcurrentHashMap<>();
 
     /**
      * @param timeUri the URI of Onair's own time source ({@code urn:mpeg:dash:utc:http-iso:2014}) that manifests
@@ -54,8 +60,18 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
         writer.keep(layout.manifest());
         Mpd.UtcTiming timing = new Mpd.UtcTiming(dash.clock().scheme(),
             dash.clockHelperUri().isEmpty() ? timeUri : dash.clockHelperUri());
-        DashStream output = new DashStream(key, dash, writer, layout, timing);
+        HlsConfig hls = app.get().hlsOverDash() ? app.get().hls() : null;
+        List<Path> playlists = hls == null ? List.of()
+            : List.of(layout.hlsMaster(), layout.hlsMedia("video"), layout.hlsMedia("audio"));
+        playlists.forEach(playlist -> hlsPlaylists.put(playlist.toAbsolutePath().normalize(), key));
+        DashStream output = new DashStream(key, dash, writer, layout, timing, hls,
+            () -> playlists.forEach(playlist -> hlsPlaylists.remove(playlist.toAbsolutePath().normalize(), key)));
         output.attach(stream.subscribe(output));
+    }
+
+    /** The live stream whose HLS playlist over DASH segments {@code file} is; empty for any other file. */
+    public Optional<StreamKey> streamOf(Path file) {
+        return Optional.ofNullable(hlsPlaylists.get(file.toAbsolutePath().normalize()));
     }
 
     /** Finishes queued writes (bounded); call once every publication has stopped. */
@@ -67,7 +83,9 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
     /**
      * Where one stream's files go, as nginx-rtmp lays them out: {@code PATH/NAME.mpd} with {@code NAME-init.m4v},
      * {@code NAME-init.m4a} and {@code NAME-TIME.m4v}/{@code .m4a} beside it, or with {@code dash_nested}
-     * {@code PATH/NAME/index.mpd} with {@code init.m4v}, {@code TIME.m4v}, ….
+     * {@code PATH/NAME/index.mpd} with {@code init.m4v}, {@code TIME.m4v}, …; HLS over them names the video files
+     * {@code .mp4} and adds {@code NAME.m3u8} with {@code NAME-video.m3u8} and {@code NAME-audio.m3u8} (nested:
+     * {@code index.m3u8}, {@code video.m3u8}, …).
      *
      * @param prefix what the files' names start with, relative to the manifest
      */
@@ -89,6 +107,17 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
 
         String segment(long time, String extension) {
             return prefix + time + "." + extension;
+        }
+
+        /** The HLS master playlist where HLS would write its playlist: {@code NAME.m3u8} or {@code NAME/index.m3u8}. */
+        Path hlsMaster() {
+            String mpd = manifest.getFileName().toString();
+            return manifest.resolveSibling(mpd.substring(0, mpd.length() - ".mpd".length()) + ".m3u8");
+        }
+
+        /** The HLS media playlist of a {@code track} ({@code video} or {@code audio}) beside the master. */
+        Path hlsMedia(String track) {
+            return dir.resolve(prefix + track + ".m3u8");
         }
     }
 }

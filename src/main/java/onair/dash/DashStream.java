@@ -3,6 +3,8 @@ package onair.dash;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import onair.config.DashConfig;
+import onair.config.HlsConfig;
+import onair.hls.CmafPlaylists;
 import onair.hls.Tracks;
 import onair.media.AudioSpecificConfig;
 import onair.media.Codec;
@@ -27,7 +29,9 @@ import java.util.List;
  * One publication written as MPEG-DASH: a subscriber that reads its H.264 or HEVC and AAC frames on the publisher's
  * thread, cuts fragments as nginx-rtmp's dash module does (at the first video keyframe, or audio frame of an
  * audio-only stream, once a fragment lasts {@code dash_fragment}; at any frame past ten times that), muxes each track
- * into its own fragmented MP4 with the shared {@link Fmp4Muxer}, and has the segments and the manifest written.
+ * into its own fragmented MP4 with the shared {@link Fmp4Muxer}, and has the segments and the manifest written; with
+ * HLS over these segments, HLS media playlists per track and a master playlist beside the manifest too, and the init
+ * segments again with each fragment, so that an {@code hls_cleanup} sweep of the directory sees them in use.
  */
 final class DashStream implements Subscriber {
 
@@ -40,6 +44,10 @@ final class DashStream implements Subscriber {
     private final DashWriter writer;
     private final DashOutput.Layout layout;
     private final Mpd.UtcTiming timing;
+    private final HlsConfig hls;
+    private final Runnable ended;
+    /** nginx-rtmp's {@code m4v}, or {@code mp4} under HLS playlists: ffmpeg's HLS reader refuses {@code .m4v}. */
+    private final String videoExtension;
     private final Tracks tracks = new Tracks();
     private final long fragment;
     private final TrackWindow videoWindow;
@@ -65,14 +73,22 @@ final class DashStream implements Subscriber {
     private boolean unsupportedAudio;
     private boolean stopped;
 
-    DashStream(StreamKey key, DashConfig config, DashWriter writer, DashOutput.Layout layout, Mpd.UtcTiming timing) {
+    /**
+     * @param hls   the application's HLS settings when HLS playlists are written over these segments, else null
+     * @param ended run once when the stream stops being written
+     */
+    DashStream(StreamKey key, DashConfig config, DashWriter writer, DashOutput.Layout layout, Mpd.UtcTiming timing,
+            HlsConfig hls, Runnable ended) {
         this.key = key;
         this.config = config;
         this.writer = writer;
         this.layout = layout;
         this.timing = timing;
+        this.hls = hls;
+        this.ended = ended;
         this.fragment = config.fragment().toMillis() * 90;
-        this.videoWindow = new TrackWindow(layout, "m4v", 90_000, config.playlistLength());
+        this.videoExtension = hls == null ? "m4v" : "mp4";
+        this.videoWindow = new TrackWindow(layout, videoExtension, 90_000, config.playlistLength());
     }
 
     void attach(Subscription subscription) {
@@ -120,15 +136,21 @@ final class DashStream implements Subscriber {
             if (audioWindow != null) {
                 files.addAll(audioWindow.files());
             }
-            files.add(layout.dir().resolve(layout.init("m4v")));
+            files.add(layout.dir().resolve(layout.init(videoExtension)));
             files.add(layout.dir().resolve(layout.init("m4a")));
             files.add(layout.manifest());
+            if (hls != null) {
+                files.addAll(List.of(layout.hlsMaster(), layout.hlsMedia("video"), layout.hlsMedia("audio")));
+            }
             writer.remove(layout.manifest(), files, layout.nested() ? layout.dir() : null, config.playlistLength());
         }
         abandon();
     }
 
     private void abandon() {
+        if (!stopped) {
+            ended.run();
+        }
         stopped = true;
         videoMuxer = null;
         audioMuxer = null;
@@ -280,7 +302,7 @@ final class DashStream implements Subscriber {
         if (videoAdded) {
             byte[] bytes = videoMuxer.segment(sequence, end);
             if (videoInitFresh) {
-                files.add(new DashWriter.File(layout.dir().resolve(layout.init("m4v")), videoInit));
+                files.add(new DashWriter.File(layout.dir().resolve(layout.init(videoExtension)), videoInit));
             }
             files.add(new DashWriter.File(videoWindow.add(new Mpd.Segment(videoFirst, Math.max(1, end - videoFirst)),
                 bytes.length, videoSamples), bytes));
@@ -304,6 +326,9 @@ final class DashStream implements Subscriber {
         videoSamples = 0;
         audioFirst = -1;
         audioSamples = 0;
+        if (hls != null) {
+            hlsPlaylists(files, ended);
+        }
         files.add(new DashWriter.File(layout.manifest(),
             manifest(ended ? Duration.ofMillis(end / 90) : null).getBytes(StandardCharsets.UTF_8)));
         List<Path> expired = new ArrayList<>();
@@ -314,8 +339,8 @@ final class DashStream implements Subscriber {
             }
         }
         if (writer.submit("fragment " + sequence + " of " + layout.manifest(), files, expired)) {
-            videoInitFresh &= !videoAdded;
-            audioInitFresh &= !audioAdded;
+            videoInitFresh &= !videoAdded || hls != null;
+            audioInitFresh &= !audioAdded || hls != null;
             videoWindow.forget(expired);
             if (audioWindow != null) {
                 audioWindow.forget(expired);
@@ -330,12 +355,34 @@ final class DashStream implements Subscriber {
         }
     }
 
+    /** Adds the HLS media playlists of the windows as they are now, and the master playlist over them. */
+    private void hlsPlaylists(List<DashWriter.File> files, boolean ended) {
+        CmafPlaylists.Track video = null;
+        if (videoMuxer != null && !videoWindow.isEmpty()) {
+            files.add(new DashWriter.File(layout.hlsMedia("video"), CmafPlaylists.media(layout.init(videoExtension),
+                videoWindow.hlsSegments(), hls, ended).getBytes(StandardCharsets.UTF_8)));
+            video = new CmafPlaylists.Track(layout.hlsMedia("video").getFileName().toString(),
+                tracks.videoCodecString(), videoWindow.bandwidth(), tracks.width(), tracks.height());
+        }
+        CmafPlaylists.Track audio = null;
+        if (audioMuxer != null && audioWindow != null && !audioWindow.isEmpty()) {
+            files.add(new DashWriter.File(layout.hlsMedia("audio"), CmafPlaylists.media(layout.init("m4a"),
+                audioWindow.hlsSegments(), hls, ended).getBytes(StandardCharsets.UTF_8)));
+            audio = new CmafPlaylists.Track(layout.hlsMedia("audio").getFileName().toString(),
+                tracks.aac().codecString(), audioWindow.bandwidth(), 0, 0);
+        }
+        if (video != null || audio != null) {
+            files.add(new DashWriter.File(layout.hlsMaster(),
+                CmafPlaylists.master(video, audio).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     /** The manifest listing the windows as they are now; {@code duration} non-null once the publication ended. */
     private String manifest(Duration duration) {
         Mpd.Track video = null;
         if (videoMuxer != null && !videoWindow.isEmpty()) {
             video = Mpd.Track.video(tracks.videoCodecString(), videoWindow.bandwidth(), tracks.width(),
-                tracks.height(), videoWindow.frameRate(), layout.init("m4v"), layout.media("m4v"),
+                tracks.height(), videoWindow.frameRate(), layout.init(videoExtension), layout.media(videoExtension),
                 videoWindow.timeline());
         }
         Mpd.Track audio = null;

@@ -1,5 +1,7 @@
 package onair.dash;
 
+import onair.hls.CmafPlaylists;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -24,6 +26,7 @@ final class TrackWindow {
     private final long length;
     private final Deque<Entry> window = new ArrayDeque<>();
     private final Deque<Entry> left = new ArrayDeque<>();
+    private long added;
 
     TrackWindow(DashOutput.Layout layout, String extension, int timescale, Duration playlistLength) {
         this.layout = layout;
@@ -37,6 +40,7 @@ final class TrackWindow {
         long end = (segment.time() + segment.duration()) * 90_000 / timescale;
         Path file = layout.dir().resolve(layout.segment(segment.time(), extension));
         window.addLast(new Entry(segment, bytes, samples, end, file));
+        added++;
         while (window.size() > 1 && window.getFirst().end() <= end - length) {
             left.addLast(window.removeFirst());
         }
@@ -45,7 +49,9 @@ final class TrackWindow {
 
     /** Takes back the segment added last, which was not written. */
     void dropLast() {
-        window.pollLast();
+        if (window.pollLast() != null) {
+            added--;
+        }
     }
 
     /** The files of the segments that left the window a playlist length before {@code now} (90 kHz). */
@@ -76,6 +82,17 @@ final class TrackWindow {
 
     List<Mpd.Segment> timeline() {
         return window.stream().map(Entry::segment).toList();
+    }
+
+    /** The window as HLS media segments: numbered from the track's first segment, durations in seconds. */
+    List<CmafPlaylists.Segment> hlsSegments() {
+        List<CmafPlaylists.Segment> segments = new ArrayList<>(window.size());
+        long sequence = added - window.size();
+        for (Entry entry : window) {
+            segments.add(new CmafPlaylists.Segment(sequence++, entry.file().getFileName().toString(),
+                (double) entry.segment().duration() / timescale));
+        }
+        return segments;
     }
 
     /** The highest bitrate of a segment in the window, in bit/s (at least 1). */

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * The HLS output of a server: attaches an {@link HlsStream} to each publication of an application with {@code hls on}
  * (the application of that name in the first server block that has one, as streams are keyed by application name),
  * keeps each playlist's window across republishing for {@code hls_continuous}, and owns the server's
- * {@link HlsWriter}.
+ * {@link HlsWriter}. An application that writes HLS over its DASH segments
+ * ({@link ApplicationConfig#hlsOverDash()}) gets its playlists from the DASH output instead.
  */
 public final class HlsOutput implements StreamObserver, AutoCloseable {
 
@@ -66,7 +67,7 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
     public void published(LiveStream stream) {
         StreamKey key = stream.key();
         Optional<ApplicationConfig> app = config.get().application(key.app(), stream.publisher().orElse(null));
-        if (app.isEmpty() || !app.get().hls().enabled()) {
+        if (app.isEmpty() || !app.get().hls().enabled() || app.get().hlsOverDash()) {
             return;
         }
         HlsConfig hls = app.get().hls();

@@ -154,7 +154,8 @@ public final class MediaServer implements AutoCloseable {
         registry.observe(hls);
         this.dash = new DashOutput(this.config::get, WebPage.API_TIME);
         registry.observe(dash);
-        this.hlsSessions = new HlsSessions(hls::streamOf, registry, clients, hlsSessionLimits);
+        this.hlsSessions = new HlsSessions(file -> dash.streamOf(file).or(() -> hls.streamOf(file)), registry, clients,
+            hlsSessionLimits);
         this.files = new StaticFiles(playlistReloads, hlsSessions::served);
         StatPages stat = new StatPages(this.config::get, registry, clients, exec, this::relays, directory::snapshot);
         RtmpControl control = new RtmpControl(this.config::get, registry, recorders::control,

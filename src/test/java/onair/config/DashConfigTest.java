@@ -1,14 +1,56 @@
 package onair.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DashConfigTest {
+
+    private static ApplicationConfig application(String appBody) {
+        return ServerConfig.parse("rtmp { server { listen 1935; application a {\n" + appBody + "\n} } }", "/etc/t.conf")
+            .rtmpServers().getFirst().application("a").orElseThrow();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "fMP4 HLS in the DASH path                 | true  | ''",
+        "MPEG-TS HLS                               | false | hls_segment_type mpegts;",
+        "another HLS path                          | false | hls_path /other;",
+        "HLS nested, DASH not                      | false | hls_nested on;",
+        "another HLS fragment                      | false | hls_fragment 4s;",
+        "another HLS playlist length               | false | hls_playlist_length 1m;",
+        "HLS cleanup off                           | false | hls_cleanup off;",
+        "HLS keys                                  | false | hls_keys on; hls_key_path /k; hls_segment_type mpegts;",
+        "LL-HLS parts                              | false | hls_part 500ms;",
+        "an HLS variant                            | false | hls_variant _hi BANDWIDTH=1000;",
+        "an event playlist                         | false | hls_type event;",
+        "program date-times                        | false | hls_datetime system;",
+        "an HLS base URL                           | false | hls_base_url http://cdn/;",
+        "an HLS maximum fragment                   | false | hls_max_fragment 10s;",
+        "DASH's maximum fragment                   | true  | hls_max_fragment 20s;",
+        "both nested                               | true  | hls_nested on; dash_nested on;",
+    })
+    void hlsIsWrittenOverTheDashSegmentsOnlyWhereTheyServeEveryHlsSetting(String what, boolean shared, String extra) {
+        Map<String, String> directives = new LinkedHashMap<>();
+        for (String directive : ("dash on; dash_path /m; dash_fragment 2s; hls on; hls_path /m; hls_segment_type fmp4;"
+                + " hls_fragment 2s; " + extra).split(";")) {
+            if (!directive.isBlank()) {
+                directives.put(directive.trim().split(" ")[0], directive.trim());
+            }
+        }
+        ApplicationConfig app = application(String.join("; ", directives.values()) + ";");
+
+        assertThat(app.hlsOverDash()).as(what).isEqualTo(shared);
+        assertThat(application("hls on; hls_path /m; hls_segment_type fmp4; hls_fragment 2s;").hlsOverDash()).isFalse();
+    }
 
     private static DashConfig dash(String appBody) {
         return ServerConfig.parse("rtmp { server { listen 1935; application a {\n" + appBody + "\n} } }", "/etc/t.conf")

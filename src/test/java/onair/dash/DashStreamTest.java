@@ -118,6 +118,61 @@ class DashStreamTest {
         assertThat(helper.getAttribute("value")).isEqualTo("http://clock/");
     }
 
+    @Test
+    void withHlsOverTheSegmentsEachTracksMediaPlaylistListsTheSegmentsOfTheManifest() throws Exception {
+        List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
+        frames.addAll(audio(0, 4000));
+        frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
+        run("dash_fragment 2s; hls on; hls_path " + dir + "; hls_segment_type fmp4; hls_fragment 2s;", frames);
+
+        assertThat(Files.readString(dir.resolve("s-video.m3u8"))).isEqualTo("""
+            #EXTM3U
+            #EXT-X-VERSION:7
+            #EXT-X-MEDIA-SEQUENCE:0
+            #EXT-X-TARGETDURATION:2
+            #EXT-X-MAP:URI="s-init.mp4"
+            #EXTINF:2.000,
+            s-0.mp4
+            #EXTINF:2.000,
+            s-180000.mp4
+            #EXT-X-ENDLIST
+            """);
+        assertThat(Files.readString(dir.resolve("s-audio.m3u8"))).contains("#EXT-X-MAP:URI=\"s-init.m4a\"",
+            "#EXTINF:2.322,\ns-0.m4a\n", "#EXTINF:2.322,\ns-88200.m4a\n#EXT-X-ENDLIST\n");
+        assertThat(Files.readString(dir.resolve("s.m3u8"))).containsPattern(
+            "URI=\"s-audio.m3u8\"\n#EXT-X-STREAM-INF:BANDWIDTH=\\d+,CODECS=\"avc1.64001f,mp4a.40.2\","
+                + "AUDIO=\"audio\"\ns-video.m3u8\n");
+        for (String file : List.of("s-init.mp4", "s-0.mp4", "s-180000.mp4", "s-init.m4a", "s-0.m4a", "s-88200.m4a")) {
+            assertThat(dir.resolve(file)).isRegularFile();
+        }
+    }
+
+    @Test
+    void theHlsPlaylistsOverTheSegmentsBelongToTheirStreamWhileItIsWritten() throws Exception {
+        ServerConfig config = ServerConfig.parse("rtmp { server { listen 1935; application live { live on; dash on; "
+            + "dash_path " + dir + "; hls on; hls_path " + dir + "; hls_segment_type fmp4; } } }", "t.conf");
+        StreamRegistry registry = new StreamRegistry();
+        DashOutput output = new DashOutput(() -> config, "/api/time");
+        registry.observe(output);
+        Publication publication = registry.stream(KEY, LiveOptions.defaults()).publish();
+
+        for (String file : List.of("s.m3u8", "s-video.m3u8", "s-audio.m3u8")) {
+            assertThat(output.streamOf(dir.resolve(file))).as(file).hasValue(KEY);
+        }
+        assertThat(output.streamOf(dir.resolve("s.mpd"))).isEmpty();
+        publication.close();
+        output.close();
+        assertThat(output.streamOf(dir.resolve("s.m3u8"))).isEmpty();
+    }
+
+    @Test
+    void withoutHlsOverTheSegmentsNoPlaylistIsWritten() throws Exception {
+        run("dash_fragment 2s; hls on; hls_path " + dir + "; hls_fragment 2s;", video(0, 4000, 1000));
+
+        assertThat(dir.resolve("s.m3u8")).doesNotExist();
+        assertThat(dir.resolve("s-video.m3u8")).doesNotExist();
+    }
+
     private Document run(String directives, List<MediaFrame> frames) throws Exception {
         ServerConfig config = ServerConfig.parse("rtmp { server { listen 1935; application live { live on; dash on; "
             + "dash_path " + dir + "; " + directives + " } } }", "t.conf");

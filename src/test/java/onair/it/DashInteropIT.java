@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Real ffmpeg 8 publishes H.264 or HEVC (Enhanced RTMP) with AAC to Onair with {@code dash on}; real ffprobe reads the
  * live manifest over Onair's HTTP side and finds the published video and audio; the manifest and init segments name
- * the right codecs; and the files go once the publication ends.
+ * the right codecs; and the files go once the publication ends. With HLS over the same segments, ffprobe reads the
+ * HLS master playlist from the very files the manifest lists.
  */
 class DashInteropIT {
 
@@ -56,8 +57,11 @@ class DashInteropIT {
                     dash_playlist_length 20s; }
                 application brief { live on; dash on; dash_path %1$s/brief; dash_fragment 1s;
                     dash_playlist_length 2s; dash_nested on; }
+                application both { live on; dash on; dash_path %1$s/cmaf; dash_fragment 2s;
+                    hls on; hls_path %1$s/cmaf; hls_segment_type fmp4; hls_fragment 2s; }
             } }
-            http { server { listen 127.0.0.1:0; location / { } location /dash { root %1$s; } } }
+            http { server { listen 127.0.0.1:0; location / { } location /dash { root %1$s; }
+                location /cmaf { root %1$s; } } }
             """.formatted(media));
     }
 
@@ -115,6 +119,45 @@ class DashInteropIT {
             assertThat(later.getDocumentElement().getAttribute("availabilityStartTime"))
                 .as("availabilityStartTime is fixed for the publication")
                 .isEqualTo(root.getAttribute("availabilityStartTime"));
+        }
+    }
+
+    @Test
+    void hlsOverTheDashSegmentsIsReadByFfprobeFromTheSameFilesAsTheManifest() throws Exception {
+        Path dir = media.resolve("cmaf");
+        try (FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("both", "one"))
+                .loop().name("publish-cmaf").start()) {
+            String mpd = http("/cmaf/one.mpd");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> manifest(mpd), m -> m != null && segments(m, "video") >= 2 && segments(m, "audio") >= 2);
+
+            String master = HTTP.send(HttpRequest.newBuilder(URI.create(http("/cmaf/one.m3u8"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(master).containsPattern("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\".*URI=\"one-audio.m3u8\"")
+                .containsPattern("#EXT-X-STREAM-INF:BANDWIDTH=\\d+,CODECS=\"avc1\\.64[0-9a-f]{4},mp4a\\.40\\.2\","
+                    + "RESOLUTION=640x360,AUDIO=\"audio\"\none-video.m3u8");
+            for (String track : new String[] {"video", "audio"}) {
+                String playlist = Files.readString(dir.resolve("one-" + track + ".m3u8"));
+                String extension = track.equals("video") ? "mp4" : "m4a";
+                assertThat(playlist).contains("#EXT-X-MAP:URI=\"one-init." + extension + "\"");
+                java.util.List<String> listed = playlist.lines().filter(line -> !line.startsWith("#")).toList();
+                assertThat(listed).isNotEmpty().allSatisfy(uri -> {
+                    assertThat(uri).matches("one-\\d+\\." + extension);
+                    assertThat(dir.resolve(uri)).isRegularFile();
+                });
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(file -> file.getFileName().toString()))
+                    .as("one set of segments: the DASH ones, no HLS segments of their own")
+                    .allMatch(file -> file.matches("one(\\.mpd|\\.m3u8|-(video|audio)\\.m3u8|-(init|\\d+)\\.(mp4|m4a))"));
+            }
+
+            for (String manifest : new String[] {"/cmaf/one.m3u8", "/cmaf/one.mpd"}) {
+                String streams = Ffmpeg.probe("cmaf" + manifest.replace('/', '-'), RUN, "-show_entries",
+                    "stream=codec_type,codec_name,width", "-of", "csv=p=0", http(manifest));
+                assertThat(streams.lines().filter(line -> !line.isBlank()).toList()).as(manifest)
+                    .contains("h264,video,640", "aac,audio");
+            }
         }
     }
 

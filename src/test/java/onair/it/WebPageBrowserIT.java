@@ -32,8 +32,9 @@ import static org.awaitility.Awaitility.await;
  * Headless Chromium opens Onair's web page while ffmpeg publishes, picks the stream from the list and plays it: the
  * video's clock advances and a frame drawn from the video element is not blank. Each playback protocol the page offers
  * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js, and HLS through hls.js with MPEG-TS segments and with
- * fragmented MP4 segments and LL-HLS parts, reloaded with blocking requests (one application each, both written
- * under the {@code /hls} location), and MPEG-DASH through dash.js, which must report no error.
+ * fragmented MP4 segments and LL-HLS parts, reloaded with blocking requests, and over the segments of DASH (one
+ * application each, all written under the {@code /hls} location), and MPEG-DASH through dash.js, which must report no
+ * error.
  */
 class WebPageBrowserIT {
 
@@ -43,6 +44,7 @@ class WebPageBrowserIT {
 
     private static final String FMP4_STREAM = "web-fmp4";
     private static final String DASH_STREAM = "web-dash";
+    private static final String CMAF_STREAM = "web-cmaf";
 
     @TempDir
     static Path media;
@@ -50,6 +52,7 @@ class WebPageBrowserIT {
     private static FfmpegPublisher publisher;
     private static FfmpegPublisher fmp4Publisher;
     private static FfmpegPublisher dashPublisher;
+    private static FfmpegPublisher cmafPublisher;
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,6 +70,9 @@ class WebPageBrowserIT {
                         hls_playlist_length 6s; hls_cleanup on; hls_segment_type fmp4; hls_part 250ms; }
                     application dash { live on; dash on; dash_path %1$s/dash; dash_fragment 2s;
                         dash_playlist_length 20s; }
+                    application both { live on; dash on; dash_path %1$s/hls; dash_fragment 1s;
+                        dash_playlist_length 6s; hls on; hls_path %1$s/hls; hls_fragment 1s;
+                        hls_playlist_length 6s; hls_segment_type fmp4; }
                 } }
                 http { server { listen 127.0.0.1:0;
                     location / { }
@@ -80,8 +86,10 @@ class WebPageBrowserIT {
                 .name("publisher-fmp4").loop().start();
         dashPublisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("dash", DASH_STREAM))
                 .name("publisher-dash").loop().start();
+        cmafPublisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("both", CMAF_STREAM))
+                .name("publisher-cmaf").loop().start();
         await().atMost(Duration.ofSeconds(30)).until(() -> live("live", STREAM) && live("fmp4", FMP4_STREAM)
-                && live("dash", DASH_STREAM));
+                && live("dash", DASH_STREAM) && live("both", CMAF_STREAM));
     }
 
     private static boolean live(String app, String name) {
@@ -90,7 +98,7 @@ class WebPageBrowserIT {
 
     @AfterAll
     static void stop() {
-        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher, dashPublisher}) {
+        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher, dashPublisher, cmafPublisher}) {
             if (running != null) {
                 running.close();
             }
@@ -102,7 +110,7 @@ class WebPageBrowserIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"flv, live/" + STREAM, "ws-flv, live/" + STREAM, "hls, live/" + STREAM, "hls, fmp4/" + FMP4_STREAM,
-        "dash, dash/" + DASH_STREAM})
+        "dash, dash/" + DASH_STREAM, "hls, both/" + CMAF_STREAM})
     void thePagePlaysALiveStreamThatShowsAPicture(String kind, String stream) throws IOException {
         Path profile = Files.createTempDirectory("onair-chromium-");
         WebDriver browser = browser(profile);
@@ -119,8 +127,11 @@ class WebPageBrowserIT {
                     """, stream)).as("the stream's tracks").isEqualTo("v0 H264 640x360, a0 AAC");
             browser.findElement(play).click();
 
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    ((Number) js.executeScript("return document.getElementById('video').currentTime;")).doubleValue() > 2);
+            await().atMost(Duration.ofSeconds(30))
+                    .failFast("the player reports an error", () -> assertThat((List<?>) js.executeScript(
+                            "return window.onair.errors;")).as(kind + " errors").isEmpty())
+                    .until(() -> ((Number) js.executeScript("return document.getElementById('video').currentTime;"))
+                            .doubleValue() > 2);
             List<?> first = frame(js);
             await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> true);
             List<?> later = frame(js);

@@ -42,7 +42,11 @@
     if (window.Hls && Hls.isSupported()) {
       player = new Hls({ lowLatencyMode: true });
       player.on(Hls.Events.ERROR, (event, data) => {
-        if (data.fatal) { nowPlaying.textContent = 'HLS error: ' + data.details; }
+        if (data.fatal) {
+          nowPlaying.textContent = 'HLS error: ' + data.details;
+          errors.push({ code: data.type, message: data.details + ' ' + (data.frag ? data.frag.url : data.url || '')
+            + (data.response ? ' (' + data.response.code + ')' : '') });
+        }
       });
       player.loadSource(url);
       player.attachMedia(video);
