@@ -109,6 +109,11 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
             return prefix + time + "." + extension;
         }
 
+        /** The layout of a rendition's files: their names start with {@code part} too. */
+        Layout rendition(String part) {
+            return new Layout(dir, manifest, prefix + part, nested);
+        }
+
         /** The HLS master playlist where HLS would write its playlist: {@code NAME.m3u8} or {@code NAME/index.m3u8}. */
         Path hlsMaster() {
             String mpd = manifest.getFileName().toString();

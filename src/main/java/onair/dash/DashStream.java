@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,6 +39,8 @@ final class DashStream implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(DashStream.class);
     private static final long MAX_FRAGMENT_BYTES = 64L << 20;
     private static final int AAC_FRAME_SAMPLES = 1024;
+    /** Video tracks 0 … {@code MAX_TRACK - 1} of a multitrack publish are renditions; a track id is one byte. */
+    static final int MAX_TRACK = 16;
 
     private final StreamKey key;
     private final DashConfig config;
@@ -50,22 +53,16 @@ final class DashStream implements Subscriber {
     private final String videoExtension;
     private final Tracks tracks = new Tracks();
     private final long fragment;
-    private final TrackWindow videoWindow;
+    private final VideoRendition[] videos = new VideoRendition[MAX_TRACK];
     private TrackWindow audioWindow;
-    private Fmp4Muxer videoMuxer;
     private Fmp4Muxer audioMuxer;
-    private byte[] videoInit;
     private byte[] audioInit;
-    private boolean videoInitFresh;
     private boolean audioInitFresh;
     private Instant availabilityStart;
     private boolean open;
     private long start;
     private long lastTime;
-    private long lastVideo;
     private long sequence;
-    private long videoFirst = -1;
-    private int videoSamples;
     private long audioFirst = -1;
     private int audioSamples;
     private volatile Subscription subscription;
@@ -88,7 +85,7 @@ final class DashStream implements Subscriber {
         this.ended = ended;
         this.fragment = config.fragment().toMillis() * 90;
         this.videoExtension = hls == null ? "m4v" : "mp4";
-        this.videoWindow = new TrackWindow(layout, videoExtension, 90_000, config.playlistLength());
+        this.videos[0] = new VideoRendition(0, layout, videoExtension, config.playlistLength());
     }
 
     void attach(Subscription subscription) {
@@ -120,6 +117,11 @@ final class DashStream implements Subscriber {
     }
 
     @Override
+    public boolean multitrack() {
+        return true;
+    }
+
+    @Override
     public void onPublishStart() {
     }
 
@@ -129,18 +131,22 @@ final class DashStream implements Subscriber {
             return;
         }
         if (open) {
-            close(videoSamples > 0 ? lastVideo + Math.max(0, tracks.videoFrameTime()) : lastTime, true);
+            close(videos[0].hasMuxer() ? videos[0].end() : lastTime, true);
         }
         if (config.cleanup()) {
-            List<Path> files = new ArrayList<>(videoWindow.files());
+            List<Path> files = new ArrayList<>();
+            for (VideoRendition video : videos) {
+                if (video != null) {
+                    files.addAll(video.files());
+                }
+            }
             if (audioWindow != null) {
                 files.addAll(audioWindow.files());
             }
-            files.add(layout.dir().resolve(layout.init(videoExtension)));
             files.add(layout.dir().resolve(layout.init("m4a")));
             files.add(layout.manifest());
             if (hls != null) {
-                files.addAll(List.of(layout.hlsMaster(), layout.hlsMedia("video"), layout.hlsMedia("audio")));
+                files.addAll(List.of(layout.hlsMaster(), layout.hlsMedia("audio")));
             }
             writer.remove(layout.manifest(), files, layout.nested() ? layout.dir() : null, config.playlistLength());
         }
@@ -152,7 +158,7 @@ final class DashStream implements Subscriber {
             ended.run();
         }
         stopped = true;
-        videoMuxer = null;
+        Arrays.fill(videos, null);
         audioMuxer = null;
         Subscription own = subscription;
         if (own != null) {
@@ -163,35 +169,38 @@ final class DashStream implements Subscriber {
     private void video(MediaFrame frame) {
         ByteBuf body = frame.payload();
         TagHeader header = frame.header();
-        if (header.signal() || header.dataOffset() < 0) {
+        int track = frame.track();
+        if (header.signal() || header.dataOffset() < 0 || track < 0 || track >= MAX_TRACK) {
             return;
         }
         int dataAt = body.readerIndex() + header.dataOffset();
+        VideoRendition video = videos[track];
         if (header.sequenceHeader()) {
-            tracks.configureVideo(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            boolean opening = video == null || !video.hasMuxer();
+            if (video == null) {
+                video = videos[track] = new VideoRendition(track, layout, videoExtension, config.playlistLength());
+            }
+            video.configure(header.codec(), ByteBufUtil.getBytes(body, dataAt, body.writerIndex() - dataAt));
+            if (open && opening) {
+                video.open(start, true);
+            }
             return;
         }
-        if (!tracks.hasVideo()) {
+        if (video == null || !video.configured()) {
             return;
         }
         long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
         long pts = dts + header.compositionTime() * 90L;
-        boolean keyframe = frame.isKeyframe();
-        if (!cut(dts, keyframe) || videoMuxer == null) {
+        boolean keyframe = header.keyframe();
+        if (track == 0 ? !cut(dts, keyframe) : !open) {
             return;
         }
         ByteBuf sample = body.retainedSlice(dataAt, body.writerIndex() - dataAt);
         try {
-            videoMuxer.video(dts, pts, keyframe, sample);
+            video.sample(dts, pts, keyframe, sample);
         } finally {
             sample.release();
         }
-        if (videoFirst < 0) {
-            videoFirst = dts;
-        }
-        videoSamples++;
-        tracks.videoSampled(dts);
-        lastVideo = Math.max(lastVideo, dts);
         lastTime = Math.max(lastTime, dts);
     }
 
@@ -222,7 +231,7 @@ final class DashStream implements Subscriber {
             return;
         }
         long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
-        if (!cut(pts, !tracks.hasVideo())) {
+        if (!cut(pts, !videos[0].configured())) {
             return;
         }
         if (audioMuxer == null) {
@@ -253,7 +262,10 @@ final class DashStream implements Subscriber {
             return open;
         }
         long duration = time - start;
-        long bytes = (videoMuxer == null ? 0 : videoMuxer.bytes()) + (audioMuxer == null ? 0 : audioMuxer.bytes());
+        long bytes = audioMuxer == null ? 0 : audioMuxer.bytes();
+        for (VideoRendition video : videos) {
+            bytes += video == null ? 0 : video.bytes();
+        }
         if (boundary && duration >= fragment || duration >= 10 * fragment || bytes > MAX_FRAGMENT_BYTES) {
             close(time, false);
             open(time);
@@ -268,15 +280,10 @@ final class DashStream implements Subscriber {
         open = true;
         start = time;
         lastTime = time;
-        lastVideo = time;
-        Fmp4Muxer.Video video = !tracks.hasVideo() ? null : new Fmp4Muxer.Video(tracks.videoCodec() == Codec.HEVC,
-            tracks.videoRecord(), tracks.width(), tracks.height());
-        if (video == null) {
-            videoMuxer = null;
-        } else if (videoMuxer == null || !videoMuxer.describes(video, null)) {
-            videoMuxer = new Fmp4Muxer(video, null);
-            videoInit = videoMuxer.initialization();
-            videoInitFresh = true;
+        for (int track = 0; track < MAX_TRACK; track++) {
+            if (videos[track] != null) {
+                videos[track].open(time, track != 0);
+            }
         }
         configureAudio();
     }
@@ -298,14 +305,10 @@ final class DashStream implements Subscriber {
     private void close(long end, boolean ended) {
         open = false;
         List<DashWriter.File> files = new ArrayList<>();
-        boolean videoAdded = videoMuxer != null && videoSamples > 0;
-        if (videoAdded) {
-            byte[] bytes = videoMuxer.segment(sequence, end);
-            if (videoInitFresh) {
-                files.add(new DashWriter.File(layout.dir().resolve(layout.init(videoExtension)), videoInit));
+        for (VideoRendition video : videos) {
+            if (video != null) {
+                video.close(sequence, end, files);
             }
-            files.add(new DashWriter.File(videoWindow.add(new Mpd.Segment(videoFirst, Math.max(1, end - videoFirst)),
-                bytes.length, videoSamples), bytes));
         }
         boolean audioAdded = audioMuxer != null && audioSamples > 0;
         if (audioAdded) {
@@ -322,8 +325,6 @@ final class DashStream implements Subscriber {
                 bytes));
         }
         sequence++;
-        videoFirst = -1;
-        videoSamples = 0;
         audioFirst = -1;
         audioSamples = 0;
         if (hls != null) {
@@ -333,22 +334,27 @@ final class DashStream implements Subscriber {
             manifest(ended ? Duration.ofMillis(end / 90) : null).getBytes(StandardCharsets.UTF_8)));
         List<Path> expired = new ArrayList<>();
         if (config.cleanup()) {
-            expired.addAll(videoWindow.expired(end));
+            for (VideoRendition video : videos) {
+                if (video != null) {
+                    expired.addAll(video.expired(end));
+                }
+            }
             if (audioWindow != null) {
                 expired.addAll(audioWindow.expired(end));
             }
         }
-        if (writer.submit("fragment " + sequence + " of " + layout.manifest(), files, expired)) {
-            videoInitFresh &= !videoAdded || hls != null;
+        boolean written = writer.submit("fragment " + sequence + " of " + layout.manifest(), files, expired);
+        for (VideoRendition video : videos) {
+            if (video != null) {
+                video.closed(written, expired, hls != null);
+            }
+        }
+        if (written) {
             audioInitFresh &= !audioAdded || hls != null;
-            videoWindow.forget(expired);
             if (audioWindow != null) {
                 audioWindow.forget(expired);
             }
         } else {
-            if (videoAdded) {
-                videoWindow.dropLast();
-            }
             if (audioAdded) {
                 audioWindow.dropLast();
             }
@@ -357,12 +363,13 @@ final class DashStream implements Subscriber {
 
     /** Adds the HLS media playlists of the windows as they are now, and the master playlist over them. */
     private void hlsPlaylists(List<DashWriter.File> files, boolean ended) {
-        CmafPlaylists.Track video = null;
-        if (videoMuxer != null && !videoWindow.isEmpty()) {
-            files.add(new DashWriter.File(layout.hlsMedia("video"), CmafPlaylists.media(layout.init(videoExtension),
-                videoWindow.hlsSegments(), hls, ended).getBytes(StandardCharsets.UTF_8)));
-            video = new CmafPlaylists.Track(layout.hlsMedia("video").getFileName().toString(),
-                tracks.videoCodecString(), videoWindow.bandwidth(), tracks.width(), tracks.height());
+        List<CmafPlaylists.Track> listed = new ArrayList<>();
+        for (VideoRendition video : videos) {
+            if (video != null && video.listed()) {
+                files.add(new DashWriter.File(video.hlsPlaylist(),
+                    video.hlsMedia(hls, ended).getBytes(StandardCharsets.UTF_8)));
+                listed.add(video.hlsTrack());
+            }
         }
         CmafPlaylists.Track audio = null;
         if (audioMuxer != null && audioWindow != null && !audioWindow.isEmpty()) {
@@ -371,19 +378,19 @@ final class DashStream implements Subscriber {
             audio = new CmafPlaylists.Track(layout.hlsMedia("audio").getFileName().toString(),
                 tracks.aac().codecString(), audioWindow.bandwidth(), 0, 0);
         }
-        if (video != null || audio != null) {
+        if (!listed.isEmpty() || audio != null) {
             files.add(new DashWriter.File(layout.hlsMaster(),
-                CmafPlaylists.master(video, audio).getBytes(StandardCharsets.UTF_8)));
+                CmafPlaylists.master(listed, audio).getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     /** The manifest listing the windows as they are now; {@code duration} non-null once the publication ended. */
     private String manifest(Duration duration) {
-        Mpd.Track video = null;
-        if (videoMuxer != null && !videoWindow.isEmpty()) {
-            video = Mpd.Track.video(tracks.videoCodecString(), videoWindow.bandwidth(), tracks.width(),
-                tracks.height(), videoWindow.frameRate(), layout.init(videoExtension), layout.media(videoExtension),
-                videoWindow.timeline());
+        List<Mpd.Track> listed = new ArrayList<>();
+        for (VideoRendition video : videos) {
+            if (video != null && video.listed()) {
+                listed.add(video.manifest());
+            }
         }
         Mpd.Track audio = null;
         if (audioMuxer != null && audioWindow != null && !audioWindow.isEmpty()) {
@@ -398,6 +405,6 @@ final class DashStream implements Subscriber {
             delay = config.playlistLength();
         }
         return new Mpd(availabilityStart, Instant.now(), fragmentLength, fragmentLength, config.playlistLength(),
-            delay, video, audio, timing, duration).xml();
+            delay, listed, audio, timing, duration).xml();
     }
 }

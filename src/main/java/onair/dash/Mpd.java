@@ -8,19 +8,19 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A live MPEG-DASH manifest (ISO/IEC 23009-1, {@code type="dynamic"}, the isoff-live profile): a video and an audio
- * adaptation set of one representation each, addressed by a {@code SegmentTemplate} with {@code $Time$} and a
+ * A live MPEG-DASH manifest (ISO/IEC 23009-1, {@code type="dynamic"}, the isoff-live profile): a video adaptation set
+ * of a representation per rendition and an audio one of one representation, each addressed by a {@code SegmentTemplate} with {@code $Time$} and a
  * {@code SegmentTimeline}, and a {@code UTCTiming} clock source.
  *
  * @param availabilityStart the wall-clock time of media time 0, fixed for a publication
  * @param minimumUpdatePeriod how often players reload it
  * @param timeShiftBufferDepth the window of segments it lists
- * @param video             null for an audio-only stream
+ * @param videos            the video renditions, none for an audio-only stream
  * @param audio             null for a video-only stream
  * @param duration          null while live; the presentation's length once the publication has ended
  */
 record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdatePeriod, Duration minBufferTime,
-           Duration timeShiftBufferDepth, Duration suggestedPresentationDelay, Track video, Track audio,
+           Duration timeShiftBufferDepth, Duration suggestedPresentationDelay, List<Track> videos, Track audio,
            UtcTiming timing, Duration duration) {
 
     /** One segment of a track's timeline, in the track's timescale. */
@@ -29,9 +29,14 @@ record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdat
     /** A {@code UTCTiming} element: its scheme and the URI of the time source. */
     record UtcTiming(String scheme, String value) {}
 
+    Mpd {
+        videos = List.copyOf(videos);
+    }
+
     /**
      * One track as one representation.
      *
+     * @param id             the representation's id
      * @param codecs         the RFC 6381 codecs string
      * @param timescale      the units of {@code timeline} (the track's MP4 timescale)
      * @param initialization the init segment's URI, relative to the manifest
@@ -39,7 +44,7 @@ record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdat
      * @param frameRate      video only, null if unknown
      * @param sampleRate     audio only
      */
-    record Track(String codecs, long bandwidth, int timescale, String initialization, String media,
+    record Track(String id, String codecs, long bandwidth, int timescale, String initialization, String media,
                  List<Segment> timeline, int width, int height, String frameRate, int sampleRate, int channels) {
 
         Track {
@@ -47,15 +52,15 @@ record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdat
             timeline = List.copyOf(timeline);
         }
 
-        static Track video(String codecs, long bandwidth, int width, int height, String frameRate,
+        static Track video(String id, String codecs, long bandwidth, int width, int height, String frameRate,
                            String initialization, String media, List<Segment> timeline) {
-            return new Track(codecs, bandwidth, 90_000, initialization, media, timeline, width, height, frameRate,
+            return new Track(id, codecs, bandwidth, 90_000, initialization, media, timeline, width, height, frameRate,
                 0, 0);
         }
 
         static Track audio(String codecs, long bandwidth, int sampleRate, int channels, String initialization,
                            String media, List<Segment> timeline) {
-            return new Track(codecs, bandwidth, sampleRate, initialization, media, timeline, 0, 0, null, sampleRate,
+            return new Track("audio", codecs, bandwidth, sampleRate, initialization, media, timeline, 0, 0, null, sampleRate,
                 channels);
         }
     }
@@ -77,21 +82,25 @@ record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdat
             .append("\n    timeShiftBufferDepth=\"").append(duration(timeShiftBufferDepth)).append('"')
             .append("\n    suggestedPresentationDelay=\"").append(duration(suggestedPresentationDelay)).append("\">\n")
             .append("  <Period id=\"0\" start=\"PT0S\">\n");
-        if (video != null) {
+        if (!videos.isEmpty()) {
             out.append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\"")
-                .append(" segmentAlignment=\"true\" startWithSAP=\"1\">\n")
-                .append("      <Representation id=\"video\" codecs=\"").append(escape(video.codecs())).append('"')
-                .append(" bandwidth=\"").append(video.bandwidth()).append('"');
-            if (video.width() > 0 && video.height() > 0) {
-                out.append(" width=\"").append(video.width()).append("\" height=\"").append(video.height())
-                    .append("\" sar=\"1:1\"");
+                .append(" segmentAlignment=\"true\" startWithSAP=\"1\">\n");
+            for (Track video : videos) {
+                out.append("      <Representation id=\"").append(escape(video.id())).append("\" codecs=\"")
+                    .append(escape(video.codecs())).append('"').append(" bandwidth=\"").append(video.bandwidth())
+                    .append('"');
+                if (video.width() > 0 && video.height() > 0) {
+                    out.append(" width=\"").append(video.width()).append("\" height=\"").append(video.height())
+                        .append("\" sar=\"1:1\"");
+                }
+                if (video.frameRate() != null) {
+                    out.append(" frameRate=\"").append(video.frameRate()).append('"');
+                }
+                out.append(">\n");
+                template(out, video);
+                out.append("      </Representation>\n");
             }
-            if (video.frameRate() != null) {
-                out.append(" frameRate=\"").append(video.frameRate()).append('"');
-            }
-            out.append(">\n");
-            template(out, video);
-            out.append("      </Representation>\n    </AdaptationSet>\n");
+            out.append("    </AdaptationSet>\n");
         }
         if (audio != null) {
             out.append("    <AdaptationSet id=\"1\" contentType=\"audio\" mimeType=\"audio/mp4\"")

@@ -41,28 +41,37 @@ public final class CmafPlaylists {
     }
 
     /**
-     * The master playlist of a stream of {@code video}, {@code audio} or both (either may be null): the video track as
-     * the variant with the audio track as its group, or the only track as the variant.
+     * The master playlist of a stream of {@code videos} (its renditions, the default first), {@code audio} (null for
+     * none) or both: each video track a variant with the audio track as its group, or the audio track as the only
+     * variant.
      */
-    public static String master(Track video, Track audio) {
+    public static String master(List<Track> videos, Track audio) {
         StringBuilder text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        Track variant = video != null ? video : audio;
-        if (variant == null) {
+        if (videos.isEmpty()) {
+            if (audio != null) {
+                variant(text, audio, null);
+            }
             return text.toString();
         }
-        boolean grouped = video != null && audio != null;
-        if (grouped) {
+        if (audio != null) {
             text.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(AUDIO_GROUP)
                 .append("\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,URI=\"").append(audio.playlist()).append("\"\n");
         }
-        text.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(variant.bandwidth() + (grouped ? audio.bandwidth() : 0))
-            .append(",CODECS=\"").append(variant.codecs()).append(grouped ? "," + audio.codecs() : "").append('"');
+        for (Track video : videos) {
+            variant(text, video, audio);
+        }
+        return text.toString();
+    }
+
+    private static void variant(StringBuilder text, Track variant, Track audio) {
+        text.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(variant.bandwidth() + (audio != null ? audio.bandwidth() : 0))
+            .append(",CODECS=\"").append(variant.codecs()).append(audio != null ? "," + audio.codecs() : "").append('"');
         if (variant.width() > 0 && variant.height() > 0) {
             text.append(",RESOLUTION=").append(variant.width()).append('x').append(variant.height());
         }
-        if (grouped) {
+        if (audio != null) {
             text.append(",AUDIO=\"").append(AUDIO_GROUP).append('"');
         }
-        return text.append('\n').append(variant.playlist()).append('\n').toString();
+        text.append('\n').append(variant.playlist()).append('\n');
     }
 }

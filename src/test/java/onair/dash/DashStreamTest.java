@@ -166,6 +166,40 @@ class DashStreamTest {
     }
 
     @Test
+    void eachVideoTrackOfAMultitrackPublishIsARenditionCutWithTrackZero() throws Exception {
+        List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
+        frames.addAll(secondRendition(0, 4000, 1000));
+        frames.addAll(audio(0, 4000));
+        frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
+        Document mpd = run("dash_fragment 2s; hls on; hls_path " + dir + "; hls_segment_type fmp4; hls_fragment 2s;",
+            frames);
+
+        assertThat(timeline(mpd, "video")).containsExactly("0+180000", "180000+180000");
+        assertThat(timeline(mpd, "video1")).containsExactly("0+180000", "180000+180000");
+        Element rendition = (Element) representation(mpd, "video1").getElementsByTagName("SegmentTemplate").item(0);
+        assertThat(rendition.getAttribute("media")).isEqualTo("s-v1-$Time$.mp4");
+        assertThat(dir.resolve("s-v1-init.mp4")).isRegularFile();
+        assertThat(dir.resolve("s-v1-180000.mp4")).isRegularFile();
+        assertThat(Files.readString(dir.resolve("s.m3u8"))).containsSubsequence(
+            "#EXT-X-STREAM-INF:", "AUDIO=\"audio\"\ns-video.m3u8\n",
+            "#EXT-X-STREAM-INF:", "AUDIO=\"audio\"\ns-v1-video.m3u8\n");
+        assertThat(Files.readString(dir.resolve("s-v1-video.m3u8"))).contains("#EXT-X-MAP:URI=\"s-v1-init.mp4\"",
+            "#EXTINF:2.000,\ns-v1-0.mp4\n#EXTINF:2.000,\ns-v1-180000.mp4\n#EXT-X-ENDLIST\n");
+    }
+
+    @Test
+    void aRenditionsFramesBeforeItsKeyframeInAFragmentAreLeftOut() throws Exception {
+        List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
+        frames.addAll(secondRendition(0, 4000, 1000).stream().filter(frame -> frame.timestamp() >= 120
+            || frame.payload().getByte(1) == 0).toList());
+        frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
+        Document mpd = run("dash_fragment 2s;", frames);
+
+        assertThat(timeline(mpd, "video1")).as("the first fragment of track 1 starts at its keyframe at 1 s")
+            .containsExactly("90000+90000", "180000+180000");
+    }
+
+    @Test
     void withoutHlsOverTheSegmentsNoPlaylistIsWritten() throws Exception {
         run("dash_fragment 2s; hls on; hls_path " + dir + "; hls_fragment 2s;", video(0, 4000, 1000));
 
@@ -217,6 +251,25 @@ class DashStreamTest {
             boolean key = (t - from) % keyEvery == 0;
             frames.add(frame(MediaFrame.Kind.VIDEO, t, new byte[] {(byte) (key ? 0x17 : 0x27), 1, 0, 0, 0,
                 0, 0, 0, 5, (byte) (key ? 0x65 : 0x41), (byte) 0x88, 0, 0, (byte) t}));
+        }
+        return frames;
+    }
+
+    /**
+     * Track 1 of an Enhanced RTMP v2 multitrack publish as ffmpeg 8 sends it (one-track packets): H.264 at 25 frames/s
+     * from {@code from} to {@code to} ms with a keyframe every {@code keyEvery} ms of it.
+     */
+    private static List<MediaFrame> secondRendition(int from, int to, int keyEvery) {
+        List<MediaFrame> frames = new ArrayList<>();
+        byte[] config = Frames.avcSequenceHeader();
+        byte[] header = new byte[7 + config.length - 5];
+        System.arraycopy(new byte[] {(byte) 0x96, 0x00, 'a', 'v', 'c', '1', 1}, 0, header, 0, 7);
+        System.arraycopy(config, 5, header, 7, config.length - 5);
+        frames.add(frame(MediaFrame.Kind.VIDEO, from, header));
+        for (int t = from; t < to; t += 40) {
+            boolean key = (t - from) % keyEvery == 0;
+            frames.add(frame(MediaFrame.Kind.VIDEO, t, new byte[] {(byte) (key ? 0x96 : 0xa6), 0x01, 'a', 'v', 'c',
+                '1', 1, 0, 0, 0, 0, 0, 0, 5, (byte) (key ? 0x65 : 0x41), (byte) 0x88, 0, 0, (byte) t}));
         }
         return frames;
     }

@@ -21,7 +21,7 @@ class MpdTest {
     private static final Instant START = Instant.parse("2026-12-03T18:00:00.125Z");
     private static final Instant NOW = Instant.parse("2026-12-03T18:01:00Z");
 
-    private static final Mpd.Track VIDEO = Mpd.Track.video("avc1.64001e", 800_000, 640, 360, "25",
+    private static final Mpd.Track VIDEO = Mpd.Track.video("video", "avc1.64001e", 800_000, 640, 360, "25",
         "cam-init.m4v", "cam-$Time$.m4v", List.of(new Mpd.Segment(0, 180_000), new Mpd.Segment(180_000, 183_600)));
     private static final Mpd.Track AUDIO = Mpd.Track.audio("mp4a.40.2", 128_000, 44_100, 2,
         "cam-init.m4a", "cam-$Time$.m4a", List.of(new Mpd.Segment(0, 88_064), new Mpd.Segment(88_064, 90_112)));
@@ -29,7 +29,7 @@ class MpdTest {
 
     private static Mpd live(Mpd.Track video, Mpd.Track audio) {
         return new Mpd(START, NOW, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30),
-            Duration.ofSeconds(4), video, audio, TIMING, null);
+            Duration.ofSeconds(4), video == null ? List.of() : List.of(video), audio, TIMING, null);
     }
 
     private static Document parse(String xml) throws Exception {
@@ -103,12 +103,27 @@ class MpdTest {
 
     @Test
     void anHevcStreamIsAnnouncedWithItsHvc1CodecsString() throws Exception {
-        Mpd.Track hevc = Mpd.Track.video("hvc1.1.6.L93.B0", 500_000, 640, 360, "30000/1001", "init.m4v",
+        Mpd.Track hevc = Mpd.Track.video("video", "hvc1.1.6.L93.B0", 500_000, 640, 360, "30000/1001", "init.m4v",
             "$Time$.m4v", List.of(new Mpd.Segment(0, 90_000)));
         Element video = elements(parse(live(hevc, null).xml()).getDocumentElement(), "Representation").getFirst();
 
         assertThat(video.getAttribute("codecs")).isEqualTo("hvc1.1.6.L93.B0");
         assertThat(video.getAttribute("frameRate")).isEqualTo("30000/1001");
+    }
+
+    @Test
+    void eachVideoRenditionIsARepresentationOfTheVideoAdaptationSet() throws Exception {
+        Mpd.Track small = Mpd.Track.video("video1", "avc1.64000d", 200_000, 320, 180, "25", "cam-v1-init.m4v",
+            "cam-v1-$Time$.m4v", List.of(new Mpd.Segment(0, 180_000)));
+        Element mpd = parse(new Mpd(START, NOW, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30),
+            Duration.ofSeconds(4), List.of(VIDEO, small), AUDIO, TIMING, null).xml()).getDocumentElement();
+
+        Element video = elements(mpd, "AdaptationSet").getFirst();
+        assertThat(elements(video, "Representation")).extracting(r -> r.getAttribute("id") + " "
+                + r.getAttribute("width") + "x" + r.getAttribute("height"))
+            .containsExactly("video 640x360", "video1 320x180");
+        assertThat(elements(elements(video, "Representation").get(1), "SegmentTemplate").getFirst()
+            .getAttribute("media")).isEqualTo("cam-v1-$Time$.m4v");
     }
 
     @Test
@@ -122,7 +137,7 @@ class MpdTest {
     @Test
     void anEndedManifestStatesItsDurationAndNoLongerAsksForUpdates() throws Exception {
         Mpd ended = new Mpd(START, NOW, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30),
-            Duration.ofSeconds(4), VIDEO, AUDIO, TIMING, Duration.ofMillis(4040));
+            Duration.ofSeconds(4), List.of(VIDEO), AUDIO, TIMING, Duration.ofMillis(4040));
         Element mpd = parse(ended.xml()).getDocumentElement();
 
         assertThat(mpd.getAttribute("mediaPresentationDuration")).isEqualTo("PT4.040S");
@@ -132,7 +147,7 @@ class MpdTest {
     @Test
     void attributeValuesAreEscaped() throws Exception {
         Mpd mpd = new Mpd(START, NOW, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30),
-            Duration.ofSeconds(4), VIDEO, null,
+            Duration.ofSeconds(4), List.of(VIDEO), null,
             new Mpd.UtcTiming("urn:mpeg:dash:utc:http-head:2014", "http://t/?a=1&b=\"2\""), null);
 
         assertThat(elements(parse(mpd.xml()).getDocumentElement(), "UTCTiming").getFirst().getAttribute("value"))

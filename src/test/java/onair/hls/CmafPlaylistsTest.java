@@ -42,7 +42,7 @@ class CmafPlaylistsTest {
 
     @Test
     void theMasterPlaylistsVariantIsTheVideoTrackWithTheAudioTrackAsItsGroup() {
-        assertThat(CmafPlaylists.master(VIDEO, AUDIO)).isEqualTo("""
+        assertThat(CmafPlaylists.master(List.of(VIDEO), AUDIO)).isEqualTo("""
             #EXTM3U
             #EXT-X-VERSION:7
             #EXT-X-INDEPENDENT-SEGMENTS
@@ -53,13 +53,26 @@ class CmafPlaylistsTest {
     }
 
     @Test
+    void eachVideoRenditionIsAVariantWithTheAudioGroup() {
+        CmafPlaylists.Track small = new CmafPlaylists.Track("s-v1-video.m3u8", "avc1.64000d", 200_000, 320, 180);
+
+        assertThat(CmafPlaylists.master(List.of(VIDEO, small), AUDIO)).endsWith("""
+            URI="s-audio.m3u8"
+            #EXT-X-STREAM-INF:BANDWIDTH=930000,CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=640x360,AUDIO="audio"
+            s-video.m3u8
+            #EXT-X-STREAM-INF:BANDWIDTH=330000,CODECS="avc1.64000d,mp4a.40.2",RESOLUTION=320x180,AUDIO="audio"
+            s-v1-video.m3u8
+            """);
+    }
+
+    @Test
     void aStreamOfOneTrackHasThatTrackAsItsVariant() {
-        assertThat(CmafPlaylists.master(null, AUDIO)).endsWith("""
+        assertThat(CmafPlaylists.master(List.of(), AUDIO)).endsWith("""
             #EXT-X-INDEPENDENT-SEGMENTS
             #EXT-X-STREAM-INF:BANDWIDTH=130000,CODECS="mp4a.40.2"
             s-audio.m3u8
             """);
-        assertThat(CmafPlaylists.master(VIDEO, null)).endsWith("""
+        assertThat(CmafPlaylists.master(List.of(VIDEO), null)).endsWith("""
             #EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS="avc1.64001f",RESOLUTION=640x360
             s-video.m3u8
             """);

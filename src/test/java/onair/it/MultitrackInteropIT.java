@@ -21,7 +21,9 @@ import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * did not ask for multitrack, joining at the start or late, gets track 0 alone as a plain stream, which ffprobe reads
  * as one 640x360 video and one audio stream and ffmpeg decodes without an error; the second rendition plays alone
  * with {@code ?track=1} over RTMP and HTTP-FLV; a player whose connect announced capsEx Multitrack, and a push relay,
- * get every track, which ffprobe reads back as both renditions.
+ * get every track, which ffprobe reads back as both renditions; HLS over DASH segments makes each rendition a variant
+ * of the master playlist and a representation of the manifest, both read by ffprobe.
  */
 class MultitrackInteropIT {
 
@@ -98,6 +101,46 @@ class MultitrackInteropIT {
                 assertThat(trackOneHeaders.get()).as("track 1's sequence header from the edge's cache").isPositive();
             }
         }
+    }
+
+    @Test
+    void hlsOverDashListsEachRenditionAsAVariantThatFfprobeReads(@TempDir Path media) throws Exception {
+        try (TestServer abr = TestServer.start("""
+                rtmp { server { listen 127.0.0.1:0; application live { live on; dash on; dash_path %1$s/abr;
+                    dash_fragment 2s; hls on; hls_path %1$s/abr; hls_fragment 2s; hls_segment_type fmp4; } } }
+                http { server { listen 127.0.0.1:0; location /abr { root %1$s; } } }
+                """.formatted(media));
+             FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264TwoRenditionsAac(),
+                 abr.url("live", "ladder")).loop().outputArgs("-map", "0").name("publish-abr").start()) {
+            Path master = media.resolve("abr/ladder.m3u8");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(master)
+                && Files.readString(master).split("#EXT-X-STREAM-INF").length == 3
+                && Files.isRegularFile(media.resolve("abr/ladder-v1-video.m3u8"))
+                && segmentTimes(media.resolve("abr/ladder-v1-video.m3u8"), "ladder-v1-").size() >= 3);
+
+            assertThat(Files.readString(master))
+                .containsPattern("RESOLUTION=640x360,AUDIO=\"audio\"\nladder-video.m3u8\n")
+                .containsPattern("RESOLUTION=320x180,AUDIO=\"audio\"\nladder-v1-video.m3u8\n");
+            List<String> times = segmentTimes(media.resolve("abr/ladder-video.m3u8"), "ladder-");
+            List<String> renditionTimes = segmentTimes(media.resolve("abr/ladder-v1-video.m3u8"), "ladder-v1-");
+            assertThat(renditionTimes).as("the renditions' segments start at the same times").hasSizeGreaterThan(1)
+                .isSubsetOf(times.subList(0, Math.min(times.size(), renditionTimes.size() + 1)));
+            String http = "http://127.0.0.1:" + abr.server().httpAddresses().getFirst().getPort() + "/abr/";
+            String streams = Ffmpeg.probe("abr-master", RUN, "-show_entries", "stream=codec_type,width,height",
+                "-of", "csv=p=0", http + "ladder.m3u8");
+            assertThat(streams.lines().filter(line -> !line.isBlank()).distinct().toList())
+                .contains("video,640,360", "video,320,180", "audio");
+            String dash = Ffmpeg.probe("abr-mpd", RUN, "-show_entries", "stream=codec_type,width,height",
+                "-of", "csv=p=0", http + "ladder.mpd");
+            assertThat(dash.lines().filter(line -> !line.isBlank()).distinct().toList())
+                .contains("video,640,360", "video,320,180", "audio");
+        }
+    }
+
+    /** The start times of the segments a media playlist lists, from their names {@code PREFIX}TIME{@code .mp4}. */
+    private static List<String> segmentTimes(Path playlist, String prefix) throws IOException {
+        return Files.readString(playlist).lines().filter(line -> line.startsWith(prefix))
+            .map(line -> line.substring(prefix.length(), line.length() - ".mp4".length())).toList();
     }
 
     @Test
