@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +32,8 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
     private final Supplier<ServerConfig> config;
     private final String timeUri;
     private final DashWriter writer = new DashWriter();
-    private final Map<Path, StreamKey> hlsPlaylists = new ConcurrentHashMap<>();
+    /** The streams written with HLS over their DASH segments, by {@link Layout#files()}. */
+    private final Map<String, StreamKey> hlsStreams = new ConcurrentHashMap<>();
 
     /**
      * @param timeUri the URI of Onair's own time source ({@code urn:mpeg:dash:utc:http-iso:2014}) that manifests
@@ -61,17 +61,33 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
         Mpd.UtcTiming timing = new Mpd.UtcTiming(dash.clock().scheme(),
             dash.clockHelperUri().isEmpty() ? timeUri : dash.clockHelperUri());
         HlsConfig hls = app.get().hlsOverDash() ? app.get().hls() : null;
-        List<Path> playlists = hls == null ? List.of()
-            : List.of(layout.hlsMaster(), layout.hlsMedia("video"), layout.hlsMedia("audio"));
-        playlists.forEach(playlist -> hlsPlaylists.put(playlist.toAbsolutePath().normalize(), key));
-        DashStream output = new DashStream(key, dash, writer, layout, timing, hls,
-            () -> playlists.forEach(playlist -> hlsPlaylists.remove(playlist.toAbsolutePath().normalize(), key)));
+        String files = layout.files();
+        if (hls != null) {
+            hlsStreams.put(files, key);
+        }
+        DashStream output = new DashStream(key, dash, writer, layout, timing, hls, () -> hlsStreams.remove(files, key));
         output.attach(stream.subscribe(output));
     }
 
-    /** The live stream whose HLS playlist over DASH segments {@code file} is; empty for any other file. */
+    /**
+     * The live stream written with HLS over its DASH segments that {@code file} belongs to: its master or a media
+     * playlist, or a segment or init file ({@code NAME-…} beside {@code NAME.m3u8}, the longest such name winning, or
+     * anything beside a nested {@code index.m3u8}); empty for any other file. No file system access.
+     */
     public Optional<StreamKey> streamOf(Path file) {
-        return Optional.ofNullable(hlsPlaylists.get(file.toAbsolutePath().normalize()));
+        Path path = file.toAbsolutePath().normalize();
+        Path dir = path.getParent();
+        if (dir == null || path.getFileName() == null || hlsStreams.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = path.getFileName().toString();
+        String base = dir + "/";
+        StreamKey key = name.endsWith(".m3u8") ? hlsStreams.get(base + name.substring(0, name.length() - 5) + "-")
+            : null;
+        for (int dash = name.lastIndexOf('-'); key == null && dash > 0; dash = name.lastIndexOf('-', dash - 1)) {
+            key = hlsStreams.get(base + name.substring(0, dash + 1));
+        }
+        return Optional.ofNullable(key != null ? key : hlsStreams.get(base));
     }
 
     /** Finishes queued writes (bounded); call once every publication has stopped. */
@@ -107,6 +123,11 @@ public final class DashOutput implements StreamObserver, AutoCloseable {
 
         String segment(long time, String extension) {
             return prefix + time + "." + extension;
+        }
+
+        /** What the names of the stream's files start with: {@code DIR/NAME-}, or {@code DIR/NAME/} when nested. */
+        String files() {
+            return dir.toAbsolutePath().normalize() + "/" + prefix;
         }
 
         /** The layout of a rendition's files: their names start with {@code part} too. */

@@ -156,10 +156,12 @@ class DashStreamTest {
         registry.observe(output);
         Publication publication = registry.stream(KEY, LiveOptions.defaults()).publish();
 
-        for (String file : List.of("s.m3u8", "s-video.m3u8", "s-audio.m3u8")) {
+        for (String file : List.of("s.m3u8", "s-video.m3u8", "s-audio.m3u8", "s-v1-video.m3u8", "s-180000.mp4")) {
             assertThat(output.streamOf(dir.resolve(file))).as(file).hasValue(KEY);
         }
-        assertThat(output.streamOf(dir.resolve("s.mpd"))).isEmpty();
+        for (String file : List.of("s.mpd", "t.m3u8", "t-video.m3u8", "other/s.m3u8")) {
+            assertThat(output.streamOf(dir.resolve(file))).as(file).isEmpty();
+        }
         publication.close();
         output.close();
         assertThat(output.streamOf(dir.resolve("s.m3u8"))).isEmpty();

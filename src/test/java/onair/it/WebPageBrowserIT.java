@@ -5,6 +5,7 @@ import onair.stream.StreamKey;
 import onair.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * is one case: HTTP-FLV and WebSocket-FLV through mpegts.js, and HLS through hls.js with MPEG-TS segments and with
  * fragmented MP4 segments and LL-HLS parts, reloaded with blocking requests, and over the segments of DASH (one
  * application each, all written under the {@code /hls} location), and MPEG-DASH through dash.js, which must report no
- * error.
+ * error; the page's HLS player switches between the renditions of a multitrack publish.
  */
 class WebPageBrowserIT {
 
@@ -45,6 +46,7 @@ class WebPageBrowserIT {
     private static final String FMP4_STREAM = "web-fmp4";
     private static final String DASH_STREAM = "web-dash";
     private static final String CMAF_STREAM = "web-cmaf";
+    private static final String ABR_STREAM = "web-abr";
 
     @TempDir
     static Path media;
@@ -53,6 +55,7 @@ class WebPageBrowserIT {
     private static FfmpegPublisher fmp4Publisher;
     private static FfmpegPublisher dashPublisher;
     private static FfmpegPublisher cmafPublisher;
+    private static FfmpegPublisher abrPublisher;
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,8 +91,10 @@ class WebPageBrowserIT {
                 .name("publisher-dash").loop().start();
         cmafPublisher = FfmpegPublisher.builder(TestMedia.h264Aac360p(), server.url("both", CMAF_STREAM))
                 .name("publisher-cmaf").loop().start();
+        abrPublisher = FfmpegPublisher.builder(TestMedia.h264TwoRenditionsAac(), server.url("both", ABR_STREAM))
+                .name("publisher-abr").loop().outputArgs("-map", "0").start();
         await().atMost(Duration.ofSeconds(30)).until(() -> live("live", STREAM) && live("fmp4", FMP4_STREAM)
-                && live("dash", DASH_STREAM) && live("both", CMAF_STREAM));
+                && live("dash", DASH_STREAM) && live("both", CMAF_STREAM) && live("both", ABR_STREAM));
     }
 
     private static boolean live(String app, String name) {
@@ -98,7 +103,8 @@ class WebPageBrowserIT {
 
     @AfterAll
     static void stop() {
-        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher, dashPublisher, cmafPublisher}) {
+        for (FfmpegPublisher running : new FfmpegPublisher[] {publisher, fmp4Publisher, dashPublisher, cmafPublisher,
+            abrPublisher}) {
             if (running != null) {
                 running.close();
             }
@@ -159,6 +165,48 @@ class WebPageBrowserIT {
             } else {
                 await().atMost(Duration.ofSeconds(10)).until(() -> viewers(js, stream) > viewersBefore);
             }
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void thePagesHlsPlayerSwitchesBetweenTheRenditionsOfAMultitrackPublish() throws IOException {
+        Path profile = Files.createTempDirectory("onair-chromium-");
+        WebDriver browser = browser(profile);
+        try {
+            int port = server.server().httpAddresses().getFirst().getPort();
+            browser.get("http://127.0.0.1:" + port + "/");
+            By play = By.cssSelector("button[data-kind='hls'][data-stream='both/" + ABR_STREAM + "']");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(play).isEmpty());
+            browser.findElement(play).click();
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            await().atMost(Duration.ofSeconds(30))
+                    .failFast("the player reports an error", () -> assertThat((List<?>) js.executeScript(
+                            "return window.onair.errors;")).as("hls errors").isEmpty())
+                    .until(() -> ((Number) js.executeScript("return document.getElementById('video').currentTime;"))
+                            .doubleValue() > 2);
+            assertThat((String) js.executeScript("return [...document.querySelectorAll('#rendition option')]"
+                    + ".map(o => o.textContent.split(' ')[0]).join(',');"))
+                    .as("the renditions offered, as hls.js orders them by bandwidth").isEqualTo("Auto,320x180,640x360");
+
+            for (int[] pick : new int[][] {{0, 180}, {1, 360}}) {
+                js.executeScript("const s = document.getElementById('rendition'); s.value = arguments[0];"
+                        + "s.dispatchEvent(new Event('change'));", String.valueOf(pick[0]));
+                await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) js.executeScript(
+                        "return document.getElementById('video').videoHeight;")).intValue() == pick[1]);
+                double at = ((Number) js.executeScript("return document.getElementById('video').currentTime;"))
+                        .doubleValue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) js.executeScript(
+                        "return document.getElementById('video').currentTime;")).doubleValue() > at + 1);
+                assertThat(frame(js).get(0)).as("luma variance at %dp", pick[1])
+                        .satisfies(variance -> assertThat(((Number) variance).doubleValue()).isGreaterThan(100));
+            }
+            assertThat((String) js.executeScript("return performance.getEntriesByType('resource')"
+                    + ".map(e => e.name).join(' ');"))
+                    .as("segments of both renditions were fetched")
+                    .containsPattern(ABR_STREAM + "-v1-\\d+\\.mp4").containsPattern(ABR_STREAM + "-\\d+\\.mp4");
+            assertThat((List<?>) js.executeScript("return window.onair.errors;")).isEmpty();
         } finally {
             browser.quit();
         }

@@ -7,12 +7,16 @@
   const empty = document.getElementById('empty');
   const nowPlaying = document.getElementById('now-playing');
   const status = document.getElementById('status');
+  const renditions = document.getElementById('renditions');
+  const rendition = document.getElementById('rendition');
   document.querySelectorAll('.host').forEach(e => { e.textContent = location.hostname; });
   let player = null;
   let playing = null;
   const errors = [];
 
   function stop() {
+    renditions.hidden = true;
+    rendition.textContent = '';
     if (player) {
       try { player.destroy(); } catch (e) { console.warn(e); }
       player = null;
@@ -48,6 +52,7 @@
             + (data.response ? ' (' + data.response.code + ')' : '') });
         }
       });
+      player.on(Hls.Events.MANIFEST_PARSED, (event, data) => offerRenditions(player, data.levels));
       player.loadSource(url);
       player.attachMedia(video);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
@@ -58,6 +63,26 @@
     }
     const started = video.play();
     if (started && started.catch) { started.catch(e => console.warn(e)); }
+  }
+
+  // A multi-variant HLS stream (the renditions of a multitrack publish): Auto lets hls.js switch by bandwidth, or one
+  // rendition is picked.
+  function offerRenditions(hls, levels) {
+    if (levels.length < 2) { return; }
+    const auto = document.createElement('option');
+    auto.value = '-1';
+    auto.textContent = 'Auto';
+    rendition.appendChild(auto);
+    levels.forEach((level, i) => {
+      const option = document.createElement('option');
+      option.value = String(i);
+      option.textContent = (level.height ? level.width + 'x' + level.height + ' ' : '')
+        + Math.round(level.bitrate / 1000) + ' kbit/s';
+      rendition.appendChild(option);
+    });
+    rendition.value = '-1';
+    rendition.onchange = () => { hls.currentLevel = Number(rendition.value); };
+    renditions.hidden = false;
   }
 
   function playDash(stream) {
