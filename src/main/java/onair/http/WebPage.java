@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import onair.config.HttpLocation;
 import onair.config.HttpServerConfig;
 import onair.exec.ChildSnapshot;
-import onair.media.MediaFrame;
 import onair.relay.RelaySnapshot;
 import onair.stream.LiveStream;
 import onair.stream.StreamKey;
@@ -32,7 +31,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -135,7 +133,7 @@ public final class WebPage implements LocationHandler {
             entry.put("bitrate", stats.bitrateIn() / 1000);
             entry.put("video", stats.video().codecName());
             entry.put("audio", stats.audio().codecName());
-            entry.put("tracks", stats.tracks().stream().map(WebPage::track).toList());
+            entry.put("tracks", stats.tracks().stream().map(StreamStats.Track::json).toList());
             entry.put("exec", children.stream()
                     .filter(child -> child.app().equals(key.app()) && child.name().equals(key.name()))
                     .map(WebPage::child).toList());
@@ -155,20 +153,6 @@ public final class WebPage implements LocationHandler {
             list.add(entry);
         }
         return list;
-    }
-
-    /** A track as the stat JSON lists it: id, kind, codec, codecs string and, for video, the picture size. */
-    private static Map<String, Object> track(StreamStats.Track track) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", track.id());
-        entry.put("kind", track.kind().name().toLowerCase(Locale.ROOT));
-        entry.put("codec", track.codec().nginxName());
-        entry.put("codecs", track.codecs());
-        if (track.kind() == MediaFrame.Kind.VIDEO) {
-            entry.put("width", track.width());
-            entry.put("height", track.height());
-        }
-        return entry;
     }
 
     private static Map<String, Object> relay(RelaySnapshot relay) {

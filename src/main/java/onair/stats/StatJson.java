@@ -1,7 +1,6 @@
 package onair.stats;
 
 import onair.exec.ChildSnapshot;
-import onair.media.MediaFrame;
 import onair.relay.RelaySnapshot;
 import onair.stream.Client;
 import onair.stream.StreamStats;
@@ -10,7 +9,6 @@ import tools.jackson.jr.ob.JSON;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -134,7 +132,7 @@ public final class StatJson {
         a.put("channels", audio.channels());
         a.put("sample_rate", audio.sampleRate());
         json.put("audio", a);
-        json.put("tracks", stats.tracks().stream().map(StatJson::track).toList());
+        json.put("tracks", stats.tracks().stream().map(StreamStats.Track::json).toList());
         json.put("relays", stream.relays().stream().map(StatJson::relay).toList());
         if (withClients) {
             json.put("clients", stream.clients().stream().map(StatJson::client).toList());
@@ -151,19 +149,6 @@ public final class StatJson {
         json.put(relay.direction().equals("push") ? "bytes_out" : "bytes_in", relay.bytes());
         json.put("dropped_frames", relay.droppedFrames());
         json.put("reconnects", relay.reconnects());
-        return json;
-    }
-
-    private static Map<String, Object> track(StreamStats.Track track) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", track.id());
-        json.put("kind", track.kind().name().toLowerCase(Locale.ROOT));
-        json.put("codec", track.codec().nginxName());
-        json.put("codecs", track.codecs());
-        if (track.kind() == MediaFrame.Kind.VIDEO) {
-            json.put("width", track.width());
-            json.put("height", track.height());
-        }
         return json;
     }
 

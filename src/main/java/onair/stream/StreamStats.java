@@ -3,7 +3,10 @@ package onair.stream;
 import onair.media.Codec;
 import onair.media.MediaFrame;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A snapshot of one live stream's statistics, measured in the hub's fan-out (rates over a
@@ -36,7 +39,22 @@ public record StreamStats(long ageMillis, boolean live, long framesIn, long byte
      *               empty when the header is not one Onair reads
      * @param width  the coded picture size from the sequence parameter set; 0 for audio or when unknown
      */
-    public record Track(int id, MediaFrame.Kind kind, Codec codec, String codecs, int width, int height) {}
+    public record Track(int id, MediaFrame.Kind kind, Codec codec, String codecs, int width, int height) {
+
+        /** The track as the stat JSON and {@code /api/streams} list it: id, kind, codec, codecs and a video size. */
+        public Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("id", id);
+            json.put("kind", kind.name().toLowerCase(Locale.ROOT));
+            json.put("codec", codec.nginxName());
+            json.put("codecs", codecs);
+            if (kind == MediaFrame.Kind.VIDEO) {
+                json.put("width", width);
+                json.put("height", height);
+            }
+            return json;
+        }
+    }
 
     /**
      * The video track: {@code codec} is {@link Codec#NONE} before the first video tag; profile, compatibility and
