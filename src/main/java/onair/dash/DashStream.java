@@ -100,7 +100,7 @@ final class DashStream implements Subscriber {
             }
             if (frame.isVideo()) {
                 video(frame);
-            } else if (frame.isAudio()) {
+            } else if (frame.isAudio() && frame.track() == 0) {
                 audio(frame);
             }
         } catch (MediaFormatException e) {

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * A live MPEG-DASH manifest (ISO/IEC 23009-1, {@code type="dynamic"}, the isoff-live profile): a video adaptation set
- * of a representation per rendition and an audio one of one representation, each addressed by a {@code SegmentTemplate} with {@code $Time$} and a
+ * of a representation per rendition and an audio one of one representation, each addressed by a
+ * {@code SegmentTemplate} with {@code $Time$} and a
  * {@code SegmentTimeline}, and a {@code UTCTiming} clock source.
  *
  * @param availabilityStart the wall-clock time of media time 0, fixed for a publication
@@ -60,7 +61,8 @@ record Mpd(Instant availabilityStart, Instant publishTime, Duration minimumUpdat
 
         static Track audio(String codecs, long bandwidth, int sampleRate, int channels, String initialization,
                            String media, List<Segment> timeline) {
-            return new Track("audio", codecs, bandwidth, sampleRate, initialization, media, timeline, 0, 0, null, sampleRate,
+            return new Track("audio", codecs, bandwidth, sampleRate, initialization, media, timeline, 0, 0, null,
+                sampleRate,
                 channels);
         }
     }

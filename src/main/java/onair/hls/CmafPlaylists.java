@@ -64,8 +64,9 @@ public final class CmafPlaylists {
     }
 
     private static void variant(StringBuilder text, Track variant, Track audio) {
-        text.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(variant.bandwidth() + (audio != null ? audio.bandwidth() : 0))
-            .append(",CODECS=\"").append(variant.codecs()).append(audio != null ? "," + audio.codecs() : "").append('"');
+        long bandwidth = variant.bandwidth() + (audio != null ? audio.bandwidth() : 0);
+        text.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bandwidth).append(",CODECS=\"").append(variant.codecs())
+            .append(audio != null ? "," + audio.codecs() : "").append('"');
         if (variant.width() > 0 && variant.height() > 0) {
             text.append(",RESOLUTION=").append(variant.width()).append('x').append(variant.height());
         }

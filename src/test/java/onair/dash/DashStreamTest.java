@@ -190,6 +190,23 @@ class DashStreamTest {
     }
 
     @Test
+    void audioTracksOtherThanTrackZeroAreLeftOut() throws Exception {
+        List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
+        frames.addAll(audio(0, 4000));
+        frames.add(frame(MediaFrame.Kind.AUDIO, 0,
+            new byte[] {(byte) 0x95, 0x00, 'm', 'p', '4', 'a', 1, 0x11, (byte) 0x90}));
+        for (int t = 0; t < 4000; t += 10) {
+            frames.add(frame(MediaFrame.Kind.AUDIO, t,
+                new byte[] {(byte) 0x95, 0x01, 'm', 'p', '4', 'a', 1, 0x21, 0x10}));
+        }
+        frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
+        Document mpd = run("dash_fragment 2s;", frames);
+
+        assertThat(timeline(mpd, "audio")).containsExactly("0+102400", "88200+102400");
+        assertThat(representation(mpd, "audio").getAttribute("audioSamplingRate")).isEqualTo("44100");
+    }
+
+    @Test
     void aRenditionsFramesBeforeItsKeyframeInAFragmentAreLeftOut() throws Exception {
         List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
         frames.addAll(secondRendition(0, 4000, 1000).stream().filter(frame -> frame.timestamp() >= 120

@@ -149,7 +149,8 @@ class DashInteropIT {
             try (Stream<Path> files = Files.list(dir)) {
                 assertThat(files.map(file -> file.getFileName().toString()))
                     .as("one set of segments: the DASH ones, no HLS segments of their own")
-                    .allMatch(file -> file.matches("one(\\.mpd|\\.m3u8|-(video|audio)\\.m3u8|-(init|\\d+)\\.(mp4|m4a))"));
+                    .allMatch(file -> file.matches(
+                        "one(\\.mpd|\\.m3u8|-(video|audio)\\.m3u8|-(init|\\d+)\\.(mp4|m4a))"));
             }
 
             for (String manifest : new String[] {"/cmaf/one.m3u8", "/cmaf/one.mpd"}) {
