@@ -165,6 +165,17 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
             return config.keyUrl() + keyName;
         }
 
+        /**
+         * The layout of video track {@code track} of a multitrack publish, whose master playlist takes this layout's
+         * playlist name: the track's media playlist is {@code NAME-vN.m3u8} ({@code vN.m3u8} when nested), its
+         * segments {@code NAME-vN-ID.ts}, but track 0 keeps the stream's segment names.
+         */
+        Layout track(int track) {
+            String file = config.nested() ? "v" + track : name + "-v" + track;
+            return new Layout(name, dir, dir.resolve(file + ".m3u8"), keyDir, track == 0 ? prefix : file + "-",
+                config, playlist, null);
+        }
+
         /** The URI of variant {@code suffix}'s media playlist in the master playlist. */
         String variantUri(String suffix) {
             return config.baseUrl() + variantBase + suffix + (config.nested() ? "/index.m3u8" : ".m3u8");
@@ -282,6 +293,19 @@ public final class HlsOutput implements StreamObserver, AutoCloseable {
                 }
             }
             return Playlist.master(variants);
+        }
+
+        /** A history of the same stream's video track {@code track}, for its own media playlist. */
+        History track(int track) {
+            return new History(output, layout.track(track), config);
+        }
+
+        /** This history's playlist, laid out as {@code track}, as a variant; null before its bandwidth is measured. */
+        Playlist.Variant variant(Layout track) {
+            List<String> attributes = new ArrayList<>();
+            describe(attributes);
+            return bandwidth > 0 ? new Playlist.Variant(track.segmentUri(track.playlist().getFileName().toString()),
+                attributes) : null;
         }
 
         private void describe(List<String> attributes) {

@@ -14,40 +14,71 @@ import onair.stream.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
 /**
  * One publication written as HLS: a subscriber that reads its H.264 or HEVC and AAC frames on the publisher's thread,
  * keeps their decoder configurations in {@link Tracks}, and hands each frame to its {@link Segmenter}, which cuts
- * segments as nginx-rtmp's hls module does, and to its {@link SegmentFormat}, which muxes them.
+ * segments as nginx-rtmp's hls module does, and to its {@link SegmentFormat}, which muxes them. The other video tracks
+ * of an Enhanced RTMP v2 multitrack publish are renditions of their own, each with track 0's audio, cut where track 0
+ * is cut, and listed in a master playlist that takes the stream's playlist name; this needs their sequence headers
+ * before track 0's first keyframe, as ffmpeg and OBS send them.
  */
 final class HlsStream implements Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HlsStream.class);
 
+    /** Video tracks 0 … {@code MAX_TRACK - 1} of a multitrack publish are renditions; a track id is one byte. */
+    private static final int MAX_TRACK = 16;
+
     private final StreamKey key;
+    private final HlsConfig config;
+    private final HlsWriter writer;
+    private final HlsOutput.Layout layout;
     private final HlsOutput.History history;
     private final Tracks tracks = new Tracks();
     private final AacPacker audio;
     private final SegmentFormat format;
-    private final Segmenter segmenter;
+    private final HlsStream[] renditions;
+    private Segmenter segmenter;
+    private boolean laidOut;
     private volatile Subscription subscription;
     private boolean badInputLogged;
     private boolean stopped;
     private boolean unsupportedAudio;
 
     HlsStream(StreamKey key, HlsConfig config, HlsWriter writer, HlsOutput.History history, HlsOutput.Layout layout) {
+        this(key, config, writer, history, layout, history::masterPlaylist,
+            layout.masterPlaylist() == null && !config.part().isPositive() ? new HlsStream[MAX_TRACK] : null);
+    }
+
+    private HlsStream(StreamKey key, HlsConfig config, HlsWriter writer, HlsOutput.History history,
+                      HlsOutput.Layout layout, Supplier<String> master, HlsStream[] renditions) {
         this.key = key;
+        this.config = config;
+        this.writer = writer;
+        this.layout = layout;
         this.history = history;
+        this.renditions = renditions;
         this.audio = new AacPacker(config);
         this.format = switch (config.segmentType()) {
             case MPEGTS -> new TsSegments(config, tracks, audio);
             case FMP4 -> new Fmp4Segments(tracks, layout,
                 config.part().isPositive() ? new PartCutter(config, layout, history, writer) : null);
         };
-        this.segmenter = new Segmenter(key, config, writer, history, layout, format);
+        this.segmenter = new Segmenter(key, config, writer, history, layout, format, master);
     }
 
     void attach(Subscription subscription) {
         this.subscription = subscription;
+    }
+
+    @Override
+    public boolean multitrack() {
+        return renditions != null;
     }
 
     @Override
@@ -56,10 +87,16 @@ final class HlsStream implements Subscriber {
             if (stopped) {
                 return;
             }
-            if (frame.isVideo()) {
+            int track = frame.track();
+            if (frame.isVideo() && track == 0) {
                 video(frame);
-            } else if (frame.isAudio()) {
+            } else if (frame.isVideo() && renditions != null && track > 0 && track < MAX_TRACK) {
+                rendition(track, frame);
+            } else if (frame.isAudio() && track == 0) {
                 audio(frame);
+                for (HlsStream rendition : renditions()) {
+                    rendition.audio(frame);
+                }
             }
         } catch (MediaFormatException e) {
             if (!badInputLogged) {
@@ -79,6 +116,10 @@ final class HlsStream implements Subscriber {
         stopped = true;
         segmenter.release();
         audio.release();
+        for (HlsStream rendition : renditions()) {
+            rendition.segmenter.release();
+            rendition.audio.release();
+        }
         history.stopped();
         Subscription own = subscription;
         if (own != null) {
@@ -96,7 +137,89 @@ final class HlsStream implements Subscriber {
             return;
         }
         segmenter.end(tracks.videoFrameTime());
+        for (HlsStream rendition : renditions()) {
+            rendition.segmenter.end(rendition.tracks.videoFrameTime());
+        }
         abandon();
+    }
+
+    private List<HlsStream> renditions() {
+        List<HlsStream> open = new ArrayList<>();
+        if (renditions != null) {
+            for (HlsStream rendition : renditions) {
+                if (rendition != null) {
+                    open.add(rendition);
+                }
+            }
+        }
+        return open;
+    }
+
+    /** A frame of video track {@code track}: a rendition once its sequence header came before the layout was set. */
+    private void rendition(int track, MediaFrame frame) {
+        HlsStream rendition = renditions[track];
+        if (rendition == null && !laidOut && frame.isSequenceHeader()) {
+            rendition = renditions[track] = new HlsStream(key, config, writer, history.track(track),
+                layout.track(track), this::master, null);
+        }
+        if (rendition != null) {
+            rendition.video(frame);
+        }
+    }
+
+    /**
+     * At track 0's first segment: with renditions configured, the stream's playlist becomes their master playlist
+     * and track 0's media playlist is laid out as one of them.
+     */
+    private void layOut() {
+        laidOut = true;
+        boolean multitrack = Arrays.stream(renditions).anyMatch(r -> r != null && r.tracks.hasVideo());
+        if (multitrack) {
+            segmenter = new Segmenter(key, config, writer, history, layout.track(0), format, this::master);
+        }
+        for (int track = 1; track < MAX_TRACK; track++) {
+            HlsStream rendition = renditions[track];
+            if (rendition != null && !(multitrack && rendition.tracks.hasVideo())) {
+                rendition.segmenter.release();
+                rendition.audio.release();
+                renditions[track] = null;
+            }
+        }
+    }
+
+    /**
+     * The master playlist of a multitrack publish: every rendition with a segment, once each has one (or track 0 has
+     * a second), so a player that loads it early still sees the whole ladder.
+     */
+    private String master() {
+        List<Playlist.Variant> variants = new ArrayList<>();
+        boolean pending = false;
+        for (int track = 0; track < MAX_TRACK; track++) {
+            HlsOutput.History known = track == 0 ? history : renditions[track] == null ? null
+                : renditions[track].history;
+            Playlist.Variant variant = known == null ? null : known.variant(layout.track(track));
+            pending |= known != null && variant == null;
+            if (variant != null) {
+                variants.add(variant);
+            }
+        }
+        return variants.isEmpty() || pending && history.window().size() < 2 ? null : Playlist.master(variants);
+    }
+
+    /** Cuts as due before a frame at {@code time}; renditions follow a segment track 0 opens. */
+    private boolean cut(long time, boolean boundary) {
+        if (renditions != null && !laidOut && boundary) {
+            layOut();
+        }
+        long before = segmenter.segmentStart();
+        boolean open = segmenter.cut(time, boundary);
+        long start = segmenter.segmentStart();
+        if (start != before && start >= 0) {
+            for (HlsStream rendition : renditions()) {
+                rendition.segmenter.follow(start);
+            }
+        }
+        return open;
     }
 
     private void video(MediaFrame frame) {
@@ -117,10 +240,10 @@ final class HlsStream implements Subscriber {
         }
         long dts = Integer.toUnsignedLong(frame.timestamp()) * 90;
         long pts = dts + compositionTime * 90L;
-        boolean keyframe = frame.isKeyframe();
+        boolean keyframe = header.keyframe();
         ByteBuf sample = format.videoSample(body, dataAt, body.writerIndex(), keyframe);
         try {
-            if (!segmenter.cut(dts, keyframe)) {
+            if (!cut(dts, keyframe)) {
                 return;
             }
             format.video(dts, pts, keyframe, sample);
@@ -165,7 +288,7 @@ final class HlsStream implements Subscriber {
         ByteBuf sample = format.audioSample(body, dataAt, length);
         try {
             long pts = Integer.toUnsignedLong(frame.timestamp()) * 90;
-            if (!segmenter.cut(pts, !tracks.hasVideo())) {
+            if (!cut(pts, !tracks.hasVideo())) {
                 return;
             }
             pts = audio.synchronize(pts, aac.samplingFrequency());

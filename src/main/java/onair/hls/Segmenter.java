@@ -9,12 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Where one stream's segments begin and end, as nginx-rtmp's ngx_rtmp_hls_update_fragment decides it: a segment opens
  * at a boundary (a video keyframe, or any audio frame of an audio-only stream) and closes at the first boundary once
  * it lasts {@code hls_fragment} ({@code hls_fragment_slicing plain}) or crosses a multiple of it ({@code aligned}), or
  * at any frame once it lasts {@code hls_max_fragment}. A closed segment is named, listed and queued for writing.
+ * The segmenter of another rendition of a multitrack publish {@linkplain #follow follows} track 0's cuts instead.
  */
 final class Segmenter {
 
@@ -31,6 +33,9 @@ final class Segmenter {
     private final long fragment;
     private final long maxFragment;
     private final boolean blockingReloads;
+    private final Supplier<String> master;
+    private boolean follower;
+    private long due = -1;
     private Open segment;
     private long lastTime;
     private boolean discontinuityNext;
@@ -41,13 +46,14 @@ final class Segmenter {
     }
 
     Segmenter(StreamKey key, HlsConfig config, HlsWriter writer, HlsOutput.History history, HlsOutput.Layout layout,
-              SegmentFormat format) {
+              SegmentFormat format, Supplier<String> master) {
         this.key = key;
         this.config = config;
         this.writer = writer;
         this.history = history;
         this.layout = layout;
         this.format = format;
+        this.master = master;
         this.keys = new SegmentKeys(config, layout);
         this.fragment = config.fragment().toMillis() * 90;
         this.maxFragment = config.maxFragment().toMillis() * 90;
@@ -67,7 +73,7 @@ final class Segmenter {
             return segment != null;
         }
         long duration = time - segment.start();
-        if (config.slicing() == HlsConfig.Slicing.PLAIN ? duration < fragment
+        if (follower ? due < 0 || time < due : config.slicing() == HlsConfig.Slicing.PLAIN ? duration < fragment
             : Math.floorDiv(segment.start(), fragment) == Math.floorDiv(time, fragment)) {
             boundary = false;
         }
@@ -80,6 +86,17 @@ final class Segmenter {
             open(time);
         }
         return true;
+    }
+
+    /** Makes this segmenter cut at its first boundary at or after {@code time}, where another track's segment began. */
+    void follow(long time) {
+        follower = true;
+        due = segment != null && segment.start() >= time ? -1 : time;
+    }
+
+    /** The start of the open segment, or -1 without one. */
+    long segmentStart() {
+        return segment == null ? -1 : segment.start();
     }
 
     /** Notes a frame at {@code time} muxed into the open segment. */
@@ -114,6 +131,9 @@ final class Segmenter {
     private void open(long time) {
         long sequence = history.nextSequence();
         lastTime = time;
+        if (time >= due) {
+            due = -1;
+        }
         long id = switch (config.naming()) {
             case SEQUENTIAL -> sequence;
             case TIMESTAMP -> time / 90;
@@ -148,7 +168,7 @@ final class Segmenter {
                 config, ended)
             : Playlist.media(window, config, ended);
         history.measured(finished.bytes().length, duration);
-        String master = history.masterPlaylist();
+        String master = this.master.get();
         List<SegmentWrite.File> files = new ArrayList<>();
         if (key != null && key.fresh()) {
             files.add(SegmentWrite.File.plain(layout.keyDir().resolve(key.name()), key.bytes()));

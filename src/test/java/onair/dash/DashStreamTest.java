@@ -170,7 +170,7 @@ class DashStreamTest {
     @Test
     void eachVideoTrackOfAMultitrackPublishIsARenditionCutWithTrackZero() throws Exception {
         List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
-        frames.addAll(secondRendition(0, 4000, 1000));
+        frames.addAll(Frames.trackVideo(1, 0, 4000, 1000));
         frames.addAll(audio(0, 4000));
         frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
         Document mpd = run("dash_fragment 2s; hls on; hls_path " + dir + "; hls_segment_type fmp4; hls_fragment 2s;",
@@ -209,7 +209,7 @@ class DashStreamTest {
     @Test
     void aRenditionsFramesBeforeItsKeyframeInAFragmentAreLeftOut() throws Exception {
         List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
-        frames.addAll(secondRendition(0, 4000, 1000).stream().filter(frame -> frame.timestamp() >= 120
+        frames.addAll(Frames.trackVideo(1, 0, 4000, 1000).stream().filter(frame -> frame.timestamp() >= 120
             || frame.payload().getByte(1) == 0).toList());
         frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
         Document mpd = run("dash_fragment 2s;", frames);
@@ -270,25 +270,6 @@ class DashStreamTest {
             boolean key = (t - from) % keyEvery == 0;
             frames.add(frame(MediaFrame.Kind.VIDEO, t, new byte[] {(byte) (key ? 0x17 : 0x27), 1, 0, 0, 0,
                 0, 0, 0, 5, (byte) (key ? 0x65 : 0x41), (byte) 0x88, 0, 0, (byte) t}));
-        }
-        return frames;
-    }
-
-    /**
-     * Track 1 of an Enhanced RTMP v2 multitrack publish as ffmpeg 8 sends it (one-track packets): H.264 at 25 frames/s
-     * from {@code from} to {@code to} ms with a keyframe every {@code keyEvery} ms of it.
-     */
-    private static List<MediaFrame> secondRendition(int from, int to, int keyEvery) {
-        List<MediaFrame> frames = new ArrayList<>();
-        byte[] config = Frames.avcSequenceHeader();
-        byte[] header = new byte[7 + config.length - 5];
-        System.arraycopy(new byte[] {(byte) 0x96, 0x00, 'a', 'v', 'c', '1', 1}, 0, header, 0, 7);
-        System.arraycopy(config, 5, header, 7, config.length - 5);
-        frames.add(frame(MediaFrame.Kind.VIDEO, from, header));
-        for (int t = from; t < to; t += 40) {
-            boolean key = (t - from) % keyEvery == 0;
-            frames.add(frame(MediaFrame.Kind.VIDEO, t, new byte[] {(byte) (key ? 0x96 : 0xa6), 0x01, 'a', 'v', 'c',
-                '1', 1, 0, 0, 0, 0, 0, 0, 5, (byte) (key ? 0x65 : 0x41), (byte) 0x88, 0, 0, (byte) t}));
         }
         return frames;
     }

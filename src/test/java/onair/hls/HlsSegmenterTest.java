@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,6 +115,37 @@ class HlsSegmenterTest {
         assertThat(playlist).contains("\nhttp://cdn/s/0.ts\n", "\nhttp://cdn/s/2000.ts\n");
         assertThat(dir.resolve("s/index.m3u8")).isRegularFile();
         assertThat(dir.resolve("s/2000.ts")).isRegularFile();
+    }
+
+    @Test
+    void eachVideoTrackOfAMultitrackPublishIsARenditionCutWithTrackZeroAndListedInAMasterPlaylist()
+            throws IOException {
+        List<MediaFrame> frames = new ArrayList<>(video(0, 7000, 1000));
+        frames.addAll(Frames.trackVideo(1, 0, 7000, 1000));
+        frames.addAll(audio(0, 7000));
+        frames.sort(Comparator.comparingInt(frame -> frame.isSequenceHeader() ? -1 : frame.timestamp()));
+        String master = run("hls_fragment 2s;", List.of(frames));
+
+        assertThat(master).startsWith("#EXTM3U\n").contains("CODECS=\"avc1.64001f,mp4a.40.2\"\ns-v0.m3u8\n")
+            .contains("\ns-v1.m3u8\n").doesNotContain("#EXTINF");
+        String trackZero = Files.readString(dir.resolve("s-v0.m3u8"));
+        String trackOne = Files.readString(dir.resolve("s-v1.m3u8"));
+        assertThat(extinf(trackZero)).hasSize(4).startsWith(2.0, 2.0, 2.0);
+        assertThat(extinf(trackOne)).as("cut where track 0 is cut").isEqualTo(extinf(trackZero));
+        assertThat(trackZero).contains("\ns-0.ts\n", "\ns-3.ts\n");
+        assertThat(trackOne).contains("\ns-v1-0.ts\n", "\ns-v1-3.ts\n").endsWith("#EXT-X-ENDLIST\n");
+        assertThat(Files.size(dir.resolve("s-v1-1.ts"))).as("video and audio").isGreaterThan(2 * 188);
+    }
+
+    @Test
+    void aTrackWhoseSequenceHeaderComesAfterTrackZerosFirstKeyframeIsNotARendition() throws IOException {
+        List<MediaFrame> frames = new ArrayList<>(video(0, 4000, 1000));
+        frames.addAll(Frames.trackVideo(1, 0, 4000, 1000));
+        frames.sort(Comparator.comparingInt(MediaFrame::timestamp));
+        String playlist = run("hls_fragment 2s;", List.of(frames));
+
+        assertThat(extinf(playlist)).containsExactly(2.0, 2.0);
+        assertThat(dir.resolve("s-v1.m3u8")).doesNotExist();
     }
 
     private String run(String directives, List<List<MediaFrame>> publications) throws IOException {

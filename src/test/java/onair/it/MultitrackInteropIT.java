@@ -116,13 +116,14 @@ class MultitrackInteropIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(master)
                 && Files.readString(master).split("#EXT-X-STREAM-INF").length == 3
                 && Files.isRegularFile(media.resolve("abr/ladder-v1-video.m3u8"))
-                && segmentTimes(media.resolve("abr/ladder-v1-video.m3u8"), "ladder-v1-").size() >= 3);
+                && segmentTimes(media.resolve("abr/ladder-v1-video.m3u8"), "ladder-v1-", ".mp4").size() >= 3);
 
             assertThat(Files.readString(master))
                 .containsPattern("RESOLUTION=640x360,AUDIO=\"audio\"\nladder-video.m3u8\n")
                 .containsPattern("RESOLUTION=320x180,AUDIO=\"audio\"\nladder-v1-video.m3u8\n");
-            List<String> times = segmentTimes(media.resolve("abr/ladder-video.m3u8"), "ladder-");
-            List<String> renditionTimes = segmentTimes(media.resolve("abr/ladder-v1-video.m3u8"), "ladder-v1-");
+            List<String> times = segmentTimes(media.resolve("abr/ladder-video.m3u8"), "ladder-", ".mp4");
+            List<String> renditionTimes = segmentTimes(media.resolve("abr/ladder-v1-video.m3u8"), "ladder-v1-",
+                ".mp4");
             assertThat(renditionTimes).as("the renditions' segments start at the same times").hasSizeGreaterThan(1)
                 .isSubsetOf(times.subList(0, Math.min(times.size(), renditionTimes.size() + 1)));
             String http = "http://127.0.0.1:" + abr.server().httpAddresses().getFirst().getPort() + "/abr/";
@@ -137,10 +138,40 @@ class MultitrackInteropIT {
         }
     }
 
-    /** The start times of the segments a media playlist lists, from their names {@code PREFIX}TIME{@code .mp4}. */
-    private static List<String> segmentTimes(Path playlist, String prefix) throws IOException {
+    @Test
+    void hlsWritesAMediaPlaylistPerRenditionUnderAMasterPlaylistThatFfprobeReads(@TempDir Path media)
+            throws Exception {
+        try (TestServer abr = TestServer.start("""
+                rtmp { server { listen 127.0.0.1:0; application live { live on; hls on; hls_path %1$s/hls;
+                    hls_fragment 2s; hls_fragment_naming timestamp; } } }
+                http { server { listen 127.0.0.1:0; location /hls { root %1$s; } } }
+                """.formatted(media));
+             FfmpegPublisher publisher = FfmpegPublisher.builder(TestMedia.h264TwoRenditionsAac(),
+                 abr.url("live", "ladder")).loop().outputArgs("-map", "0").name("publish-hls-ladder").start()) {
+            Path master = media.resolve("hls/ladder.m3u8");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(master)
+                && Files.readString(master).split("#EXT-X-STREAM-INF").length == 3
+                && segmentTimes(media.resolve("hls/ladder-v1.m3u8"), "ladder-v1-", ".ts").size() >= 3);
+
+            assertThat(Files.readString(master))
+                .containsPattern("RESOLUTION=640x360,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"\nladder-v0.m3u8\n")
+                .containsPattern("RESOLUTION=320x180,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"\nladder-v1.m3u8\n");
+            List<String> times = segmentTimes(media.resolve("hls/ladder-v0.m3u8"), "ladder-", ".ts");
+            List<String> renditionTimes = segmentTimes(media.resolve("hls/ladder-v1.m3u8"), "ladder-v1-", ".ts");
+            assertThat(renditionTimes).as("the renditions' segments start at the same times").hasSizeGreaterThan(2)
+                .isSubsetOf(times.subList(0, Math.min(times.size(), renditionTimes.size() + 1)));
+            String http = "http://127.0.0.1:" + abr.server().httpAddresses().getFirst().getPort() + "/hls/";
+            String streams = Ffmpeg.probe("hls-master", RUN, "-show_entries", "stream=codec_type,width,height",
+                "-of", "csv=p=0", http + "ladder.m3u8");
+            assertThat(streams.lines().filter(line -> !line.isBlank()).distinct().toList())
+                .contains("video,640,360", "video,320,180", "audio");
+        }
+    }
+
+    /** The start times of the segments a media playlist lists, from their names {@code PREFIX}TIME{@code SUFFIX}. */
+    private static List<String> segmentTimes(Path playlist, String prefix, String suffix) throws IOException {
         return Files.readString(playlist).lines().filter(line -> line.startsWith(prefix))
-            .map(line -> line.substring(prefix.length(), line.length() - ".mp4".length())).toList();
+            .map(line -> line.substring(prefix.length(), line.length() - suffix.length())).toList();
     }
 
     @Test

@@ -1,9 +1,35 @@
 package onair.testing;
 
+import io.netty.buffer.Unpooled;
+import onair.media.MediaFrame;
+
+import java.util.ArrayList;
+import java.util.List;
+
 /** FLV tag bodies for synthetic H.264/AAC streams whose frames carry a sequence number a player can check. */
 public final class Frames {
 
     private Frames() {
+    }
+
+    /**
+     * Video track {@code track} of an Enhanced RTMP v2 multitrack publish as ffmpeg 8 sends it (one-track packets):
+     * H.264 at 25 frames/s from {@code from} to {@code to} ms with a keyframe every {@code keyEvery} ms of it.
+     */
+    public static List<MediaFrame> trackVideo(int track, int from, int to, int keyEvery) {
+        List<MediaFrame> frames = new ArrayList<>();
+        byte[] config = avcSequenceHeader();
+        byte[] header = new byte[7 + config.length - 5];
+        System.arraycopy(new byte[] {(byte) 0x96, 0x00, 'a', 'v', 'c', '1', (byte) track}, 0, header, 0, 7);
+        System.arraycopy(config, 5, header, 7, config.length - 5);
+        frames.add(MediaFrame.of(MediaFrame.Kind.VIDEO, from, Unpooled.wrappedBuffer(header)));
+        for (int t = from; t < to; t += 40) {
+            boolean key = (t - from) % keyEvery == 0;
+            frames.add(MediaFrame.of(MediaFrame.Kind.VIDEO, t, Unpooled.wrappedBuffer(new byte[] {
+                (byte) (key ? 0x96 : 0xa6), 0x01, 'a', 'v', 'c', '1', (byte) track, 0, 0, 0, 0, 0, 0, 5,
+                (byte) (key ? 0x65 : 0x41), (byte) 0x88, 0, 0, (byte) t})));
+        }
+        return frames;
     }
 
     public static byte[] avcSequenceHeader() {
