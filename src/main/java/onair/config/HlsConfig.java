@@ -61,7 +61,7 @@ public record HlsConfig(boolean enabled, Path path, Duration fragment, Duration 
             v -> Units.choice(v, DateTime.class, "none", "system", "timestamp"));
     static final Setting<SegmentType> SEGMENT_TYPE = SETTINGS.value("hls_segment_type", Context.APPLICATIONS, SegmentType.MPEGTS,
             v -> Units.choice(v, SegmentType.class, "mpegts", "fmp4"));
-    static final Setting<Duration> PART = SETTINGS.value("hls_part", Context.APPLICATIONS, Duration.ZERO, Units::part);
+    static final Setting<Duration> PART = SETTINGS.value("hls_part", Context.APPLICATIONS, Duration.ZERO, Units::subsecond);
 
     /** {@code hls_fragment_naming}: a counter, the stream timestamp or the system time in milliseconds. */
     public enum Naming { SEQUENTIAL, TIMESTAMP, SYSTEM }

@@ -13,11 +13,13 @@ import java.util.Optional;
  * @param ssl the TLS settings of its {@code listen ... ssl} addresses; null when it has none
  * @param accessLog the {@code access_log} targets of connections that never reached an application
  * @param admission the server-level notify settings: {@code on_connect}, {@code on_disconnect} and how they are sent
+ * @param mergeWindow Onair's own {@code merge_window}: how long a player's frames gather before they are written
+ *                    together, {@link Duration#ZERO} to write each as it comes
  */
 public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
         Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
         int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications,
-        AccessLogConfig accessLog, AdmissionConfig admission) {
+        AccessLogConfig accessLog, AdmissionConfig admission, Duration mergeWindow) {
 
     static final Settings SETTINGS = new Settings();
     static final Setting<Integer> CHUNK_SIZE = SETTINGS.value("chunk_size", Context.CORE, 4096,
@@ -39,6 +41,8 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
     static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS =
             SETTINGS.value("max_connections_per_address", Context.CORE, 0, Units::limit);
     static final Setting<Duration> BUFLEN = SETTINGS.value("buflen", Context.CORE, Duration.ofMillis(1000), Units::time);
+    static final Setting<Duration> MERGE_WINDOW = SETTINGS.value("merge_window", Context.CORE, Duration.ZERO,
+            Units::subsecond);
 
     public RtmpServerConfig {
         listens = List.copyOf(listens);
@@ -52,14 +56,15 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
             throw new IllegalArgumentException("a listen with ssl needs the ssl settings");
         }
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(mergeWindow, "mergeWindow");
     }
 
-    /** A server block without access log and server-level callbacks. */
+    /** A server block without access log, server-level callbacks and merge window. */
     public RtmpServerConfig(List<Listen> listens, int chunkSize, Duration timeout, Duration ping,
             Duration pingTimeout, long ackWindow, int maxMessage, int maxStreams, Duration buflen, int maxConnections,
             int maxConnectionsPerAddress, SslConfig ssl, List<ApplicationConfig> applications) {
         this(listens, chunkSize, timeout, ping, pingTimeout, ackWindow, maxMessage, maxStreams, buflen, maxConnections,
-            maxConnectionsPerAddress, ssl, applications, AccessLogConfig.OFF, AdmissionConfig.DEFAULT);
+            maxConnectionsPerAddress, ssl, applications, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, Duration.ZERO);
     }
 
     /** The application with exactly this name, as matched against the app of a {@code connect} command. */
@@ -73,6 +78,6 @@ public record RtmpServerConfig(List<Listen> listens, int chunkSize, Duration tim
         return new RtmpServerConfig(listens, server.get(CHUNK_SIZE), server.get(TIMEOUT), server.get(PING),
                 server.get(PING_TIMEOUT), server.get(ACK_WINDOW), server.get(MAX_MESSAGE), server.get(MAX_STREAMS),
                 server.get(BUFLEN), server.get(MAX_CONNECTIONS), server.get(MAX_CONNECTIONS_PER_ADDRESS), ssl,
-                applications, accessLog, AdmissionConfig.from(server));
+                applications, accessLog, AdmissionConfig.from(server), server.get(MERGE_WINDOW));
     }
 }

@@ -247,13 +247,13 @@ final class Units {
         };
     }
 
-    /** {@code hls_part}: at most one second. */
-    static Duration part(String text) {
-        Duration part = time(text);
-        if (part.compareTo(Duration.ofSeconds(1)) > 0) {
+    /** A time of at most one second ({@code hls_part}, {@code merge_window}). */
+    static Duration subsecond(String text) {
+        Duration time = time(text);
+        if (time.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("it must be at most 1s");
         }
-        return part;
+        return time;
     }
 
     /** {@code hls_variant SUFFIX [ATTRIBUTE=value...]}. */

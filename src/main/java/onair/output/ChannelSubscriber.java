@@ -6,30 +6,42 @@ import io.netty.channel.ChannelOutboundInvoker;
 import onair.media.MediaFrame;
 import onair.stream.FrameQueue;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
  * A subscriber that sends to one Netty channel. Frames reach it on the publisher's thread and wait in its bounded
  * {@link FrameQueue}, which drops and counts what a slow reader loses; the channel's event loop writes each one as the
  * message {@link #encode} makes of it while the channel is writable, then flushes. Given a handler's context, it
- * writes from there, so the handlers after it in the pipeline are not traversed for every frame.
+ * writes from there, so the handlers after it in the pipeline are not traversed for every frame. With a merge window,
+ * frames arriving while none wait gather for that long and are written together with one flush: fewer, larger writes
+ * and one event-loop wake-up per window instead of one per frame (the first frames after subscribing go at once).
  */
 public abstract class ChannelSubscriber extends QueuedOutput {
 
     private final Channel channel;
     private final ChannelOutboundInvoker out;
     private final Runnable drainTask = this::drain;
+    private final long mergeNanos;
+    private volatile boolean started;
     private long blockedSinceNanos;
 
     protected ChannelSubscriber(Channel channel, FrameQueue queue) {
         super(queue);
         this.channel = channel;
         this.out = channel;
+        this.mergeNanos = 0;
     }
 
-    /** Writes frames from {@code writeFrom}: they pass only the handlers before it, towards the socket. */
-    protected ChannelSubscriber(ChannelHandlerContext writeFrom, FrameQueue queue) {
+    /**
+     * Writes frames from {@code writeFrom}: they pass only the handlers before it, towards the socket; frames gather
+     * for {@code mergeWindow} ({@link Duration#ZERO}: none) before they are written.
+     */
+    protected ChannelSubscriber(ChannelHandlerContext writeFrom, FrameQueue queue, Duration mergeWindow) {
         super(queue);
         this.channel = writeFrom.channel();
         this.out = writeFrom;
+        this.mergeNanos = mergeWindow.toNanos();
     }
 
     protected final Channel channel() {
@@ -38,7 +50,11 @@ public abstract class ChannelSubscriber extends QueuedOutput {
 
     @Override
     final void schedule() {
-        channel.eventLoop().execute(drainTask);
+        if (mergeNanos > 0 && started) {
+            channel.eventLoop().schedule(drainTask, mergeNanos, TimeUnit.NANOSECONDS);
+        } else {
+            channel.eventLoop().execute(drainTask);
+        }
     }
 
     /** The message the channel's pipeline writes for {@code frame}; takes ownership of the frame's reference. */
@@ -54,6 +70,7 @@ public abstract class ChannelSubscriber extends QueuedOutput {
         }
         blockedSinceNanos = queue().size() > 0 ? (blockedSinceNanos == 0 ? System.nanoTime() : blockedSinceNanos) : 0;
         if (wrote) {
+            started = true;
             channel.flush();
         }
     }

@@ -14,6 +14,8 @@ import onair.rtmp.message.UserControl;
 import onair.stream.Client;
 import onair.stream.FrameQueue;
 
+import java.time.Duration;
+
 /**
  * An RTMP player as a subscriber of a live stream. Frames reach it on the publisher's thread and wait in a bounded
  * {@link FrameQueue}; its own event loop writes them as {@link SharedChunks} straight to the chunk encoder as long as
@@ -32,11 +34,12 @@ final class RtmpPlayer extends ChannelSubscriber {
 
     /**
      * A player whose frames are written from {@code codec}, the context of the message codec, to the chunk encoder;
-     * one whose connect announced Enhanced RTMP multitrack gets every track as it came.
+     * one whose connect announced Enhanced RTMP multitrack gets every track as it came; frames gather for
+     * {@code mergeWindow} before they are written.
      */
     RtmpPlayer(ChannelHandlerContext codec, Client client, int streamId, ApplicationConfig app, FrameQueue queue,
-            boolean multitrack) {
-        super(codec, queue);
+            boolean multitrack, Duration mergeWindow) {
+        super(codec, queue, mergeWindow);
         this.multitrack = multitrack;
         this.client = client;
         this.streamId = streamId;

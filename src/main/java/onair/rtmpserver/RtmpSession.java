@@ -319,7 +319,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     RtmpPlayer newPlayer(int streamId, boolean waitKey) {
         return new RtmpPlayer(ctx.pipeline().context(RtmpMessageCodec.class), client, streamId, app,
             new FrameQueue(PLAYER_QUEUE_FRAMES, PLAYER_QUEUE_BYTES, waitKey, app.waitVideo()),
-            capabilities.has(Capabilities.MULTITRACK));
+            capabilities.has(Capabilities.MULTITRACK), config.mergeWindow());
     }
 
     private void deleteStream(DeleteStream delete) {

@@ -78,7 +78,7 @@ class ServerConfigTest {
                         listen 1935;
                         chunk_size 8k; timeout 10s; ping 20s; ping_timeout 5s; ack_window 2500000;
                         max_message 2m; max_streams 8; buflen 500ms; max_connections 500;
-                        max_connections_per_address off;
+                        max_connections_per_address off; merge_window 40ms;
                         application a {
                             live on; wait_key off; wait_video on; publish_notify on; idle_streams off;
                             drop_idle_publisher 10s; play_restart on; meta copy; interleave on; sync 10ms;
@@ -92,7 +92,7 @@ class ServerConfigTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(5), 2_500_000, 2 << 20, 8,
                 Duration.ofMillis(500), 500, 0, null, List.of(new ApplicationConfig("a", true, false, true, true, false,
                         Duration.ofSeconds(10), true, ApplicationConfig.Meta.COPY, true, Duration.ofMillis(10),
-                        false))));
+                        false)), AccessLogConfig.OFF, AdmissionConfig.DEFAULT, Duration.ofMillis(40)));
     }
 
     @Test
@@ -249,6 +249,7 @@ class ServerConfigTest {
             max_connections many;        | invalid value "many" in "max_connections" directive, it must be "off" or between 1 and 2147483647
             max_connections_per_address -1; | invalid value "-1" in "max_connections_per_address" directive, it must be "off" or between 1 and 2147483647
             buflen -1;                   | invalid value "-1" in "buflen" directive
+            merge_window 2s;             | invalid value "2s" in "merge_window" directive, it must be at most 1s
             live yes;                    | invalid value "yes" in "live" directive, it must be "on" or "off"
             wait_key ON;                 | invalid value "ON" in "wait_key" directive, it must be "on" or "off"
             wait_video 1;                | invalid value "1" in "wait_video" directive, it must be "on" or "off"
@@ -268,7 +269,7 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"chunk_size 4000;", "timeout 1s;", "ping 1s;", "ping_timeout 1s;", "ack_window 1;",
-        "max_message 1;", "max_streams 1;", "buflen 1s;", "listen 1935;", "server { }", "application b { }",
+        "max_message 1;", "max_streams 1;", "buflen 1s;", "merge_window 40ms;", "listen 1935;", "server { }", "application b { }",
         "rtmp { }"})
     void serverWideDirectivesAreNotAllowedInAnApplication(String directive) {
         String name = directive.substring(0, directive.indexOf(' '));

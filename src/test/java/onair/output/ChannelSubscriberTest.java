@@ -2,14 +2,19 @@ package onair.output;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import onair.media.MediaFrame;
 import onair.stream.FrameQueue;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +28,10 @@ class ChannelSubscriberTest {
 
         Copier() {
             super(channel, new FrameQueue(8, 1 << 20, false, false));
+        }
+
+        Copier(ChannelHandlerContext writeFrom, Duration mergeWindow) {
+            super(writeFrom, new FrameQueue(8, 1 << 20, false, false), mergeWindow);
         }
 
         @Override
@@ -86,6 +95,38 @@ class ChannelSubscriberTest {
         assertThat(written()).containsExactly(3);
         assertThat(subscriber.blockedNanos(System.nanoTime())).isZero();
         assertThat(subscriber.droppedFrames()).isZero();
+        assertAllReleased();
+    }
+
+    @Test
+    void withAMergeWindowFramesAfterTheFirstWriteGatherForTheWindowAndGoOutWithOneFlush() {
+        AtomicInteger flushes = new AtomicInteger();
+        ChannelOutboundHandlerAdapter counter = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        };
+        channel.pipeline().addLast(counter);
+        Copier subscriber = new Copier(channel.pipeline().context(counter), Duration.ofMillis(40));
+        subscriber.onFrame(audio(1));
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly(1);
+        assertThat(flushes).hasValue(1);
+
+        subscriber.onFrame(audio(2));
+        subscriber.onFrame(audio(3));
+        channel.runPendingTasks();
+        channel.advanceTimeBy(39, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written()).isEmpty();
+        assertThat(subscriber.queuedFrames()).isEqualTo(2);
+
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written()).containsExactly(2, 3);
+        assertThat(flushes).hasValue(2);
         assertAllReleased();
     }
 
