@@ -36,7 +36,7 @@ class LayeringTest {
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..",
-                "onair.exec..", "onair.directory..", "onair.dash..")
+                "onair.exec..", "onair.directory..", "onair.dash..", "onair.vod..")
             .layer("Lifecycle").definedBy("onair.lifecycle..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
@@ -55,7 +55,7 @@ class LayeringTest {
 
     /** Each feature and the other features it may use: the shared output base, and the few edges named here. */
     private static final Map<String, Set<String>> FEATURE_EDGES = Map.ofEntries(
-        Map.entry("rtmpserver", Set.of("output", "relay")),
+        Map.entry("rtmpserver", Set.of("output", "relay", "vod")),
         Map.entry("httpflv", Set.of("output", "http")),
         Map.entry("record", Set.of("output")),
         Map.entry("relay", Set.of("output")),
@@ -67,7 +67,8 @@ class LayeringTest {
         Map.entry("http", Set.of("exec", "relay")),
         Map.entry("output", Set.of()),
         Map.entry("exec", Set.of()),
-        Map.entry("directory", Set.of()));
+        Map.entry("directory", Set.of()),
+        Map.entry("vod", Set.of()));
 
     static List<String> features() {
         return FEATURE_EDGES.keySet().stream().sorted().toList();

@@ -16,11 +16,12 @@ import onair.stream.LiveOptions;
  * @param exec              the {@code exec*} directives
  * @param relay             the {@code push}/{@code pull} lines and the relay settings
  * @param dash              the {@code dash*} directives
+ * @param play              the {@code play} locations files are served from
  */
 public record ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
         boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
         Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
-        RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay, DashConfig dash) {
+        RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay, DashConfig dash, PlayConfig play) {
 
     static final Settings SETTINGS = new Settings();
     static final Setting<Boolean> LIVE = SETTINGS.flag("live", Context.APPLICATIONS, false);
@@ -51,24 +52,7 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         Objects.requireNonNull(exec, "exec");
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(dash, "dash");
-    }
-
-    /** An application without DASH. */
-    public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
-            boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
-            Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
-            RecordConfig record, HlsConfig hls, ExecConfig exec, RelayConfig relay) {
-        this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
-            interleave, sync, gopCache, accessLog, admission, record, hls, exec, relay, DashConfig.off());
-    }
-
-    /** An application without relays. */
-    public ApplicationConfig(String name, boolean live, boolean waitKey, boolean waitVideo, boolean publishNotify,
-            boolean idleStreams, Duration dropIdlePublisher, boolean playRestart, Meta meta, boolean interleave,
-            Duration sync, boolean gopCache, AccessLogConfig accessLog, AdmissionConfig admission,
-            RecordConfig record, HlsConfig hls, ExecConfig exec) {
-        this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
-            interleave, sync, gopCache, accessLog, admission, record, hls, exec, RelayConfig.OFF);
+        Objects.requireNonNull(play, "play");
     }
 
     /**
@@ -79,6 +63,11 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
         LiveOptions defaults = LiveOptions.defaults();
         return new LiveOptions(gopCache, waitKey, waitVideo, idleStreams, defaults.maxGopFrames(),
             defaults.maxGopBytes());
+    }
+
+    /** Whether clients may connect to it: it serves live streams, files, or both. */
+    public boolean accepts() {
+        return live || play.enabled();
     }
 
     /**
@@ -102,7 +91,7 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
             Duration sync, boolean gopCache) {
         this(name, live, waitKey, waitVideo, publishNotify, idleStreams, dropIdlePublisher, playRestart, meta,
             interleave, sync, gopCache, AccessLogConfig.OFF, AdmissionConfig.DEFAULT, RecordConfig.OFF,
-            HlsConfig.off(), ExecConfig.OFF, RelayConfig.OFF, DashConfig.off());
+            HlsConfig.off(), ExecConfig.OFF, RelayConfig.OFF, DashConfig.off(), PlayConfig.OFF);
     }
 
     /** The application of {@code app}, whose {@code recorder} blocks are its children. */
@@ -111,6 +100,6 @@ public record ApplicationConfig(String name, boolean live, boolean waitKey, bool
                 app.get(PUBLISH_NOTIFY), app.get(IDLE_STREAMS), app.get(DROP_IDLE_PUBLISHER), app.get(PLAY_RESTART),
                 app.get(META), app.get(INTERLEAVE), app.get(SYNC), app.get(GOP_CACHE), accessLog,
                 AdmissionConfig.from(app), RecordConfig.from(app), HlsConfig.from(app), ExecConfig.from(app),
-                RelayConfig.from(app), DashConfig.from(app));
+                RelayConfig.from(app), DashConfig.from(app), PlayConfig.from(app));
     }
 }

@@ -20,7 +20,7 @@ final class ConfigBinder {
     /** Every setting of the {@code rtmp} section, each declared next to the record it fills. */
     static final Settings RTMP = Settings.of(RtmpServerConfig.SETTINGS, SslConfig.SETTINGS, AccessLogConfig.SETTINGS,
             ApplicationConfig.SETTINGS, AdmissionConfig.SETTINGS, RecordConfig.SETTINGS, HlsConfig.SETTINGS, ExecConfig.SETTINGS,
-            RelayConfig.SETTINGS, DirectoryConfig.SETTINGS, DashConfig.SETTINGS);
+            RelayConfig.SETTINGS, DirectoryConfig.SETTINGS, DashConfig.SETTINGS, PlayConfig.SETTINGS);
 
     /**
      * nginx-rtmp's tuning directives that Onair checks and notes as having no effect, each with the reason: its queues
@@ -31,20 +31,23 @@ final class ConfigBinder {
             "out_queue", "output queues are bounded by frames and bytes",
             "out_cork", "output is written as it comes",
             "log_interval", "access-log lines are written when a session ends",
-            "log_size", "access-log lines are queued for a writer thread");
+            "log_size", "access-log lines are queued for a writer thread",
+            "play_temp_path", "remote files are read with range requests, not downloaded",
+            "play_local_path", "remote files are read with range requests, not downloaded");
 
     static {
         NO_EFFECT.value("out_queue", Context.CORE, null, v -> Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
         NO_EFFECT.value("out_cork", Context.CORE, null, v -> Units.bounded(Units.integer(v), 1, Integer.MAX_VALUE));
         NO_EFFECT.value("log_interval", Context.APPLICATIONS, null, Units::time);
         NO_EFFECT.value("log_size", Context.APPLICATIONS, null, Units::size);
+        NO_EFFECT.value("play_temp_path", Context.APPLICATIONS, null, Path::of);
+        NO_EFFECT.value("play_local_path", Context.APPLICATIONS, null, Path::of);
     }
 
     static final Set<String> UNSUPPORTED = Set.of(
             "busy", "play_time_fix", "publish_time_fix", "so_keepalive", "server_name",
             "stream_buckets", "buffer",
             "record_interval_size",
-            "play", "play_temp_path", "play_local_path",
             "on_playlist", "notify_send_redirect", "netcall_buffer");
 
     private static final Set<String> NGINX_MAIN = Set.of(

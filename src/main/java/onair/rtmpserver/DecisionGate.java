@@ -8,7 +8,9 @@ import onair.rtmp.message.RtmpMessage;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -45,22 +47,41 @@ final class DecisionGate {
      * arrives, reading nothing meanwhile and then handling the messages held back in order.
      */
     void decide(CompletionStage<Decision> answer, Consumer<Decision> then) {
-        CompletableFuture<Decision> decision = answer.toCompletableFuture();
-        if (decision.isDone()) {
-            then.accept(decision.join());
+        await(answer, (made, error) -> then.accept(error == null ? made : Decision.reject("callback failed: " + error)),
+            made -> { });
+    }
+
+    /**
+     * Like {@link #decide} for any outcome: {@code then} gets the value, or the error it failed with; a value that
+     * arrives after the connection closed goes to {@code unclaimed}.
+     */
+    <T> void await(CompletionStage<T> answer, BiConsumer<T, Throwable> then, Consumer<T> unclaimed) {
+        CompletableFuture<T> outcome = answer.toCompletableFuture();
+        if (outcome.isDone()) {
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = outcome.join();
+            } catch (CompletionException e) {
+                failure = e.getCause();
+            }
+            then.accept(value, failure);
             return;
         }
         ChannelHandlerContext ctx = session.ctx();
         deciding = true;
         ctx.channel().config().setAutoRead(false);
-        decision.whenComplete((made, error) -> ctx.executor().execute(() -> {
+        outcome.whenComplete((value, error) -> ctx.executor().execute(() -> {
             if (!ctx.channel().isActive()) {
+                if (value != null) {
+                    unclaimed.accept(value);
+                }
                 return;
             }
             deciding = false;
             ctx.channel().config().setAutoRead(true);
             try {
-                then.accept(error == null ? made : Decision.reject("callback failed: " + error));
+                then.accept(value, error instanceof CompletionException wrapped ? wrapped.getCause() : error);
                 while (!deciding && !held.isEmpty() && !session.closing()) {
                     RtmpMessage message = held.poll();
                     try {

@@ -81,12 +81,13 @@ final class Keepalive {
         }
         for (NetStream stream : session.streams()) {
             long dropIdle = app.dropIdlePublisher().toNanos();
+            RtmpPlayer player = stream.player();
+            if (player != null && player.blockedNanos(now) > config.timeout().toNanos()) {
+                session.abort("player did not read for " + config.timeout().toMillis() + " ms ("
+                    + player.droppedFrames() + " frames dropped)");
+                return;
+            }
             switch (stream.state()) {
-                case NetStream.Playing playing when playing.player().blockedNanos(now) > config.timeout().toNanos() -> {
-                    session.abort("player did not read for " + config.timeout().toMillis() + " ms ("
-                        + playing.player().droppedFrames() + " frames dropped)");
-                    return;
-                }
                 case NetStream.Publishing publishing when dropIdle > 0 && now - stream.lastMediaNanos() > dropIdle -> {
                     session.close("publisher sent no media for " + app.dropIdlePublisher().toMillis() + " ms");
                     return;

@@ -7,6 +7,7 @@ import onair.lifecycle.Decision;
 import onair.lifecycle.DoneEvent;
 import onair.lifecycle.PlayEvent;
 import onair.lifecycle.PublishEvent;
+import onair.media.FrameReader;
 import onair.relay.RelayTarget;
 import onair.relay.RtmpRelay;
 import onair.rtmp.RtmpProtocolException;
@@ -22,22 +23,30 @@ import onair.stream.LiveStream;
 import onair.stream.Publication;
 import onair.stream.StreamKey;
 import onair.stream.Subscription;
+import onair.vod.PlayFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
- * One NetStream of a connection (RTMP spec §7.2.2): idle, publishing a live stream or playing one, with the
+ * One NetStream of a connection (RTMP spec §7.2.2): idle, publishing a live stream, playing one or playing a file, with the
  * {@code onStatus} replies and lifecycle notices of each change. Runs on the connection's event loop.
  */
 final class NetStream {
 
     private static final Logger log = LoggerFactory.getLogger(RtmpSession.class);
     private static final Idle IDLE = new Idle();
+    private static final Executor OPENERS = Executors.newVirtualThreadPerTaskExecutor();
 
     /** What a NetStream does. */
-    sealed interface State permits Idle, Publishing, Playing {
+    sealed interface State permits Idle, Publishing, Playing, PlayingFile {
     }
 
     /** Neither publishing nor playing: just created, or ended. */
@@ -55,6 +64,10 @@ final class NetStream {
         boolean paused() {
             return subscription == null;
         }
+    }
+
+    /** Playing the file of {@code key} from the application's {@code play} locations, since {@code startNanos}. */
+    record PlayingFile(StreamKey key, String args, long startNanos, FilePlay file) implements State {
     }
 
     final int id;
@@ -89,6 +102,16 @@ final class NetStream {
             case Idle idle -> false;
             case Publishing publishing -> true;
             case Playing playing -> !playing.paused();
+            case PlayingFile file -> true;
+        };
+    }
+
+    /** The player of what it plays, or null when it plays nothing. */
+    RtmpPlayer player() {
+        return switch (state) {
+            case Playing playing -> playing.player();
+            case PlayingFile file -> file.file().player();
+            default -> null;
         };
     }
 
@@ -101,6 +124,11 @@ final class NetStream {
             throw new RtmpProtocolException("publish on stream " + id + " that is already in use");
         }
         ApplicationConfig app = session.app();
+        if (!app.live()) {
+            session.ctx().write(Responses.onStatus(id, Status.PUBLISH_BAD_NAME, "Publish denied: no live streams"));
+            session.close("publish to application \"" + app.name() + "\" that has no live streams");
+            return;
+        }
         StreamName name = StreamName.parse(publish.name());
         String type = publish.type();
         PublishEvent event = new PublishEvent(app, session.peer(), name.key(), name.query(), type);
@@ -142,6 +170,10 @@ final class NetStream {
             }
             String key = Redirects.admittedName(app, decision, name.key());
             RelayTarget relay = Redirects.relayTarget(decision);
+            if (relay == null && app.play().enabled()) {
+                playFile(key, name.query(), play);
+                return;
+            }
             if (relay != null) {
                 LiveStream live = session.registry().stream(new StreamKey(app.name(), key), app.liveOptions());
                 if (!live.isLive()) {
@@ -204,8 +236,79 @@ final class NetStream {
             play.duration(), play.reset()));
     }
 
-    /** Pauses or resumes playing; a resumed player starts at a keyframe. Does nothing unless it plays. */
+    /**
+     * Plays {@code name} from the application's files, or, when none has it, live if the application is live; in a
+     * file-only application a missing file is not found and closes the connection.
+     */
+    private void playFile(String name, String args, Play play) {
+        ApplicationConfig app = session.app();
+        ChannelHandlerContext ctx = session.ctx();
+        PlayFiles.FileName file;
+        try {
+            file = PlayFiles.FileName.parse(name);
+        } catch (IllegalArgumentException e) {
+            ctx.write(Responses.onStatus(id, Status.PLAY_FAILED, "Play failed: " + e.getMessage()));
+            session.close("play refused: " + e.getMessage());
+            return;
+        }
+        PlayFiles files = new PlayFiles(app.play(), PlayFiles.sharedClient());
+        String address = session.peer().address() == null ? "" : session.peer().address().getHostAddress();
+        CompletableFuture<FrameReader> opened = CompletableFuture.supplyAsync(() -> {
+            try {
+                return files.open(file, address, args);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, OPENERS);
+        session.gate().await(opened, (reader, error) -> {
+            if (error instanceof FileNotFoundException && app.live()) {
+                startPlay(name, args, play);
+            } else if (error instanceof FileNotFoundException) {
+                ctx.write(Responses.onStatus(id, Status.VOD_NOT_FOUND));
+                session.close("play of \"" + name + "\": no such file in the play locations");
+            } else if (error != null) {
+                ctx.write(Responses.onStatus(id, Status.PLAY_FAILED, "Play failed: " + error.getMessage()));
+                session.close("play of \"" + name + "\" failed: " + error.getMessage());
+            } else {
+                startFile(name, args, play, reader);
+            }
+        }, FilePlay::closeQuietly);
+    }
+
+    private void startFile(String name, String args, Play play, FrameReader reader) {
+        ApplicationConfig app = session.app();
+        ChannelHandlerContext ctx = session.ctx();
+        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, id));
+        if (play.reset()) {
+            ctx.write(Responses.onStatus(id, Status.PLAY_RESET));
+        }
+        ctx.write(Responses.onStatus(id, Status.VOD_PLAY_START));
+        ctx.write(new UserControl(UserControl.Event.STREAM_IS_RECORDED, id));
+        ctx.write(new DataMessage(id, 0, List.of("|RtmpSampleAccess", true, true)));
+        FilePlay file = new FilePlay(session, id, name, reader, session.newPlayer(id, false), (int) play.start());
+        state = new PlayingFile(new StreamKey(app.name(), name), args, System.nanoTime(), file);
+        session.client().started(false, name, args);
+        ctx.flush();
+        file.start();
+        session.updates().schedule(this);
+        log.info("{} play app={} name={} from file", session, app.name(), name);
+        session.lifecycle().onPlayStarted(new PlayEvent(app, session.peer(), name, args, play.start(),
+            play.duration(), play.reset()));
+    }
+
+    /** Seeks the file it plays; a live stream cannot seek. */
+    void seek(double millis) {
+        if (state instanceof PlayingFile file) {
+            file.file().seek((int) Math.min(millis, Integer.MAX_VALUE));
+        }
+    }
+
+    /** Pauses or resumes playing; a resumed live player starts at a keyframe. Does nothing unless it plays. */
     void pause(boolean pause) {
+        if (state instanceof PlayingFile file) {
+            file.file().pause(pause);
+            return;
+        }
         if (!(state instanceof Playing playing)) {
             return;
         }
@@ -226,6 +329,11 @@ final class NetStream {
 
     /** Ends what it publishes or plays, telling the lifecycle, and becomes idle. */
     void end() {
+        end(false);
+    }
+
+    /** Ends as {@link #end()}; a client that closed the stream is told a file stopped. */
+    void end(boolean closed) {
         session.updates().cancel(this);
         switch (state) {
             case Idle idle -> { }
@@ -242,6 +350,10 @@ final class NetStream {
                     playing.subscription().close();
                 }
                 playing.player().close();
+            }
+            case PlayingFile file -> {
+                session.lifecycle().onPlayDone(done(file.key(), file.args()));
+                file.file().stop(closed);
             }
         }
         state = IDLE;
@@ -263,8 +375,9 @@ final class NetStream {
 
     /** Lets its player write again once the connection is writable. */
     void drain() {
-        if (state instanceof Playing playing) {
-            playing.player().drain();
+        RtmpPlayer player = player();
+        if (player != null) {
+            player.drain();
         }
     }
 

@@ -28,6 +28,7 @@ import onair.rtmp.command.Publish;
 import onair.rtmp.command.ReceiveAudio;
 import onair.rtmp.command.ReceiveVideo;
 import onair.rtmp.command.Responses;
+import onair.rtmp.command.Seek;
 import onair.rtmp.command.Status;
 import onair.rtmp.command.Unknown;
 import onair.rtmp.message.Abort;
@@ -173,7 +174,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (event instanceof Reload(RtmpServerConfig server)) {
             if (app == null) {
                 config = server;
-            } else if (server.application(app.name()).filter(ApplicationConfig::live).isEmpty()) {
+            } else if (server.application(app.name()).filter(ApplicationConfig::accepts).isEmpty()) {
                 close("application \"" + app.name() + "\" removed by reload");
             }
             return;
@@ -233,9 +234,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             case Publish publish -> netStream(publish.streamId(), publish.commandName()).publish(publish);
             case Play play -> netStream(play.streamId(), play.commandName()).play(play);
             case DeleteStream delete -> deleteStream(delete);
-            case CloseStream close -> netStream(close.streamId(), close.commandName()).end();
+            case CloseStream close -> netStream(close.streamId(), close.commandName()).end(true);
             case FcUnpublish unpublish -> unpublishByName(unpublish);
             case Pause pause -> netStream(pause.streamId(), pause.commandName()).pause(pause.pause());
+            case Seek seek -> netStream(seek.streamId(), seek.commandName()).seek(seek.milliseconds());
             case ReceiveAudio audio -> player(audio.streamId(), audio.commandName()).receiveAudio(audio.receive());
             case ReceiveVideo video -> player(video.streamId(), video.commandName()).receiveVideo(video.receive());
             case GetStreamLength length -> ctx.writeAndFlush(Responses.result(length.transactionId(), null, 0.0));
@@ -267,7 +269,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private void accept(Connect connect) {
         String appName = peer.app();
         ApplicationConfig found = config.application(appName).orElse(null);
-        if (found == null || !found.live()) {
+        if (found == null || !found.accepts()) {
             rejectConnect(connect, Decision.reject("connect to unknown application \"" + appName + "\""));
             return;
         }
@@ -377,10 +379,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private RtmpPlayer player(int streamId, String command) {
         NetStream stream = netStream(streamId, command);
-        if (!(stream.state() instanceof NetStream.Playing playing)) {
+        RtmpPlayer player = stream.player();
+        if (player == null) {
             throw new RtmpProtocolException(command + " on stream " + stream.id + " that is not playing");
         }
-        return playing.player();
+        return player;
     }
 
     /** The NetStream {@code streamId} if it was created. */

@@ -47,6 +47,8 @@ final class Updates {
                 publishing.startNanos(), stream.lastTimestamp());
             case NetStream.Playing playing -> event(false, playing.key(), playing.args(), playing.startNanos(),
                 playing.player().lastTimestamp());
+            case NetStream.PlayingFile file -> event(false, file.key(), file.args(), file.startNanos(),
+                file.file().lastTimestamp());
         };
         if (event == null) {
             return;

@@ -305,7 +305,6 @@ class ServerConfigTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
         "record_interval_size 1m;",
-        "play /var/flv;", "play_temp_path /tmp;", "play_local_path /tmp;",
         "on_playlist http://h/;",
         "notify_send_redirect on;", "netcall_buffer 1k;",
         "busy on;", "play_time_fix on;", "publish_time_fix on;",

@@ -10,8 +10,8 @@ import java.util.Map;
  * A NetConnection or NetStream command a client sends a server (RTMP spec §7.2), read once from its
  * {@link CommandMessage} with the defaults nginx-rtmp applies to missing arguments.
  */
-public sealed interface Command permits Connect, CreateStream, Publish, Play, Pause, DeleteStream, CloseStream,
-    FcUnpublish, ReceiveAudio, ReceiveVideo, GetStreamLength, Ignored, Unknown {
+public sealed interface Command permits Connect, CreateStream, Publish, Play, Pause, Seek, DeleteStream,
+    CloseStream, FcUnpublish, ReceiveAudio, ReceiveVideo, GetStreamLength, Ignored, Unknown {
 
     /** The command's name as sent, such as {@code publish}. */
     String commandName();
@@ -30,6 +30,7 @@ public sealed interface Command permits Connect, CreateStream, Publish, Play, Pa
             case "play" -> new Play(streamId, streamName(message), number(arguments, 1, -2), number(arguments, 2, -1),
                 arguments.size() < 4 || !(arguments.get(3) instanceof Boolean reset) || reset);
             case "pause" -> new Pause(streamId, bool(arguments, 0));
+            case "seek" -> new Seek(streamId, Math.max(0, number(arguments, 0, 0)));
             case "deleteStream" -> !arguments.isEmpty() && arguments.getFirst() instanceof Number deleted
                 ? new DeleteStream(deleted.intValue()) : new Ignored(message.name());
             case "closeStream" -> new CloseStream(streamId);

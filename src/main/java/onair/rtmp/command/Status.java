@@ -22,7 +22,14 @@ public enum Status {
     PLAY_STREAM_NOT_FOUND("error", "NetStream.Play.StreamNotFound", "No such stream"),
     PLAY_FAILED("error", "NetStream.Play.Failed", "Play failed"),
     PAUSE_NOTIFY("status", "NetStream.Pause.Notify", "Paused live"),
-    UNPAUSE_NOTIFY("status", "NetStream.Unpause.Notify", "Unpaused live");
+    UNPAUSE_NOTIFY("status", "NetStream.Unpause.Notify", "Unpaused live"),
+    VOD_PLAY_START("status", "NetStream.Play.Start", "Start video on demand"),
+    VOD_PLAY_COMPLETE("status", "NetStream.Play.Stop", "Stopped"),
+    VOD_PLAY_STOP("status", "NetStream.Play.Stop", "Stop video on demand"),
+    VOD_NOT_FOUND("error", "NetStream.Play.StreamNotFound", "Video on demand stream not found"),
+    VOD_SEEK_NOTIFY("status", "NetStream.Seek.Notify", "Seeking"),
+    VOD_PAUSE_NOTIFY("status", "NetStream.Pause.Notify", "Paused video on demand"),
+    VOD_UNPAUSE_NOTIFY("status", "NetStream.Unpause.Notify", "Unpaused video on demand");
 
     public final String level;
     public final String code;

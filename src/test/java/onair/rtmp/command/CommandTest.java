@@ -42,6 +42,9 @@ class CommandTest {
             arguments(message(2, "pause", 0, null, true, 1000.0), new Pause(2, true)),
             arguments(message(2, "pause", 0, null, false, 1000.0), new Pause(2, false)),
             arguments(message(2, "pause", 0, null), new Pause(2, false)),
+            arguments(message(2, "seek", 0, null, 3500.0), new Seek(2, 3500)),
+            arguments(message(2, "seek", 0, null, -20.0), new Seek(2, 0)),
+            arguments(message(2, "seek", 0, null), new Seek(2, 0)),
             arguments(message(0, "deleteStream", 0, null, 3.0), new DeleteStream(3)),
             arguments(message(0, "deleteStream", 0, null), new Ignored("deleteStream")),
             arguments(message(0, "deleteStream", 0, null, "3"), new Ignored("deleteStream")),
@@ -58,7 +61,7 @@ class CommandTest {
             arguments(message(0, "_checkbw", 4, null), new Ignored("_checkbw")),
             arguments(message(0, "_result", 4, null), new Ignored("_result")),
             arguments(message(0, "onBWDone", 0, null), new Ignored("onBWDone")),
-            arguments(message(0, "seek", 0, null, 0.0), new Unknown("seek")));
+            arguments(message(0, "getStreamInfo", 0, null, 0.0), new Unknown("getStreamInfo")));
     }
 
     @ParameterizedTest
