@@ -25,12 +25,25 @@ record BoxRange(String type, int start, int end) {
 
     /** The child of {@code parent} of {@code type}; throws when there is none. */
     static BoxRange find(ByteBuffer buffer, BoxRange parent, String type) {
-        for (BoxRange child : children(buffer, parent.start + 8, parent.end)) {
+        BoxRange child = first(buffer, parent.start + 8, parent.end, type);
+        if (child == null) {
+            throw new IllegalStateException("no " + type + " in " + parent.type);
+        }
+        return child;
+    }
+
+    /** The first box of {@code type} among those from {@code from} to {@code to}, or null. */
+    static BoxRange first(ByteBuffer buffer, int from, int to, String type) {
+        for (BoxRange child : children(buffer, from, to)) {
             if (child.type.equals(type)) {
                 return child;
             }
         }
-        throw new IllegalStateException("no " + type + " in " + parent.type);
+        return null;
+    }
+
+    int size() {
+        return end - start;
     }
 
     byte[] bytes(ByteBuffer buffer) {
