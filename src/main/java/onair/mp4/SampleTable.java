@@ -171,8 +171,8 @@ final class SampleTable {
                         throw new IOException("sample " + sample + " of " + sizes[sample] + " bytes at " + offset
                             + " lies beyond the file of " + fileSize + " bytes");
                     }
-                    offsets[sample++] = offset;
-                    offset += sizes[sample - 1];
+                    offsets[sample] = offset;
+                    offset += sizes[sample++];
                 }
             }
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * MP4 files that real ffmpeg 8 remuxes ({@code -c copy}) from the test FLVs, with the {@code moov} at the end and with
- * {@code +faststart}, read by {@link Mp4Demuxer}: its frames are ffprobe's packets of the same file (per track the
+ * {@code +faststart}, and one it encodes straight to MP4 (edit lists over B-frames and AAC priming), read by
+ * {@link Mp4Demuxer}: its frames are ffprobe's packets of the same file (per track the
  * count, data, pts and dts in ms, keyframes), its sequence headers the streams' extradata, its metadata the streams'
  * properties; an FLV written from its frames is read back by ffprobe with the same codecs and packets; seeking to 3 s
  * starts at the keyframe of 2 s.
@@ -56,17 +58,19 @@ class Mp4DemuxerIT {
         Map<String, Supplier<Path>> sources = Map.of("h264", TestMedia::h264Aac360p,
             "h264-bframes", TestMedia::h264Aac360pBFrames, "hevc", TestMedia::hevcAac);
         for (String name : List.of("h264", "h264-bframes", "hevc")) {
-            files.add(Arguments.of(name + "-moov-at-end", sources.get(name), false));
-            files.add(Arguments.of(name + "-faststart", sources.get(name), true));
+            files.add(Arguments.of(name + "-moov-at-end", (Supplier<Path>) () -> remux(name + "-moov-at-end",
+                sources.get(name).get(), false)));
+            files.add(Arguments.of(name + "-faststart", (Supplier<Path>) () -> remux(name + "-faststart",
+                sources.get(name).get(), true)));
         }
+        files.add(Arguments.of("h264-bframes-encoded", (Supplier<Path>) Mp4DemuxerIT::encoded));
         return files.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
-    void theFramesAreFfprobesPacketsOfTheSameFile(String name, Supplier<Path> flv, boolean faststart)
-            throws IOException {
-        Path mp4 = remux(name, flv.get(), faststart);
+    void theFramesAreFfprobesPacketsOfTheSameFile(String name, Supplier<Path> file) throws IOException {
+        Path mp4 = file.get();
         PacketList probed = PacketList.probeMillis(mp4);
         long shift = shift(probed);
         Map<String, Map<String, String>> streams = streams(mp4);
@@ -127,8 +131,8 @@ class Mp4DemuxerIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
-    void seekingTo3sStartsAtTheKeyframeOf2s(String name, Supplier<Path> flv, boolean faststart) throws IOException {
-        Path mp4 = remux(name, flv.get(), faststart);
+    void seekingTo3sStartsAtTheKeyframeOf2s(String name, Supplier<Path> file) throws IOException {
+        Path mp4 = file.get();
         PacketList probed = PacketList.probeMillis(mp4);
         long shift = shift(probed);
         List<Packet> video = probed.video();
@@ -195,7 +199,7 @@ class Mp4DemuxerIT {
         }
     }
 
-    private static synchronized Path remux(String name, Path flv, boolean faststart) throws IOException {
+    private static synchronized Path remux(String name, Path flv, boolean faststart) {
         Path known = REMUXED.get(name);
         if (known != null) {
             return known;
@@ -214,7 +218,22 @@ class Mp4DemuxerIT {
         return mp4;
     }
 
-    private static List<String> topLevelBoxes(Path mp4) throws IOException {
+    /**
+     * H.264 with B-frames and mono 48 kHz AAC encoded by ffmpeg straight to MP4 (30 fps, a keyframe every 2 s): both
+     * tracks' edits start at media time 1024, the audio's skipping the AAC priming samples.
+     */
+    private static synchronized Path encoded() {
+        return REMUXED.computeIfAbsent("encoded", name -> {
+            Path mp4 = dir.resolve("h264-bframes-aac-encoded.mp4");
+            Ffmpeg.run("encode-mp4", RUN, "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi",
+                "-i", "sine=frequency=440:sample_rate=48000", "-t", "5", "-map", "0:v", "-map", "1:a", "-c:v",
+                "libx264", "-threads:v", "1", "-preset", "veryfast", "-bf", "3", "-g", "60", "-keyint_min", "60",
+                "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "1", mp4.toString());
+            return mp4;
+        });
+    }
+
+    private static List<String> topLevelBoxes(Path mp4) {
         List<String> types = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(mp4)) {
             ByteBuffer header = ByteBuffer.allocate(16);
@@ -225,6 +244,8 @@ class Mp4DemuxerIT {
                 types.add(new String(header.array(), 4, 4, StandardCharsets.ISO_8859_1));
                 at += size;
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return types;
     }
