@@ -36,7 +36,7 @@ class LayeringTest {
             .layer("Server").definedBy("onair.server..")
             .layer("Features").definedBy("onair.rtmpserver..", "onair.hls..", "onair.httpflv..", "onair.record..",
                 "onair.relay..", "onair.notify..", "onair.stats..", "onair.http..", "onair.output..", "onair.control..",
-                "onair.exec..", "onair.directory..", "onair.dash..")
+                "onair.exec..", "onair.directory..", "onair.dash..", "onair.vod..")
             .layer("Lifecycle").definedBy("onair.lifecycle..")
             .layer("Config").definedBy("onair.config..")
             .layer("Hub").definedBy("onair.stream..")
@@ -67,7 +67,8 @@ class LayeringTest {
         Map.entry("http", Set.of("exec", "relay")),
         Map.entry("output", Set.of()),
         Map.entry("exec", Set.of()),
-        Map.entry("directory", Set.of()));
+        Map.entry("directory", Set.of()),
+        Map.entry("vod", Set.of()));
 
     static List<String> features() {
         return FEATURE_EDGES.keySet().stream().sorted().toList();
