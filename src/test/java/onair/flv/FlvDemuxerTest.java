@@ -79,6 +79,15 @@ class FlvDemuxerTest {
         }
     }
 
+    /** seek(ms) returns {@code expected}, and the next frame is the keyframe of that timestamp. */
+    private static void assertSeeksToAKeyframe(FlvDemuxer demuxer, int ms, int expected) throws IOException {
+        assertThat(demuxer.seek(ms)).isEqualTo(expected);
+        MediaFrame first = demuxer.next();
+        assertThat(first.isKeyframe()).isTrue();
+        assertThat(first.timestamp()).isEqualTo(expected);
+        first.release();
+    }
+
     @Test
     void framesComeInFileOrderAndTheSequenceHeadersApart() throws IOException {
         byte[] file = new FlvBytes().avcHeader().aacHeader().video(0, true, 3).audio(0, 2).audio(23, 2)
@@ -109,11 +118,7 @@ class FlvDemuxerTest {
     @CsvSource({"0, 0", "1999, 0", "2000, 2000", "3000, 2000", "4000, 4000", "99999, 4000"})
     void seekingWithoutAnIndexFindsTheScannedKeyframes(int ms, int expected) throws IOException {
         try (FlvDemuxer demuxer = FlvDemuxer.open(new MemorySource(sixSeconds()))) {
-            assertThat(demuxer.seek(ms)).isEqualTo(expected);
-            MediaFrame first = demuxer.next();
-            assertThat(first.isKeyframe()).isTrue();
-            assertThat(first.timestamp()).isEqualTo(expected);
-            first.release();
+            assertSeeksToAKeyframe(demuxer, ms, expected);
         }
     }
 
@@ -139,11 +144,7 @@ class FlvDemuxerTest {
             assertThat(source.furthest).as("bytes read to open").isLessThan(file.length / 10);
             assertThat(demuxer.metadata()).containsEntry("duration", 6.0).doesNotContainKey("keyframes");
 
-            assertThat(demuxer.seek(ms)).isEqualTo(expected);
-            MediaFrame first = demuxer.next();
-            assertThat(first.isKeyframe()).isTrue();
-            assertThat(first.timestamp()).isEqualTo(expected);
-            first.release();
+            assertSeeksToAKeyframe(demuxer, ms, expected);
         }
     }
 
@@ -153,11 +154,7 @@ class FlvDemuxerTest {
         sixSeconds(new FlvBytes(), positions);
         List<Long> wrong = positions.stream().map(p -> p + 1).toList();
         try (FlvDemuxer demuxer = FlvDemuxer.open(new MemorySource(withIndex(wrong, new double[] {0, 2, 4})))) {
-            assertThat(demuxer.seek(3000)).isEqualTo(2000);
-            MediaFrame first = demuxer.next();
-            assertThat(first.isKeyframe()).isTrue();
-            assertThat(first.timestamp()).isEqualTo(2000);
-            first.release();
+            assertSeeksToAKeyframe(demuxer, 3000, 2000);
             assertThat(demuxer.duration()).as("onMetaData's duration").isEqualTo(6000);
         }
     }

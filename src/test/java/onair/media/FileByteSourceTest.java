@@ -1,7 +1,5 @@
 package onair.media;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,27 +23,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** FileByteSource over a real file: exact reads, short reads at the end, refused reads, and sharing. */
 class FileByteSourceTest {
 
-    private static final byte[] CONTENT = random(100_000);
+    private static final byte[] CONTENT = TestBytes.random(100_000);
 
     @TempDir
     Path dir;
 
     private Path file() throws IOException {
         return Files.write(dir.resolve("media.bin"), CONTENT);
-    }
-
-    private static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        new Random(7).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] bytes(ByteBuf buffer) {
-        try {
-            return ByteBufUtil.getBytes(buffer);
-        } finally {
-            buffer.release();
-        }
     }
 
     @ParameterizedTest(name = "{1} bytes at {0} give {2}")
@@ -55,8 +39,8 @@ class FileByteSourceTest {
         try (FileByteSource source = FileByteSource.open(file())) {
             assertThat(source.size()).isEqualTo(CONTENT.length);
             int from = (int) Math.min(position, CONTENT.length);
-            assertThat(bytes(source.read(position, length))).isEqualTo(Arrays.copyOfRange(CONTENT, from,
-                from + expected));
+            assertThat(TestBytes.take(source.read(position, length)))
+                .isEqualTo(Arrays.copyOfRange(CONTENT, from, from + expected));
         }
     }
 
@@ -93,7 +77,8 @@ class FileByteSourceTest {
                         int length = random.nextInt(2000);
                         byte[] expected = Arrays.copyOfRange(CONTENT, position,
                             Math.min(CONTENT.length, position + length));
-                        mismatches += Arrays.equals(bytes(source.read(position, length)), expected) ? 0 : 1;
+                        byte[] read = TestBytes.take(source.read(position, length));
+                        mismatches += Arrays.equals(read, expected) ? 0 : 1;
                     }
                     return mismatches;
                 }));

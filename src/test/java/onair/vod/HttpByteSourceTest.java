@@ -2,13 +2,13 @@ package onair.vod;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import onair.flv.FlvBytes;
 import onair.flv.FlvDemuxer;
 import onair.media.FileByteSource;
 import onair.media.FrameReader;
 import onair.media.MediaFrame;
+import onair.media.TestBytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +60,7 @@ class HttpByteSourceTest {
     private final CountDownLatch ignoredDone = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private HttpServer server;
-    private byte[] content = random(3 * HttpByteSource.WINDOW + 123);
+    private byte[] content = TestBytes.random(3 * HttpByteSource.WINDOW + 123);
 
     @TempDir
     Path dir;
@@ -149,20 +148,6 @@ class HttpByteSourceTest {
         exchange.close();
     }
 
-    private static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        new Random(3).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] bytes(ByteBuf buffer) {
-        try {
-            return ByteBufUtil.getBytes(buffer);
-        } finally {
-            buffer.release();
-        }
-    }
-
     @ParameterizedTest(name = "{1} bytes at {0}")
     @CsvSource({"0, 1", "0, 4096", "1048000, 2000", "1048576, 1048576", "100, 3000000", "3145800, 100",
         "3145851, 10", "9999999, 10", "17, 0"})
@@ -172,7 +157,8 @@ class HttpByteSourceTest {
             int from = (int) Math.min(position, content.length);
             int to = (int) Math.min(content.length, position + length);
 
-            assertThat(bytes(source.read(position, length))).isEqualTo(Arrays.copyOfRange(content, from, to));
+            assertThat(TestBytes.take(source.read(position, length))).isEqualTo(Arrays.copyOfRange(content, from,
+                to));
         }
     }
 
@@ -181,7 +167,7 @@ class HttpByteSourceTest {
         try (HttpByteSource source = HttpByteSource.open(client, uri("/ranged"), TIMEOUT)) {
             byte[] read = new byte[content.length];
             for (int at = 0; at < content.length; at += 1000) {
-                byte[] part = bytes(source.read(at, 1000));
+                byte[] part = TestBytes.take(source.read(at, 1000));
                 System.arraycopy(part, 0, read, at, part.length);
             }
 
@@ -248,7 +234,7 @@ class HttpByteSourceTest {
         content = new byte[0];
         try (HttpByteSource source = HttpByteSource.open(client, uri("/ranged"), TIMEOUT)) {
             assertThat(source.size()).isZero();
-            assertThat(bytes(source.read(0, 10))).isEmpty();
+            assertThat(TestBytes.take(source.read(0, 10))).isEmpty();
         }
     }
 
