@@ -36,8 +36,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 /**
- * One NetStream of a connection (RTMP spec §7.2.2): idle, publishing a live stream, playing one or playing a file, with the
- * {@code onStatus} replies and lifecycle notices of each change. Runs on the connection's event loop.
+ * One NetStream of a connection (RTMP spec §7.2.2): idle, publishing a live stream, playing one or playing a file,
+ * with the {@code onStatus} replies and lifecycle notices of each change. Runs on the connection's event loop.
  */
 final class NetStream {
 

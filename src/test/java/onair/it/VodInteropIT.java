@@ -51,7 +51,8 @@ class VodInteropIT {
         remux(TestMedia.h264Aac360p(), "faststart.mp4", "-movflags", "+faststart");
         remux(TestMedia.h264Aac360pBFrames(), "bframes.mp4");
         remux(TestMedia.hevcAac(), "hevc.mp4", "-tag:v", "hvc1");
-        files = TestServer.start("rtmp { server { listen 127.0.0.1:0; } } http { server { listen 127.0.0.1:0; location /files/ { alias " + DIR + "/; } } }");
+        files = TestServer.start("rtmp { server { listen 127.0.0.1:0; } } "
+            + "http { server { listen 127.0.0.1:0; location /files/ { alias " + DIR + "/; } } }");
         int httpPort = files.server().httpAddresses().getFirst().getPort();
         server = TestServer.start("""
             rtmp { server { listen 127.0.0.1:0; chunk_size 4000;
@@ -107,7 +108,8 @@ class VodInteropIT {
             assertThat(relay.video().publishedStart()).as("video starts at the file's first packet").isZero();
             assertThat(relay.video().reachesEnd(file.video().size())).as("video reaches the end").isTrue();
             assertThat(relay.audio().reachesEnd(file.audio().size())).as("audio reaches the end").isTrue();
-            assertThat(took).as("paced in real time: 6 s of media, at most 1 s ahead").isGreaterThan(Duration.ofSeconds(4));
+            assertThat(took).as("paced in real time: 6 s of media, at most 1 s ahead")
+                .isGreaterThan(Duration.ofSeconds(4));
         }
     }
 
