@@ -220,18 +220,33 @@ final class NetStream {
             return;
         }
         LiveStream live = session.registry().stream(key, app.liveOptions());
+        announcePlay(play, Status.PLAY_START, false);
+        RtmpPlayer player = session.newPlayer(id, app.waitKey());
+        state = new Playing(live.key(), args, System.nanoTime(), live, player, live.subscribe(player));
+        playStarted(name, args, play, "");
+    }
+
+    /** The replies to a {@code play} that goes on: StreamBegin, Play.Reset if asked, {@code start}, sample access. */
+    private void announcePlay(Play play, Status start, boolean recorded) {
+        ChannelHandlerContext ctx = session.ctx();
         ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, id));
         if (play.reset()) {
             ctx.write(Responses.onStatus(id, Status.PLAY_RESET));
         }
-        ctx.write(Responses.onStatus(id, Status.PLAY_START));
+        ctx.write(Responses.onStatus(id, start));
+        if (recorded) {
+            ctx.write(new UserControl(UserControl.Event.STREAM_IS_RECORDED, id));
+        }
         ctx.write(new DataMessage(id, 0, List.of("|RtmpSampleAccess", true, true)));
-        RtmpPlayer player = session.newPlayer(id, app.waitKey());
-        state = new Playing(live.key(), args, System.nanoTime(), live, player, live.subscribe(player));
+    }
+
+    /** Sends the replies and tells the client record, the updates and the lifecycle that {@code name} plays. */
+    private void playStarted(String name, String args, Play play, String from) {
+        ApplicationConfig app = session.app();
         session.client().started(false, name, args);
-        ctx.flush();
+        session.ctx().flush();
         session.updates().schedule(this);
-        log.info("{} play app={} name={}", session, app.name(), name);
+        log.info("{} play app={} name={}{}", session, app.name(), name, from);
         session.lifecycle().onPlayStarted(new PlayEvent(app, session.peer(), name, args, play.start(),
             play.duration(), play.reset()));
     }
@@ -276,24 +291,11 @@ final class NetStream {
     }
 
     private void startFile(String name, String args, Play play, FrameReader reader) {
-        ApplicationConfig app = session.app();
-        ChannelHandlerContext ctx = session.ctx();
-        ctx.write(new UserControl(UserControl.Event.STREAM_BEGIN, id));
-        if (play.reset()) {
-            ctx.write(Responses.onStatus(id, Status.PLAY_RESET));
-        }
-        ctx.write(Responses.onStatus(id, Status.VOD_PLAY_START));
-        ctx.write(new UserControl(UserControl.Event.STREAM_IS_RECORDED, id));
-        ctx.write(new DataMessage(id, 0, List.of("|RtmpSampleAccess", true, true)));
+        announcePlay(play, Status.VOD_PLAY_START, true);
         FilePlay file = new FilePlay(session, id, name, reader, session.newPlayer(id, false), (int) play.start());
-        state = new PlayingFile(new StreamKey(app.name(), name), args, System.nanoTime(), file);
-        session.client().started(false, name, args);
-        ctx.flush();
+        state = new PlayingFile(new StreamKey(session.app().name(), name), args, System.nanoTime(), file);
         file.start();
-        session.updates().schedule(this);
-        log.info("{} play app={} name={} from file", session, app.name(), name);
-        session.lifecycle().onPlayStarted(new PlayEvent(app, session.peer(), name, args, play.start(),
-            play.duration(), play.reset()));
+        playStarted(name, args, play, " from file");
     }
 
     /** Seeks the file it plays; a live stream cannot seek. */
